@@ -1,0 +1,42 @@
+"""Reference divisions: reads the shipped town/village list and the district outline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import shapely
+from shapely.geometry import shape
+
+from paicha.vocab import DivisionKind
+
+
+def division_kind(village_code: str) -> DivisionKind:
+    """NBS rule on the last three digits: 001–199 居委会/社区, 200–399 村委会."""
+    suffix = int(village_code[-3:])
+    return DivisionKind.community if suffix < 200 else DivisionKind.village
+
+
+def read_divisions(path: Path) -> pd.DataFrame:
+    """The reference list as a frame: town_code, town_name, village_code, village_name, kind.
+
+    Codes are read as text: a 12-digit code read as a number would still round-trip, but a
+    leading-zero code elsewhere in the country would not.
+    """
+    frame = pd.read_csv(path, dtype=str, encoding="utf-8").fillna("")
+    bad = frame[~frame["village_code"].str.fullmatch(r"\d{12}") | ~frame["town_code"].str.fullmatch(r"\d{12}")]
+    if not bad.empty:
+        raise ValueError(f"{path.name}: 第{bad.index[0] + 2}行的区划代码不是12位数字")
+    mismatch = frame[frame["village_code"].str[:9] != frame["town_code"].str[:9]]
+    if not mismatch.empty:
+        raise ValueError(f"{path.name}: 第{mismatch.index[0] + 2}行的村代码不属于所填乡镇")
+    frame["kind"] = frame["village_code"].map(lambda c: division_kind(c).value)
+    return frame[["town_code", "town_name", "village_code", "village_name", "kind"]]
+
+
+def read_outline(path: Path) -> shapely.Geometry:
+    """The district outline (WGS-84) as one shapely geometry."""
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    return shapely.union_all([shape(f["geometry"]) for f in data["features"]])

@@ -1,0 +1,278 @@
+"""What each import kind's columns are: canonical headers, the spellings real exports use, types."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+
+from data_loaders.importing import messages
+from paicha.vocab import (
+    Guarantee,
+    KeyGroup,
+    LabelledEnum,
+    MonitorType,
+    ScreeningMethod,
+    ScreeningResult,
+)
+
+
+class ImportKind(str, Enum):
+    """The five things that can be imported; ``label`` is the Chinese name shown to users."""
+
+    households = "households"
+    screenings = "screenings"
+    key_groups = "key_groups"
+    milestones = "milestones"
+    hazards = "hazards"
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+    @property
+    def is_tabular(self) -> bool:
+        return self is not ImportKind.hazards
+
+
+_KIND_LABELS = {
+    ImportKind.households: "农户花名册",
+    ImportKind.screenings: "排查记录",
+    ImportKind.key_groups: "重点群体名单",
+    ImportKind.milestones: "乡镇工作节点",
+    ImportKind.hazards: "风险区图层",
+}
+
+MODES: dict[ImportKind, str] = {kind: messages.MODES[kind.value] for kind in ImportKind}
+
+# Short codes written to import_log.mode; the Chinese text above is what users read.
+MODE_CODES: dict[ImportKind, str] = {
+    ImportKind.households: "upsert",
+    ImportKind.screenings: "append",
+    ImportKind.key_groups: "set_flags",
+    ImportKind.milestones: "upsert",
+    ImportKind.hazards: "replace_zones",
+}
+
+# Applying order for a batch with several kinds: screenings and key-group lists refer to
+# households, so a roster in the same batch must land first.
+APPLY_ORDER = (
+    ImportKind.households, ImportKind.key_groups, ImportKind.screenings,
+    ImportKind.milestones, ImportKind.hazards,
+)
+
+# A plausible box for WGS-84 coordinates anywhere in China. Deliberately loose: it catches
+# swapped lon/lat and projected metres, not a point in the wrong village.
+LON_RANGE = (73.0, 135.0)
+LAT_RANGE = (18.0, 54.0)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One importable column.
+
+    ``parse`` names the cell parser (see ``cells.PARSERS``); ``default`` is what a blank cell
+    means (False for a flag, 非监测对象 for the monitoring type) and None when blank is "unknown".
+    ``meaning`` keys ``messages.FIELD_MEANING``.
+    """
+
+    name: str
+    header: str
+    parse: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    enum: type[LabelledEnum] | None = None
+    default: object = None
+    meaning: str = ""
+
+    @property
+    def help_key(self) -> str:
+        return self.meaning or self.name
+
+
+ID_ALIASES = (
+    "证件号码", "身份证号", "身份证号码", "户主身份证号", "户主身份证号码", "户主证件号",
+    "公民身份号码", "身份证", "户主身份证", "证件号",
+)
+TOWN_ALIASES = (
+    "乡镇", "街道", "乡镇街道", "乡镇/街道", "镇/街道", "镇街", "镇(街道)", "乡(镇)", "所属乡镇",
+    "乡镇名称", "乡镇(街道)名称", "所在乡镇",
+)
+VILLAGE_ALIASES = (
+    "村", "社区", "行政村", "村/社区", "村(居)", "村居", "村(居委会)", "所属村", "村名称", "村名",
+    "村(社区)名称", "所在村", "村委会",
+)
+HOUSEHOLD_ID_ALIASES = ("户号", "家庭编号", "农户编号", "户编码", "户代码", "农户户编号")
+
+# Real-world spellings of enum values beyond their label and English code.
+ENUM_SPELLINGS: dict[LabelledEnum, tuple[str, ...]] = {
+    ScreeningMethod.home_visit: ("入户", "入户走访", "上门", "入户核查", "走访"),
+    ScreeningMethod.village_assessment: ("研判", "村研判", "村级研判排查"),
+    ScreeningMethod.online_inquiry: ("线上", "线上排查", "电话问询", "网上问询"),
+    ScreeningResult.no_risk: ("无", "正常", "无风险隐患", "未发现风险"),
+    ScreeningResult.risk_found: ("有风险", "存在风险", "风险隐患", "有风险隐患"),
+    ScreeningResult.propose_monitoring: ("纳入监测", "建议纳入", "拟纳入监测"),
+    MonitorType.none: ("无", "否", "非监测户", "一般户", "一般农户", "不是"),
+    MonitorType.unstable_former_poor: ("脱贫不稳定",),
+    MonitorType.marginal: ("边缘易致贫", "边缘户"),
+    MonitorType.sudden_hardship: ("突发严重困难", "突发困难户"),
+    KeyGroup.new_dibao: ("新增低保对象", "新增低保", "低保新增"),
+    KeyGroup.dispersed_tekun: ("分散供养特困", "分散特困", "分散供养特困对象"),
+    KeyGroup.large_temp_aid: ("大额临时救助", "大额临时救助对象"),
+    KeyGroup.severe_disability: ("重度残疾", "重残"),
+    KeyGroup.serious_illness: ("大病重病", "大病患者", "重病患者"),
+    KeyGroup.mental_disorder: ("精神障碍", "严重精神障碍患者"),
+    KeyGroup.rejected_application: ("低保特困申请未通过", "申请低保特困未通过", "低保特困未通过"),
+}
+
+
+def _flag_aliases(member: LabelledEnum) -> tuple[str, ...]:
+    if isinstance(member, Guarantee):
+        stem = member.label[:4]  # 义务教育 / 基本医疗 / 住房安全 / 饮水安全
+        return (stem, stem + "问题", member.label.replace("有保障", ""))
+    return ENUM_SPELLINGS.get(member, ())
+
+
+def _coord_fields(meaning_prefix: str = "") -> list[Field]:
+    return [
+        Field("lon", "经度", "lon", aliases=("东经", "lon", "longitude", "经度(°)"),
+              meaning=f"{meaning_prefix}lon"),
+        Field("lat", "纬度", "lat", aliases=("北纬", "lat", "latitude", "纬度(°)"),
+              meaning=f"{meaning_prefix}lat"),
+    ]
+
+
+FIELDS: dict[ImportKind, tuple[Field, ...]] = {
+    ImportKind.households: (
+        Field("household_id", "户编号", "code", True, HOUSEHOLD_ID_ALIASES),
+        Field("head_name", "户主姓名", "text", True, ("户主", "户主名称", "姓名")),
+        Field("head_id_number", "户主证件号码", "id_number", True, ID_ALIASES),
+        Field("town", "乡镇(街道)", "town", True, TOWN_ALIASES),
+        Field("village", "村(社区)", "village", True, VILLAGE_ALIASES),
+        Field("members", "家庭人口数", "int", True,
+              ("人口数", "家庭人口", "家庭人数", "人口", "户人口数", "家庭成员数", "人数")),
+        Field("phone", "联系电话", "phone", False,
+              ("电话", "联系方式", "手机号", "手机号码", "电话号码", "户主电话")),
+        Field("is_former_poor", "是否脱贫户", "bool", True, ("脱贫户", "是否脱贫人口", "脱贫户标识")),
+        Field("monitor_type", "监测对象类型", "enum", False,
+              ("监测类型", "监测对象类别", "监测户类型", "监测对象"), MonitorType, MonitorType.none),
+        Field("per_capita_income", "家庭人均纯收入(元)", "money", False,
+              ("人均纯收入", "家庭人均纯收入", "人均收入", "家庭年人均纯收入")),
+        Field("compliant_oop_spending", "合规自付支出(元)", "money", False,
+              ("合规自付支出", "医疗合规自付支出", "合规自付费用", "合规自付")),
+        *_coord_fields(),
+        *(Field(g.column, g.label, "bool", False, _flag_aliases(g), default=False, meaning="key_flag")
+          for g in KeyGroup),
+        *(Field(g.column, g.label, "bool", False, _flag_aliases(g), default=False,
+                meaning="guarantee_flag") for g in Guarantee),
+    ),
+    ImportKind.screenings: (
+        Field("household_id", "户编号", "code", True, HOUSEHOLD_ID_ALIASES),
+        Field("screened_on", "排查日期", "date", True,
+              ("排查时间", "走访日期", "入户日期", "排查完成日期")),
+        Field("method", "排查方式", "enum", True, ("排查形式", "排查类型"), ScreeningMethod),
+        Field("screener", "排查人员", "text", False,
+              ("排查人", "排查责任人", "走访人员", "排查人姓名")),
+        Field("result", "排查结果", "enum", True, ("排查结论",), ScreeningResult),
+        Field("leaflet_given", "是否发放明白纸", "bool_optional", False,
+              ("明白纸", "发放明白纸", "是否发放政策明白纸", "明白纸发放")),
+        Field("confirmed_online_on", "线上确认日期", "date", False,
+              ("线上录入确认日期", "线上信息确认日期", "线上确认时间", "系统确认日期")),
+        *_coord_fields("visit_"),
+    ),
+    ImportKind.key_groups: (
+        Field("household_id", "户编号", "code", False, HOUSEHOLD_ID_ALIASES,
+              meaning="key_group_household_id"),
+        Field("head_id_number", "户主证件号码", "id_number", False, ID_ALIASES,
+              meaning="key_group_id_number"),
+        Field("group", "重点群体类别", "enum", True,
+              ("重点群体", "群体类别", "人员类别", "重点人群类别", "类别"), KeyGroup),
+        Field("department", "来源部门", "text", False, ("来源单位", "数据来源", "部门", "提供部门")),
+    ),
+    ImportKind.milestones: (
+        Field("town", "乡镇(街道)", "town", True, TOWN_ALIASES),
+        Field("plan_done_on", "工作方案完成日期", "date", False,
+              ("工作方案", "工作方案制定日期", "方案完成日期")),
+        Field("training_done_on", "分类培训完成日期", "date", False,
+              ("分类培训", "培训完成日期", "分类培训日期")),
+        Field("report_submitted_on", "总结报告报送日期", "date", False,
+              ("总结报告", "报告报送日期", "总结报告日期", "总结报告上报日期")),
+        Field("report_approved", "主要领导是否审定", "bool_optional", False,
+              ("主要领导审定", "是否审定", "领导审定", "总结报告是否审定")),
+    ),
+}
+
+# A header that only one kind has: seeing it tells which kind a file is.
+SIGNATURES: dict[ImportKind, frozenset[str]] = {
+    ImportKind.screenings: frozenset({"screened_on", "method", "result"}),
+    ImportKind.key_groups: frozenset({"group"}),
+    ImportKind.milestones: frozenset({"plan_done_on", "training_done_on", "report_submitted_on",
+                                      "report_approved"}),
+    ImportKind.households: frozenset({"members", "is_former_poor", "monitor_type", "head_name",
+                                      "per_capita_income"}),
+}
+
+_SPACES = re.compile(r"\s+")
+_TRAILING_BRACKET = re.compile(r"\([^()]*\)$")
+
+
+def normalise_header(text: object) -> str:
+    """Fold the ways a header is typed: full-width forms (NFKC), spaces, line breaks, ``*`` marks."""
+    folded = unicodedata.normalize("NFKC", str(text or ""))
+    return _SPACES.sub("", folded).replace("*", "").replace("＊", "").lower()
+
+
+def _header_forms(key: str) -> list[str]:
+    """The normalised header, then without a trailing unit in brackets, then without 是否."""
+    forms = [key]
+    stripped = _TRAILING_BRACKET.sub("", key)
+    if stripped and stripped != key:
+        forms.append(stripped)
+    for form in list(forms):
+        if form.startswith("是否") and len(form) > 2:
+            forms.append(form[2:])
+    return forms
+
+
+def _build_lookup(fields: tuple[Field, ...]) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for field in fields:
+        for spelling in (field.header, field.name, *field.aliases):
+            key = normalise_header(spelling)
+            owner = lookup.setdefault(key, field.name)
+            if owner != field.name:
+                raise ValueError(f"header alias {spelling!r} maps to {owner} and {field.name}")
+    return lookup
+
+
+HEADER_LOOKUP: dict[ImportKind, dict[str, str]] = {k: _build_lookup(f) for k, f in FIELDS.items()}
+
+
+def match_header(text: object, kind: ImportKind) -> str | None:
+    """The field a header cell names for ``kind``, or None."""
+    lookup = HEADER_LOOKUP[kind]
+    for form in _header_forms(normalise_header(text)):
+        if form in lookup:
+            return lookup[form]
+    return None
+
+
+def fields_by_name(kind: ImportKind) -> dict[str, Field]:
+    return {f.name: f for f in FIELDS[kind]}
+
+
+def normalise_value(text: str) -> str:
+    """Key for matching enum and yes/no spellings: NFKC, no spaces, lower case."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+def enum_lookup(enum: type[LabelledEnum]) -> dict[str, str]:
+    """Every accepted spelling of an enum's members → the member's English code."""
+    table: dict[str, str] = {}
+    for member in enum:
+        for spelling in (member.value, member.label, *ENUM_SPELLINGS.get(member, ())):
+            table[normalise_value(spelling)] = member.value
+        if member.label.startswith("2024年"):
+            table[normalise_value(member.label.removeprefix("2024年"))] = member.value
+    return table

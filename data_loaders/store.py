@@ -1,0 +1,319 @@
+"""The DuckDB store: schema, one connection per process, scoped reads, all-or-nothing writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from paicha.scope import Scope
+from paicha.vocab import Guarantee, KeyGroup, ScreeningMethod, ScreeningResult
+
+SCHEMA_VERSION = 1
+
+KEY_COLUMNS = [g.column for g in KeyGroup]
+GUARANTEE_COLUMNS = [g.column for g in Guarantee]
+# A key household is one with any key-group flag; kept as an expression rather than a stored
+# column so that importing a department's list can never leave it stale.
+IS_KEY_SQL = "(" + " OR ".join(f"h.{c}" for c in KEY_COLUMNS) + ")"
+
+HOUSEHOLD_COLUMNS = [
+    "household_id", "town_code", "village_code", "head_name", "head_id_number", "phone",
+    "members", "lon", "lat", "is_former_poor", "monitor_type", "per_capita_income",
+    "compliant_oop_spending", *GUARANTEE_COLUMNS, *KEY_COLUMNS,
+]
+SCREENING_COLUMNS = [
+    "household_id", "town_code", "village_code", "screened_on", "method", "screener", "result",
+    "leaflet_given", "confirmed_online_on", "lon", "lat",
+]
+MILESTONE_COLUMNS = [
+    "town_code", "plan_done_on", "training_done_on", "report_submitted_on", "report_approved",
+]
+DIVISION_COLUMNS = ["town_code", "town_name", "village_code", "village_name", "kind", "geometry"]
+HAZARD_COLUMNS = ["zone_id", "kind", "level", "name", "village_code", "source", "crs", "geometry"]
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS divisions (
+    town_code VARCHAR NOT NULL, town_name VARCHAR NOT NULL,
+    village_code VARCHAR PRIMARY KEY, village_name VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL, geometry VARCHAR);
+CREATE TABLE IF NOT EXISTS households (
+    household_id VARCHAR PRIMARY KEY, town_code VARCHAR NOT NULL, village_code VARCHAR NOT NULL,
+    head_name VARCHAR, head_id_number VARCHAR, phone VARCHAR, members INTEGER,
+    lon DOUBLE, lat DOUBLE, is_former_poor BOOLEAN NOT NULL, monitor_type VARCHAR NOT NULL,
+    per_capita_income DOUBLE, compliant_oop_spending DOUBLE,
+    {", ".join(f"{c} BOOLEAN NOT NULL DEFAULT FALSE" for c in GUARANTEE_COLUMNS + KEY_COLUMNS)});
+CREATE TABLE IF NOT EXISTS screenings (
+    household_id VARCHAR NOT NULL, town_code VARCHAR NOT NULL, village_code VARCHAR NOT NULL,
+    screened_on DATE NOT NULL, method VARCHAR NOT NULL, screener VARCHAR, result VARCHAR NOT NULL,
+    leaflet_given BOOLEAN, confirmed_online_on DATE, lon DOUBLE, lat DOUBLE);
+CREATE TABLE IF NOT EXISTS milestones (
+    town_code VARCHAR PRIMARY KEY, plan_done_on DATE, training_done_on DATE,
+    report_submitted_on DATE, report_approved BOOLEAN);
+CREATE TABLE IF NOT EXISTS hazard_zones (
+    zone_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, level VARCHAR, name VARCHAR,
+    village_code VARCHAR, source VARCHAR, crs VARCHAR, geometry VARCHAR);
+CREATE TABLE IF NOT EXISTS household_hazards (
+    household_id VARCHAR NOT NULL, zone_id VARCHAR NOT NULL, kind VARCHAR NOT NULL);
+CREATE SEQUENCE IF NOT EXISTS import_seq;
+CREATE TABLE IF NOT EXISTS import_log (
+    id BIGINT DEFAULT nextval('import_seq'), logged_at TIMESTAMP NOT NULL, user_name VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL, file_name VARCHAR NOT NULL, file_sha256 VARCHAR NOT NULL,
+    mode VARCHAR NOT NULL, row_count BIGINT, ok BOOLEAN NOT NULL, detail VARCHAR);
+CREATE SEQUENCE IF NOT EXISTS audit_seq;
+CREATE TABLE IF NOT EXISTS audit_log (
+    id BIGINT DEFAULT nextval('audit_seq'), logged_at TIMESTAMP NOT NULL, user_name VARCHAR NOT NULL,
+    action VARCHAR NOT NULL, scope VARCHAR NOT NULL, detail VARCHAR, row_count BIGINT);
+"""
+
+
+class StoreError(RuntimeError):
+    """A store problem worth a clear message (missing database, wrong schema)."""
+
+
+_connections: dict[str, duckdb.DuckDBPyConnection] = {}
+_connections_lock = threading.Lock()
+
+
+def _connection(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """One DuckDB connection per database file per process: DuckDB locks the file per process."""
+    key = str(path.resolve()) if path != Path(":memory:") else ":memory:"
+    with _connections_lock:
+        con = _connections.get(key)
+        if con is None:
+            if key != ":memory:":
+                path.parent.mkdir(parents=True, exist_ok=True)
+            con = duckdb.connect(key, read_only=read_only)
+            _connections[key] = con
+        return con
+
+
+def close_all() -> None:
+    """Close every cached connection (tests and the CLI use it before touching files)."""
+    with _connections_lock:
+        for con in _connections.values():
+            con.close()
+        _connections.clear()
+
+
+class Store:
+    """Access to one paicha database. Every read takes a :class:`Scope`."""
+
+    def __init__(self, path: Path | str, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self._con = _connection(self.path, read_only)
+        self._local = threading.local()
+        if not read_only:
+            self.cursor().execute(_SCHEMA)
+            if self.get_meta("schema_version") is None:
+                self.set_meta("schema_version", str(SCHEMA_VERSION))
+
+    # -- connections and transactions ---------------------------------------------------------
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for the calling thread: DuckDB cursors must not be shared across threads."""
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._con.cursor()
+            self._local.cursor = cur
+        return cur
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All statements inside commit together or not at all; the data version moves on commit."""
+        cur = self.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            yield cur
+            cur.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('data_version', "
+                "CAST(COALESCE((SELECT CAST(value AS BIGINT) FROM meta WHERE key='data_version'), 0) + 1 AS VARCHAR))"
+            )
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
+    def query(self, sql: str, params: Sequence | None = None) -> pd.DataFrame:
+        return self.cursor().execute(sql, params or []).df()
+
+    # -- meta ---------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.cursor().execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str, cur: duckdb.DuckDBPyConnection | None = None) -> None:
+        (cur or self.cursor()).execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+    def data_version(self) -> int:
+        """Changes on every committed write; caches use it so nobody sees stale figures."""
+        return int(self.get_meta("data_version") or 0)
+
+    def is_demo(self) -> bool:
+        return self.get_meta("is_demo") == "true"
+
+    def count(self, table: str) -> int:
+        if table not in {"households", "screenings", "milestones", "divisions", "hazard_zones",
+                         "household_hazards", "audit_log", "import_log"}:
+            raise ValueError(table)
+        return int(self.cursor().execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    # -- writes -------------------------------------------------------------------------------
+
+    @staticmethod
+    def insert_frame(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame,
+                     columns: Sequence[str]) -> None:
+        """Insert a frame's named columns by name, so column order in the frame never matters."""
+        cur.register("_incoming", frame[list(columns)])
+        try:
+            cols = ", ".join(columns)
+            cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming")
+        finally:
+            cur.unregister("_incoming")
+
+    def audit(self, user: str, action: str, scope: Scope, detail: dict | str | None = None,
+              row_count: int | None = None) -> None:
+        """Append one line to the audit log (never updated, never deleted)."""
+        text = detail if isinstance(detail, str) or detail is None else json.dumps(detail, ensure_ascii=False)
+        self.cursor().execute(
+            "INSERT INTO audit_log (logged_at, user_name, action, scope, detail, row_count) VALUES (?, ?, ?, ?, ?, ?)",
+            [dt.datetime.now(), user, action, scope.key(), text, row_count],
+        )
+
+    # -- scoped reads -------------------------------------------------------------------------
+
+    @staticmethod
+    def scope_sql(scope: Scope, alias: str) -> tuple[str, list]:
+        """The WHERE fragment that confines a query to a scope; the empty scope matches nothing."""
+        if scope.is_empty:
+            return "FALSE", []
+        if scope.town_code:
+            return f"{alias}.town_code = ?", [scope.town_code]
+        return f"starts_with({alias}.town_code, ?)", [scope.district_code]
+
+    def divisions(self, scope: Scope, with_geometry: bool = False) -> pd.DataFrame:
+        where, params = self.scope_sql(scope, "d")
+        geom = ", d.geometry" if with_geometry else ""
+        return self.query(
+            f"SELECT d.town_code, d.town_name, d.village_code, d.village_name, d.kind{geom} "
+            f"FROM divisions d WHERE {where} ORDER BY d.village_code",
+            params,
+        )
+
+    def towns(self, scope: Scope) -> pd.DataFrame:
+        where, params = self.scope_sql(scope, "d")
+        return self.query(
+            f"SELECT DISTINCT d.town_code, d.town_name FROM divisions d WHERE {where} ORDER BY 1", params
+        )
+
+    def village_facts(self, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+        """Per village: the counts every progress figure is built from, as of a date.
+
+        Records after ``as_of`` are invisible, which is what lets any past day be replayed.
+        """
+        where_d, p_d = self.scope_sql(scope, "d")
+        where_h, p_h = self.scope_sql(scope, "h")
+        where_s, p_s = self.scope_sql(scope, "s")
+        home = ScreeningMethod.home_visit.value
+        propose = ScreeningResult.propose_monitoring.value
+        sql = f"""
+        WITH hh AS (
+            SELECT h.village_code, count(*) AS households,
+                   count(*) FILTER (WHERE {IS_KEY_SQL}) AS key_households
+            FROM households h WHERE {where_h} GROUP BY ALL),
+        per_household AS (
+            SELECT s.household_id, any_value(s.village_code) AS village_code,
+                   bool_or(s.method = '{home}') AS home_visited,
+                   bool_or(s.result = '{propose}') AS proposed,
+                   bool_or(coalesce(s.leaflet_given, FALSE)) AS leaflet,
+                   bool_or(s.confirmed_online_on IS NOT NULL AND s.confirmed_online_on <= ?) AS confirmed
+            FROM screenings s WHERE {where_s} AND s.screened_on <= ? GROUP BY s.household_id),
+        screened AS (
+            SELECT p.village_code, count(*) AS screened,
+                   count(*) FILTER (WHERE p.home_visited AND {IS_KEY_SQL}) AS key_home_visited,
+                   count(*) FILTER (WHERE {IS_KEY_SQL}) AS key_screened,
+                   count(*) FILTER (WHERE p.proposed) AS proposed,
+                   count(*) FILTER (WHERE p.leaflet) AS leaflet,
+                   count(*) FILTER (WHERE p.confirmed) AS confirmed_online
+            FROM per_household p JOIN households h USING (household_id) GROUP BY ALL),
+        spans AS (
+            SELECT s.village_code, min(s.screened_on) AS first_record_on,
+                   max(s.screened_on) AS last_record_on
+            FROM screenings s WHERE {where_s} AND s.screened_on <= ? GROUP BY ALL)
+        SELECT d.town_code, d.town_name, d.village_code, d.village_name, d.kind,
+               coalesce(hh.households, 0) AS households,
+               coalesce(hh.key_households, 0) AS key_households,
+               coalesce(sc.screened, 0) AS screened,
+               coalesce(sc.key_home_visited, 0) AS key_home_visited,
+               coalesce(sc.key_screened, 0) AS key_screened,
+               coalesce(sc.proposed, 0) AS proposed,
+               coalesce(sc.leaflet, 0) AS leaflet,
+               coalesce(sc.confirmed_online, 0) AS confirmed_online,
+               sp.first_record_on, sp.last_record_on
+        FROM divisions d
+        LEFT JOIN hh USING (village_code)
+        LEFT JOIN screened sc USING (village_code)
+        LEFT JOIN spans sp USING (village_code)
+        WHERE {where_d}
+        ORDER BY d.village_code
+        """
+        params = [*p_h, as_of, *p_s, as_of, *p_s, as_of, *p_d]
+        frame = self.query(sql, params)
+        for col in ("first_record_on", "last_record_on"):
+            frame[col] = pd.to_datetime(frame[col]).dt.date
+        return frame
+
+    def daily_first_screenings(self, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+        """Per village and day: households whose first screening falls on that day (≤ as_of)."""
+        where_s, p_s = self.scope_sql(scope, "s")
+        frame = self.query(
+            f"""
+            SELECT village_code, first_on AS day, count(*) AS screened FROM (
+                SELECT s.household_id, any_value(s.village_code) AS village_code,
+                       min(s.screened_on) AS first_on
+                FROM screenings s WHERE {where_s} AND s.screened_on <= ? GROUP BY s.household_id)
+            GROUP BY ALL ORDER BY village_code, day
+            """,
+            [*p_s, as_of],
+        )
+        frame["day"] = pd.to_datetime(frame["day"]).dt.date
+        return frame
+
+    def milestones(self, scope: Scope) -> pd.DataFrame:
+        where_d, p_d = self.scope_sql(scope, "t")
+        frame = self.query(
+            f"""
+            SELECT t.town_code, t.town_name, m.plan_done_on, m.training_done_on,
+                   m.report_submitted_on, m.report_approved
+            FROM (SELECT DISTINCT town_code, town_name FROM divisions) t
+            LEFT JOIN milestones m USING (town_code)
+            WHERE {where_d} ORDER BY t.town_code
+            """,
+            p_d,
+        )
+        for col in ("plan_done_on", "training_done_on", "report_submitted_on"):
+            frame[col] = pd.to_datetime(frame[col]).dt.date
+        return frame
+
+    def hazard_zones(self, scope: Scope) -> pd.DataFrame:
+        """Zones touching the scope: village-bound zones by village, area zones by district."""
+        if scope.is_empty:
+            return pd.DataFrame(columns=HAZARD_COLUMNS)
+        where_d, p_d = self.scope_sql(scope, "d")
+        return self.query(
+            f"""
+            SELECT z.* FROM hazard_zones z
+            WHERE z.village_code IS NULL AND ? OR z.village_code IN (
+                SELECT d.village_code FROM divisions d WHERE {where_d})
+            ORDER BY z.zone_id
+            """,
+            [scope.is_district, *p_d],
+        )

@@ -1,0 +1,68 @@
+"""Working days on the official Chinese calendar, holidays and adjusted workdays (调休) included."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import chinese_calendar
+
+
+class CalendarRangeError(ValueError):
+    """A date outside the years the official calendar data covers.
+
+    Falling back to Monday–Friday would silently miscount every 调休 Saturday, so we refuse.
+    """
+
+
+@lru_cache(maxsize=4096)
+def is_workday(day: dt.date) -> bool:
+    """True on official working days (e.g. Saturday 2024-09-14, made up for 中秋节)."""
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError as exc:
+        raise CalendarRangeError(f"工作日历没有{day.year}年的数据: {exc}") from exc
+
+
+def workdays_between(start: dt.date, end: dt.date) -> int:
+    """Working days from ``start`` to ``end``, both included; 0 when ``end`` is before ``start``."""
+    if end < start:
+        return 0
+    return sum(is_workday(start + dt.timedelta(days=i)) for i in range((end - start).days + 1))
+
+
+def workdays_in(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The working days from ``start`` to ``end`` inclusive, in order."""
+    return [d for i in range((end - start).days + 1) if is_workday(d := start + dt.timedelta(days=i))]
+
+
+def add_workdays(day: dt.date, n: int) -> dt.date:
+    """The n-th working day after ``day`` (n ≥ 1); ``day`` itself is never counted."""
+    if n < 1:
+        raise ValueError("n 必须至少为 1")
+    current = day
+    while n:
+        current += dt.timedelta(days=1)
+        n -= is_workday(current)
+    return current
+
+
+def last_workdays(day: dt.date, n: int) -> list[dt.date]:
+    """The last n working days up to and including ``day``, oldest first."""
+    found: list[dt.date] = []
+    current = day
+    while len(found) < n:
+        if is_workday(current):
+            found.append(current)
+        current -= dt.timedelta(days=1)
+    return found[::-1]
+
+
+def latest_start(deadline: dt.date, workdays: int) -> dt.date:
+    """The latest day a task can start and still get ``workdays`` working days by ``deadline``.
+
+    With the 2024 calendar, 10 working days ending 2024-09-20 must start by 2024-09-06, because
+    9-15..17 (中秋节) are holidays and Saturday 9-14 is a working day.
+    """
+    days = last_workdays(deadline, workdays)
+    return days[0]

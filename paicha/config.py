@@ -1,0 +1,114 @@
+"""Loads the one TOML configuration file into typed, immutable settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "config" / "paicha.toml"
+
+
+@dataclass(frozen=True)
+class Campaign:
+    name: str
+    start: dt.date
+    plan_training_deadline: dt.date
+    screening_deadline: dt.date
+    report_deadline: dt.date
+    min_village_workdays: int
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    monitoring_income: float
+    lagging_points: float
+    severe_points: float
+    recent_window_workdays: int
+    max_home_visits_per_day: int
+    far_visit_metres: float
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in person: one scope (district when ``town_code`` is empty) and permissions."""
+
+    id: str
+    name: str
+    town_code: str
+    permissions: frozenset[str]
+
+    def can(self, permission: str) -> bool:
+        return permission in self.permissions
+
+
+@dataclass(frozen=True)
+class Settings:
+    district_code: str
+    district_name: str
+    divisions_file: Path
+    outline_file: Path
+    campaign: Campaign
+    thresholds: Thresholds
+    demo_seed: int
+    demo_households: int
+    demo_today: dt.date
+    db_path: Path
+    max_upload_mb: float
+    map_tiles: str
+    tianditu_key: str
+    users: tuple[User, ...] = ()
+
+    def user(self, user_id: str) -> User | None:
+        return next((u for u in self.users if u.id == user_id), None)
+
+
+def _resolve(path: str) -> Path:
+    p = Path(path)
+    return p if p.is_absolute() else PROJECT_ROOT / p
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read the configuration; ``PAICHA_CONFIG`` and ``PAICHA_DB`` override the defaults."""
+    path = path or Path(os.environ.get("PAICHA_CONFIG", DEFAULT_CONFIG))
+    with open(path, "rb") as fh:
+        raw = tomllib.load(fh)
+    c, t = raw["campaign"], raw["thresholds"]
+    db = os.environ.get("PAICHA_DB") or raw["store"]["path"]
+    db_path = Path(db) if Path(db).is_absolute() else Path.cwd() / db
+    return Settings(
+        district_code=raw["district"]["code"],
+        district_name=raw["district"]["name"],
+        divisions_file=_resolve(raw["district"]["divisions_file"]),
+        outline_file=_resolve(raw["district"]["outline_file"]),
+        campaign=Campaign(
+            name=c["name"],
+            start=c["start"],
+            plan_training_deadline=c["plan_training_deadline"],
+            screening_deadline=c["screening_deadline"],
+            report_deadline=c["report_deadline"],
+            min_village_workdays=int(c["min_village_workdays"]),
+        ),
+        thresholds=Thresholds(
+            monitoring_income=float(t["monitoring_income"]),
+            lagging_points=float(t["lagging_points"]),
+            severe_points=float(t["severe_points"]),
+            recent_window_workdays=int(t["recent_window_workdays"]),
+            max_home_visits_per_day=int(t["max_home_visits_per_day"]),
+            far_visit_metres=float(t["far_visit_metres"]),
+        ),
+        demo_seed=int(raw["demo"]["seed"]),
+        demo_households=int(raw["demo"]["households"]),
+        demo_today=raw["demo"]["today"],
+        db_path=db_path,
+        max_upload_mb=float(raw["imports"]["max_upload_mb"]),
+        map_tiles=raw["map"]["tiles"],
+        tianditu_key=raw["map"]["tianditu_key"],
+        users=tuple(
+            User(u["id"], u["name"], u.get("town_code", ""), frozenset(u.get("permissions", [])))
+            for u in raw.get("users", [])
+        ),
+    )

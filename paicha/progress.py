@@ -1,0 +1,274 @@
+"""Progress figures as ARCHITECTURE §4 defines them, computed from small per-village count frames."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from paicha.calendar import add_workdays, last_workdays, latest_start, workdays_between, workdays_in
+from paicha.config import Campaign, Thresholds
+from paicha.vocab import Light, Status
+
+LEVELS = ("district", "town", "village")
+
+PROGRESS_COLUMNS = [
+    "code", "name", "level", "parent_code", "households", "screened", "screened_pct",
+    "key_households", "key_home_visited", "key_pct", "proposed", "leaflet", "confirmed_online",
+    "expected", "lag", "first_screened_on", "last_screened_on", "span_workdays", "recent_rate",
+    "projected_finish", "status",
+]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The campaign dates and cut-offs the figures are measured against."""
+
+    campaign: Campaign
+    thresholds: Thresholds
+
+    @property
+    def total_workdays(self) -> int:
+        """Working days from campaign start to the screening deadline, inclusive (19 in 2024)."""
+        return workdays_between(self.campaign.start, self.campaign.screening_deadline)
+
+    @property
+    def latest_village_start(self) -> dt.date:
+        return latest_start(self.campaign.screening_deadline, self.campaign.min_village_workdays)
+
+
+def expected_share(policy: Policy, as_of: dt.date) -> float:
+    """Share of households that should be screened by ``as_of`` on a linear working-day plan."""
+    done = workdays_between(policy.campaign.start, as_of)
+    return min(1.0, done / policy.total_workdays)
+
+
+def expected_screened(households: int, policy: Policy, as_of: dt.date) -> float:
+    """households × elapsed working days / total working days, clipped to [0, households]."""
+    return float(np.clip(households * expected_share(policy, as_of), 0, households))
+
+
+def recent_rate(daily: pd.Series, as_of: dt.date, window: int) -> float:
+    """Households first screened on the last ``window`` working days up to ``as_of``, per day.
+
+    ``daily`` maps day → first screenings that day.
+    """
+    days = last_workdays(as_of, window)
+    return float(sum(daily.get(d, 0) for d in days)) / window
+
+
+def projected_finish(remaining: int, rate: float, as_of: dt.date) -> dt.date | None:
+    """The k-th working day after ``as_of``, k = ceil(remaining / rate); None without a rate."""
+    if remaining <= 0 or rate <= 0:
+        return None
+    return add_workdays(as_of, math.ceil(remaining / rate))
+
+
+def classify(households: int, screened: int, expected: float, thresholds: Thresholds) -> Status:
+    """Status from percentage points behind the expected share (cut-offs are configuration)."""
+    if households > 0 and screened >= households:
+        return Status.done
+    if screened == 0:
+        return Status.not_started
+    behind_points = 100.0 * (expected - screened) / households if households else 0.0
+    if behind_points > thresholds.severe_points:
+        return Status.severely_lagging
+    if behind_points > thresholds.lagging_points:
+        return Status.lagging
+    return Status.on_track
+
+
+def _pct(part: float, whole: float) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def compute_progress(
+    village_facts: pd.DataFrame,
+    daily: pd.DataFrame,
+    policy: Policy,
+    as_of: dt.date,
+    level: str,
+    district: tuple[str, str] = ("", ""),
+) -> pd.DataFrame:
+    """Progress per unit at ``level`` (district, town or village) as of a date.
+
+    ``village_facts`` is the store's per-village counts; ``daily`` holds village_code, day and
+    screened (first screenings per day). Towns and the district are sums of their villages, so
+    every level answers from the same two small frames.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level 必须是 {LEVELS} 之一")
+    facts = village_facts.copy()
+    if level == "village":
+        facts["code"], facts["name"], facts["parent_code"] = (
+            facts["village_code"], facts["village_name"], facts["town_code"])
+        unit_of_village = dict(zip(facts["village_code"], facts["village_code"], strict=True))
+    elif level == "town":
+        facts["code"], facts["name"], facts["parent_code"] = (
+            facts["town_code"], facts["town_name"], district[0])
+        unit_of_village = dict(zip(facts["village_code"], facts["town_code"], strict=True))
+    else:
+        facts["code"], facts["name"], facts["parent_code"] = district[0], district[1], ""
+        unit_of_village = dict.fromkeys(facts["village_code"], district[0])
+
+    sums = ["households", "key_households", "screened", "key_home_visited", "proposed",
+            "leaflet", "confirmed_online"]
+    grouped = facts.groupby(["code", "name", "parent_code"], sort=True).agg(
+        **{c: (c, "sum") for c in sums},
+        first_screened_on=("first_record_on", "min"),
+        last_screened_on=("last_record_on", "max"),
+    ).reset_index()
+
+    daily = daily.assign(unit=daily["village_code"].map(unit_of_village)).dropna(subset=["unit"])
+    per_unit_daily = {u: g.groupby("day")["screened"].sum() for u, g in daily.groupby("unit")}
+
+    window = policy.thresholds.recent_window_workdays
+    rows = []
+    for rec in grouped.itertuples(index=False):
+        households, screened = int(rec.households), int(rec.screened)
+        expected = expected_screened(households, policy, as_of)
+        rate = recent_rate(per_unit_daily.get(rec.code, pd.Series(dtype=int)), as_of, window)
+        first = rec.first_screened_on if isinstance(rec.first_screened_on, dt.date) else None
+        last = rec.last_screened_on if isinstance(rec.last_screened_on, dt.date) else None
+        rows.append({
+            "code": rec.code, "name": rec.name, "level": level, "parent_code": rec.parent_code,
+            "households": households, "screened": screened,
+            "screened_pct": _pct(screened, households),
+            "key_households": int(rec.key_households),
+            "key_home_visited": int(rec.key_home_visited),
+            "key_pct": _pct(rec.key_home_visited, rec.key_households),
+            "proposed": int(rec.proposed), "leaflet": int(rec.leaflet),
+            "confirmed_online": int(rec.confirmed_online),
+            "expected": round(expected, 1), "lag": round(expected - screened, 1),
+            "first_screened_on": first, "last_screened_on": last,
+            "span_workdays": workdays_between(first, last) if first and last else 0,
+            "recent_rate": round(rate, 2),
+            "projected_finish": projected_finish(households - screened, rate, as_of),
+            "status": classify(households, screened, expected, policy.thresholds).value,
+        })
+    return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
+
+
+def cumulative_curve(daily: pd.DataFrame, households: int, policy: Policy, as_of: dt.date) -> pd.DataFrame:
+    """Per working day of the campaign up to ``as_of``: cumulative screened and expected.
+
+    First screenings on a rest day (they happen) count towards the next working day's point,
+    so the curve never loses households.
+    """
+    end = min(as_of, policy.campaign.screening_deadline)
+    days = workdays_in(policy.campaign.start, end)
+    if not days:
+        return pd.DataFrame(columns=["day", "workday_index", "screened", "expected"])
+    per_day = daily.groupby("day")["screened"].sum() if not daily.empty else pd.Series(dtype=int)
+    rows, cumulative, it = [], 0, iter(sorted(per_day.items()))
+    pending = next(it, None)
+    for i, day in enumerate(days, start=1):
+        while pending is not None and pending[0] <= day:
+            cumulative += int(pending[1])
+            pending = next(it, None)
+        rows.append({"day": day, "workday_index": i, "screened": cumulative,
+                     "expected": round(households * min(1.0, i / policy.total_workdays), 1)})
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class DeadlineState:
+    """One campaign deadline as seen on a date."""
+
+    key: str
+    deadline: dt.date
+    workdays_left: int
+    overdue: bool
+
+
+def deadlines(policy: Policy, as_of: dt.date) -> list[DeadlineState]:
+    """The three deadlines with working days left after ``as_of`` (deadline day included)."""
+    c = policy.campaign
+    out = []
+    for key, day in (("plan_training", c.plan_training_deadline),
+                     ("screening", c.screening_deadline), ("report", c.report_deadline)):
+        left = workdays_between(as_of + dt.timedelta(days=1), day)
+        out.append(DeadlineState(key, day, left, as_of > day))
+    return out
+
+
+def deadline_light(done_on: dt.date | None, deadline: dt.date, as_of: dt.date) -> Light:
+    """Green if done by the deadline, amber if done late, red if overdue, grey if not yet due.
+
+    A completion dated after ``as_of`` has not happened yet in that view.
+    """
+    if done_on is not None and done_on <= as_of:
+        return Light.green if done_on <= deadline else Light.amber
+    return Light.red if as_of > deadline else Light.grey
+
+
+def town_lights(milestones: pd.DataFrame, town_progress: pd.DataFrame, policy: Policy,
+                as_of: dt.date) -> pd.DataFrame:
+    """The four traffic lights of each town: plan+training, screening pace, finish, report."""
+    c = policy.campaign
+    prog = town_progress.set_index("code")
+    rows = []
+    for m in milestones.itertuples(index=False):
+        steps = [m.plan_done_on, m.training_done_on]
+        both = None if any(s is None or pd.isna(s) or s > as_of for s in steps) else max(steps)
+        approved = bool(m.report_approved) if not pd.isna(m.report_approved) else False
+        submitted = m.report_submitted_on
+        # Only an approved report counts (主要领导审定), and only once it exists in this view.
+        report_on = submitted if approved and not pd.isna(submitted) and submitted <= as_of else None
+        p = prog.loc[m.town_code] if m.town_code in prog.index else None
+        status = Status(p["status"]) if p is not None else Status.not_started
+        pace = {Status.done: Light.green, Status.on_track: Light.green,
+                Status.lagging: Light.amber}.get(status, Light.red)
+        finish = p["projected_finish"] if p is not None else None
+        if status is Status.done:
+            finish_light = Light.green
+        elif finish is None or pd.isna(finish):
+            finish_light = Light.red
+        else:
+            finish_light = Light.green if finish <= c.screening_deadline else Light.red
+        rows.append({
+            "town_code": m.town_code, "town_name": m.town_name,
+            "plan_training": deadline_light(both, c.plan_training_deadline, as_of).value,
+            "plan_training_on": both,
+            "screening": pace.value,
+            "screened_pct": p["screened_pct"] if p is not None else 0.0,
+            "expected_pct": _pct(p["expected"], p["households"]) if p is not None else 0.0,
+            "finish": finish_light.value,
+            "projected_finish": None if finish is None or pd.isna(finish) else finish,
+            "report": deadline_light(report_on, c.report_deadline, as_of).value,
+            "report_on": report_on,
+        })
+    return pd.DataFrame(rows)
+
+
+def villages_behind(village_progress: pd.DataFrame, n: int = 5) -> pd.DataFrame:
+    """The n villages furthest behind the expected count, in households."""
+    behind = village_progress[village_progress["lag"] > 0]
+    return behind.sort_values(["lag", "code"], ascending=[False, True]).head(n)
+
+
+def span_shortfall(village_progress: pd.DataFrame, policy: Policy, as_of: dt.date) -> pd.DataFrame:
+    """Villages that can no longer reach the minimum screening span by the deadline.
+
+    A village not started by the latest start date, or whose possible span (its first record to
+    the deadline) is under the minimum, cannot reach it however fast it works.
+    """
+    c = policy.campaign
+    out = village_progress.copy()
+
+    def possible(row: pd.Series) -> int:
+        # A finished village's span is final: screening everyone in a few days is the rush the
+        # 10-working-day rule exists to prevent.
+        if row["status"] == Status.done.value:
+            return int(row["span_workdays"])
+        first = row["first_screened_on"]
+        if first is None or pd.isna(first):
+            start = max(as_of + dt.timedelta(days=1), c.start)
+            return workdays_between(start, c.screening_deadline)
+        return workdays_between(first, c.screening_deadline)
+
+    out["possible_span"] = out.apply(possible, axis=1) if not out.empty else []
+    return out[out["possible_span"] < c.min_village_workdays]

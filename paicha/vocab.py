@@ -1,0 +1,110 @@
+"""The policy's vocabularies as enums, each member carrying its Chinese label."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class LabelledEnum(str, Enum):
+    """A str enum whose value is the stable English code and whose ``label`` is the Chinese name.
+
+    The store keeps the English code so that a relabelled UI never rewrites data.
+    """
+
+    def __new__(cls, code: str, label: str) -> LabelledEnum:
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.label = label
+        return member
+
+    @classmethod
+    def from_label(cls, label: str) -> LabelledEnum:
+        for member in cls:
+            if member.label == label:
+                return member
+        raise KeyError(label)
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {m.value: m.label for m in cls}
+
+
+class ScreeningMethod(LabelledEnum):
+    home_visit = ("home_visit", "入户排查")
+    village_assessment = ("village_assessment", "村级研判")
+    online_inquiry = ("online_inquiry", "线上问询")
+
+
+class ScreeningResult(LabelledEnum):
+    no_risk = ("no_risk", "无风险")
+    risk_found = ("risk_found", "存在风险隐患")
+    propose_monitoring = ("propose_monitoring", "建议纳入监测")
+
+
+class MonitorType(LabelledEnum):
+    none = ("none", "非监测对象")
+    unstable_former_poor = ("unstable_former_poor", "脱贫不稳定户")
+    marginal = ("marginal", "边缘易致贫户")
+    sudden_hardship = ("sudden_hardship", "突发严重困难户")
+
+
+class KeyGroup(LabelledEnum):
+    """重点群体: any flag makes a household one that must be visited at home (入户排查)."""
+
+    new_dibao = ("new_dibao", "2024年新增低保对象")
+    dispersed_tekun = ("dispersed_tekun", "分散供养特困人员")
+    large_temp_aid = ("large_temp_aid", "大额临时救助对象")
+    severe_disability = ("severe_disability", "重度残疾人")
+    serious_illness = ("serious_illness", "大病重病患者")
+    mental_disorder = ("mental_disorder", "精神障碍患者")
+    rejected_application = ("rejected_application", "2024年低保特困申请未通过")
+
+    @property
+    def column(self) -> str:
+        """Column name of this flag in the households table."""
+        return f"kg_{self.value}"
+
+
+class Guarantee(LabelledEnum):
+    """三保障 and drinking water: a flag means a problem was found."""
+
+    education = ("education", "义务教育有保障问题")
+    medical = ("medical", "基本医疗有保障问题")
+    housing = ("housing", "住房安全有保障问题")
+    water = ("water", "饮水安全有保障问题")
+
+    @property
+    def column(self) -> str:
+        return f"problem_{self.value}"
+
+
+class Status(LabelledEnum):
+    """Progress status of a unit; cut-offs live in the configuration."""
+
+    done = ("done", "完成")
+    on_track = ("on_track", "正常")
+    lagging = ("lagging", "滞后")
+    severely_lagging = ("severely_lagging", "严重滞后")
+    not_started = ("not_started", "未启动")
+
+
+class Light(LabelledEnum):
+    """Traffic light of a deadline check."""
+
+    green = ("green", "按时")
+    amber = ("amber", "延迟完成")
+    red = ("red", "逾期未完成")
+    grey = ("grey", "未到期")
+
+
+class HazardKind(LabelledEnum):
+    flood = ("flood", "暴雨洪涝")
+    low_prices = ("low_prices", "农产品价格低迷")
+    construction_jobs = ("construction_jobs", "建筑业用工及工资下降")
+    unstable_jobs = ("unstable_jobs", "务工就业不稳")
+    water_shortage = ("water_shortage", "季节性缺水")
+
+
+class DivisionKind(LabelledEnum):
+    village = ("village", "村")
+    community = ("community", "社区")

@@ -1,0 +1,61 @@
+"""Helpers for real-browser tests: start the app on a free port, drive Debian Chromium, screenshot."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.request import urlopen
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("PAICHA_CHROMIUM", "/usr/bin/chromium")
+# Without these flags Chromium keeps trying to reach Google's hosts on a closed network.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_app(db_path: Path, port: int | None = None):
+    """Run ``streamlit run app.py`` against a database until the block ends; yield its URL."""
+    port = port or free_port()
+    env = {**os.environ, "PAICHA_DB": str(db_path)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("streamlit did not start: " + proc.stdout.read1().decode(errors="replace"))
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def wait_rendered(page, timeout_ms: int = 60_000) -> None:
+    """Wait until Streamlit has finished running the script and drawn the main block."""
+    page.wait_for_selector('[data-testid="stMainBlockContainer"]', timeout=timeout_ms)
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stStatusWidget"]')
+               && document.querySelectorAll('[data-testid="stSpinner"]').length === 0""",
+        timeout=timeout_ms)
+    page.wait_for_timeout(1500)  # plotly and data grids draw a moment after the script ends

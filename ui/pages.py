@@ -1,0 +1,19 @@
+"""The page registry as data: one entry per page, turned into st.navigation in app.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    script: str
+    title_key: str
+    icon: str
+    url_path: str
+    default: bool = False
+
+
+PAGES = (
+    PageSpec("pages/overview.py", "nav.overview", "📊", "overview", default=True),
+)

@@ -1,0 +1,56 @@
+"""The shared sidebar: who is signed in (and so the scope) and the as-of date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+
+from paicha.access import scope_for
+from paicha.config import User
+from paicha.scope import Scope
+from ui import cache, keys
+from ui.text import t
+
+
+@dataclass(frozen=True)
+class Session:
+    user: User | None
+    scope: Scope
+    as_of: dt.date
+    version: int
+    is_demo: bool
+
+
+def sidebar() -> Session:
+    """Draw the sidebar and return what every page needs to query."""
+    cfg = cache.settings()
+    version = cache.data_version()
+    meta = cache.meta(version)
+    is_demo = meta["is_demo"] == "true"
+    users = {u.id: u for u in cfg.users}
+    with st.sidebar:
+        user_id = st.selectbox(t("sidebar.user"), list(users), format_func=lambda k: users[k].name,
+                               key=keys.SIDEBAR_USER, help=t("sidebar.user_help"))
+        user = users.get(user_id)
+        default = dt.date.fromisoformat(meta["demo_today"]) if is_demo and meta["demo_today"] else dt.date.today()
+        campaign = cfg.campaign
+        lo = campaign.start - dt.timedelta(days=14)
+        hi = campaign.report_deadline + dt.timedelta(days=30)
+        as_of = st.date_input(t("sidebar.as_of"), value=min(max(default, lo), hi), min_value=lo,
+                              max_value=hi, key=keys.SIDEBAR_AS_OF, help=t("sidebar.as_of_help"),
+                              format="YYYY-MM-DD")
+        scope = scope_for(user, cfg)
+        if scope.town_code:
+            towns = cache.store().towns(scope)
+            name = towns["town_name"].iloc[0] if not towns.empty else scope.town_code
+            st.caption(t("sidebar.scope_town", town=name))
+        elif not scope.is_empty:
+            st.caption(t("sidebar.scope_district"))
+    return Session(user, scope, as_of, version, is_demo)
+
+
+def demo_banner(session: Session) -> None:
+    if session.is_demo:
+        st.warning(t("app.demo_banner"))
