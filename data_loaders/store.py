@@ -90,7 +90,13 @@ def _connection(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         if con is None:
             if key != ":memory:":
                 path.parent.mkdir(parents=True, exist_ok=True)
-            con = duckdb.connect(key, read_only=read_only)
+            try:
+                con = duckdb.connect(key, read_only=read_only)
+            except duckdb.IOException as exc:
+                # DuckDB lets one process hold a database file for writing; the usual cause is a
+                # running dashboard while the CLI is used on the same file.
+                raise StoreError(f"无法打开数据库 {path}：文件被另一个进程占用（例如正在运行的看板）。"
+                                 f"请先停止该进程，或使用 --db 指定另一个数据库。详情：{exc}") from exc
             _connections[key] = con
         return con
 

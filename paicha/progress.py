@@ -81,6 +81,15 @@ def classify(households: int, screened: int, expected: float, thresholds: Thresh
     return Status.on_track
 
 
+def _as_date(value: object) -> dt.date | None:
+    """A plain date, or None for missing values (pd.NaT is a datetime instance, so test it first)."""
+    if value is None or pd.isna(value):
+        return None
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
 def _pct(part: float, whole: float) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
@@ -131,8 +140,7 @@ def compute_progress(
         households, screened = int(rec.households), int(rec.screened)
         expected = expected_screened(households, policy, as_of)
         rate = recent_rate(per_unit_daily.get(rec.code, pd.Series(dtype=int)), as_of, window)
-        first = rec.first_screened_on if isinstance(rec.first_screened_on, dt.date) else None
-        last = rec.last_screened_on if isinstance(rec.last_screened_on, dt.date) else None
+        first, last = _as_date(rec.first_screened_on), _as_date(rec.last_screened_on)
         rows.append({
             "code": rec.code, "name": rec.name, "level": level, "parent_code": rec.parent_code,
             "households": households, "screened": screened,

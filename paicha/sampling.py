@@ -95,9 +95,13 @@ def frame_hash(frame: pd.DataFrame) -> str:
         raise ValueError("抽样框缺少列：household_id")
     columns = [c for c in FRAME_COLUMNS if c in frame.columns]
     canonical = [_canonical_column(frame[c], c in BOOL_COLUMNS, c) for c in columns]
-    rows = [json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in zip(*canonical)]
+    rows = [
+        json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+        for row in zip(*canonical, strict=True)
+    ]
     ids = canonical[0]
-    ordered = [row for _, row in sorted(zip(ids, rows), key=lambda t: (t[0] or "", t[1]))]
+    keyed = sorted(zip(ids, rows, strict=True), key=lambda t: (t[0] or "", t[1]))
+    ordered = [row for _, row in keyed]
     payload = _HASH_PREFIX + json.dumps(columns) + "\n" + "\n".join(ordered)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -113,11 +117,16 @@ def _as_bool(series: pd.Series, name: str) -> pd.Series:
         raise ValueError(f"列{name}应为布尔值") from exc
 
 
-def _prepare(frame: pd.DataFrame, required: Iterable[str]) -> pd.DataFrame:
-    """Validated copy of the needed columns, sorted by household_id.
+Units = dict[str, np.ndarray]
+"""Columns of a prepared frame as aligned numpy arrays, rows sorted by household_id."""
+
+
+def _prepare(frame: pd.DataFrame, required: Iterable[str]) -> Units:
+    """Validated columns as numpy arrays, rows sorted by household_id.
 
     Sorting before any random draw makes the sample a function of the frame's content only,
-    not of the order in which a spreadsheet happened to list the households.
+    not of the order in which a spreadsheet happened to list the households. Text becomes
+    ``str`` (``None`` for a missing screener), flags and statuses become ``bool``.
     """
     if not isinstance(frame, pd.DataFrame):
         raise ValueError("抽样框必须是DataFrame")
@@ -125,21 +134,41 @@ def _prepare(frame: pd.DataFrame, required: Iterable[str]) -> pd.DataFrame:
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise ValueError("抽样框缺少列：" + "、".join(missing))
-    units = frame.loc[:, required].copy()
+    units: Units = {}
     for column in required:
+        series = frame[column]
         if column in BOOL_COLUMNS:
-            units[column] = _as_bool(units[column], column)
-        elif column != "screener":
-            if units[column].isna().any():
+            units[column] = _as_bool(series, column).to_numpy(dtype=bool)
+        elif column == "screener":
+            known = series.notna().to_numpy()
+            values = series.to_numpy(dtype=object)
+            units[column] = np.array(
+                [str(v) if k else None for v, k in zip(values, known, strict=True)], dtype=object
+            )
+        else:
+            if series.isna().any():
                 raise ValueError(f"列{column}存在空值")
-            units[column] = units[column].astype(str)
-    if units["household_id"].duplicated().any():
+            units[column] = np.array([str(v) for v in series.to_numpy(dtype=object)], dtype=object)
+    order = np.argsort(units["household_id"], kind="stable")
+    units = {column: values[order] for column, values in units.items()}
+    ids = units["household_id"]
+    if len(ids) > 1 and (ids[1:] == ids[:-1]).any():
         raise ValueError("户编号household_id有重复")
-    if "screener" in units.columns:
-        known = units["screener"].notna()
-        units["screener"] = units["screener"].astype(object).where(known, None)
-        units.loc[known, "screener"] = units.loc[known, "screener"].map(str)
-    return units.sort_values("household_id", kind="mergesort").reset_index(drop=True)
+    return units
+
+
+def _take(units: Units, rows: np.ndarray) -> Units:
+    return {column: values[rows] for column, values in units.items()}
+
+
+def _groups(keys: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """(key, positions) for each distinct key in sorted order; positions stay in frame order."""
+    if len(keys) == 0:
+        return []
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.cumsum(np.bincount(inverse, minlength=len(distinct)))[:-1]
+    return list(zip(distinct.tolist(), np.split(order, bounds), strict=True))
 
 
 def _result(
@@ -168,6 +197,27 @@ def _result(
 
 def _empty_result() -> pd.DataFrame:
     return _result([], [], [], [], [])
+
+
+def _assemble(
+    units: Units,
+    picks: list[np.ndarray],
+    strata: list[str],
+    probabilities: list[float],
+    reasons: list[str],
+) -> pd.DataFrame:
+    """Sample table from per-stratum picks, each with one stratum, probability and reason."""
+    if not picks:
+        return _empty_result()
+    counts = [len(p) for p in picks]
+    rows = np.concatenate(picks)
+    return _result(
+        units["household_id"][rows],
+        units["village_code"][rows],
+        np.repeat(np.asarray(strata, dtype=object), counts),
+        np.repeat(np.asarray(probabilities, dtype=float), counts),
+        np.repeat(np.asarray(reasons, dtype=object), counts),
+    )
 
 
 def _check_count(value: int, name: str, minimum: int = 1) -> int:
@@ -209,19 +259,12 @@ def simple_random(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     """
     n = _check_count(n, "样本量")
     units = _prepare(frame, ("village_code",))
-    total = len(units)
+    total = len(units["household_id"])
     if total == 0:
         return _empty_result()
     rng = np.random.default_rng(seed)
-    chosen = units.iloc[_srs_positions(rng, total, n)]
-    size = len(chosen)
-    return _result(
-        chosen["household_id"],
-        chosen["village_code"],
-        [ALL_STRATUM] * size,
-        np.full(size, size / total),
-        [REASON_RANDOM] * size,
-    )
+    chosen = _srs_positions(rng, total, n)
+    return _assemble(units, [chosen], [ALL_STRATUM], [len(chosen) / total], [REASON_RANDOM])
 
 
 # --------------------------------------------------------------------------- stratified
@@ -337,28 +380,21 @@ def stratified(
     if by not in ("village_code", "town_code"):
         raise ValueError("分层变量只能是village_code或town_code")
     units = _prepare(frame, ("village_code", by))
-    sizes = units.groupby(by, sort=True).size()
+    groups = _groups(units[by])
+    sizes = pd.Series([len(p) for _, p in groups], index=[k for k, _ in groups], dtype="int64")
     alloc = allocate_sample(sizes, n, allocation, min_per_stratum)
-    if units.empty:
-        return _empty_result()
     rng = np.random.default_rng(seed)
-    parts: list[pd.DataFrame] = []
-    for key, group in units.groupby(by, sort=True):
+    picks: list[np.ndarray] = []
+    strata: list[str] = []
+    probabilities: list[float] = []
+    for key, positions in groups:
         n_h = int(alloc[key])
         if n_h == 0:
             continue
-        chosen = group.iloc[_srs_positions(rng, len(group), n_h)]
-        parts.append(chosen.assign(_pi=n_h / len(group), _stratum=key))
-    if not parts:
-        return _empty_result()
-    chosen = pd.concat(parts, ignore_index=True)
-    return _result(
-        chosen["household_id"],
-        chosen["village_code"],
-        chosen["_stratum"],
-        chosen["_pi"],
-        [REASON_RANDOM] * len(chosen),
-    )
+        picks.append(positions[_srs_positions(rng, len(positions), n_h)])
+        strata.append(key)
+        probabilities.append(n_h / len(positions))
+    return _assemble(units, picks, strata, probabilities, [REASON_RANDOM] * len(picks))
 
 
 # --------------------------------------------------------------------------- PPS villages
@@ -397,45 +433,57 @@ def pps_village_probabilities(
         ``inclusion_probability`` (float) and ``certainty`` (bool).
     """
     n_villages = _check_count(n_villages, "抽取村数")
+    units, groups = _pps_units(frame, size)
+    measure, households, pi, certain = _pps_table(units, groups, n_villages, size)
+    villages = pd.DataFrame(
+        {
+            "size": pd.Series(measure, dtype="int64"),
+            "households": pd.Series(households, dtype="int64"),
+            "inclusion_probability": pd.Series(pi, dtype=float),
+            "certainty": pd.Series(certain, dtype=bool),
+        }
+    )
+    villages.index = pd.Index([code for code, _ in groups], dtype=str, name="village_code")
+    return villages
+
+
+def _pps_units(frame: pd.DataFrame, size: str) -> tuple[Units, list[tuple[str, np.ndarray]]]:
     if size not in ("households", "key_households"):
         raise ValueError("规模度量只能是households或key_households")
     required = ("village_code", "is_key") if size == "key_households" else ("village_code",)
     units = _prepare(frame, required)
-    grouped = units.groupby("village_code", sort=True)
-    households = grouped.size().astype("int64")
+    return units, _groups(units["village_code"])
+
+
+def _pps_table(
+    units: Units, groups: list[tuple[str, np.ndarray]], n_villages: int, size: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Size measure, household count, ``π_v`` and certainty flag per village, in code order."""
+    households = np.array([len(positions) for _, positions in groups], dtype="int64")
     if size == "key_households":
-        measure = grouped["is_key"].sum().astype("int64")
+        measure = np.array(
+            [int(units["is_key"][positions].sum()) for _, positions in groups], dtype="int64"
+        )
     else:
         measure = households.copy()
-    villages = pd.DataFrame(
-        {
-            "size": measure,
-            "households": households,
-            "inclusion_probability": 0.0,
-            "certainty": False,
-        }
-    )
-    villages.index.name = "village_code"
-
-    s = measure.to_numpy()
-    candidate = s > 0
-    certain = np.zeros(len(s), dtype=bool)
+    pi = np.zeros(len(groups))
+    candidate = measure > 0
+    certain = np.zeros(len(groups), dtype=bool)
     remaining = n_villages
     while remaining > 0:
         rest = candidate & ~certain
-        total = int(s[rest].sum())
+        total = int(measure[rest].sum())
         if total == 0:
             break
         # s_v >= I = total / remaining, written without division.
-        newly = rest & (s * remaining >= total)
+        newly = rest & (measure * remaining >= total)
         if not newly.any():
-            villages.loc[rest, "inclusion_probability"] = remaining * s[rest] / total
+            pi[rest] = remaining * measure[rest] / total
             break
         certain |= newly
         remaining -= int(newly.sum())
-    villages.loc[certain, "inclusion_probability"] = 1.0
-    villages["certainty"] = certain
-    return villages
+    pi[certain] = 1.0
+    return measure, households, pi, certain
 
 
 def pps_villages(
@@ -478,44 +526,37 @@ def pps_villages(
         certainty villages and ``"random"`` otherwise.
     """
     per_village = _check_count(per_village, "每村抽取户数")
-    villages = pps_village_probabilities(frame, n_villages, size)
-    units = _prepare(frame, ("village_code",))
-    if units.empty:
-        return _empty_result()
+    n_villages = _check_count(n_villages, "抽取村数")
+    units, groups = _pps_units(frame, size)
+    measure, _, pi, certain = _pps_table(units, groups, n_villages, size)
     rng = np.random.default_rng(seed)
 
-    drawable = villages[(villages["inclusion_probability"] > 0) & ~villages["certainty"]]
-    picked = set(villages.index[villages["certainty"]])
-    if not drawable.empty:
-        s = drawable["size"].to_numpy(dtype="int64")
-        k = round(float(drawable["inclusion_probability"].sum()))
+    picked = certain.copy()
+    drawable = np.nonzero((pi > 0) & ~certain)[0]
+    if drawable.size:
+        # Integer systematic draw: sizes scaled by k laid out on [0, k T), points r + j T with
+        # r uniform on 0..T-1, so village v is hit for exactly k s_v of the T starts.
+        s = measure[drawable]
+        k = round(float(pi[drawable].sum()))
         total = int(s.sum())
         ends = np.cumsum(s) * k
         start = int(rng.integers(total))
         points = start + total * np.arange(k, dtype="int64")
-        hit = np.searchsorted(ends, points, side="right")
-        picked |= set(drawable.index[hit])
+        picked[drawable[np.searchsorted(ends, points, side="right")]] = True
 
-    parts: list[pd.DataFrame] = []
-    for code, group in units.groupby("village_code", sort=True):
-        if code not in picked:
+    picks: list[np.ndarray] = []
+    strata: list[str] = []
+    probabilities: list[float] = []
+    reasons: list[str] = []
+    for v, (code, positions) in enumerate(groups):
+        if not picked[v]:
             continue
-        m = min(per_village, len(group))
-        chosen = group.iloc[_srs_positions(rng, len(group), m)]
-        village = villages.loc[code]
-        reason = REASON_CERTAINTY if bool(village["certainty"]) else REASON_RANDOM
-        pi = float(village["inclusion_probability"]) * m / len(group)
-        parts.append(chosen.assign(_pi=pi, _reason=reason))
-    if not parts:
-        return _empty_result()
-    chosen = pd.concat(parts, ignore_index=True)
-    return _result(
-        chosen["household_id"],
-        chosen["village_code"],
-        chosen["village_code"],
-        chosen["_pi"],
-        chosen["_reason"],
-    )
+        m = min(per_village, len(positions))
+        picks.append(positions[_srs_positions(rng, len(positions), m)])
+        strata.append(code)
+        probabilities.append(float(pi[v]) * m / len(positions))
+        reasons.append(REASON_CERTAINTY if certain[v] else REASON_RANDOM)
+    return _assemble(units, picks, strata, probabilities, reasons)
 
 
 # --------------------------------------------------------------------------- back-check
@@ -587,10 +628,14 @@ def systematic_pps(inclusion_probability: np.ndarray, rng: np.random.Generator) 
     return np.sort(np.concatenate([certain, order[hit]]))
 
 
-def _backcheck_units(frame: pd.DataFrame) -> pd.DataFrame:
+def _backcheck_units(frame: pd.DataFrame) -> Units:
     units = _prepare(frame, ("village_code", "screener", "screened", *FLAG_COLUMNS))
-    eligible = units["screened"] & units["screener"].notna()
-    return units.loc[eligible].reset_index(drop=True)
+    eligible = units["screened"] & np.array([s is not None for s in units["screener"]], dtype=bool)
+    return _take(units, np.nonzero(eligible)[0])
+
+
+def _flag_matrix(units: Units) -> np.ndarray:
+    return np.column_stack([units[flag] for flag in FLAG_COLUMNS]).reshape(-1, len(FLAG_COLUMNS))
 
 
 def _check_backcheck_params(share: float, min_per_screener: int, flag_weight: float) -> None:
@@ -603,13 +648,14 @@ def _check_backcheck_params(share: float, min_per_screener: int, flag_weight: fl
         raise ValueError("疑点户权重必须是正数")
 
 
-def _backcheck_pi(units: pd.DataFrame, share: float, min_per_screener: int, flag_weight: float):
-    flagged = units[list(FLAG_COLUMNS)].to_numpy(dtype=bool).any(axis=1)
-    weights = np.where(flagged, float(flag_weight), 1.0)
-    pi = np.zeros(len(units))
-    groups = units.groupby("screener", sort=True).indices
-    for screener in sorted(groups):
-        positions = groups[screener]
+def _backcheck_pi(
+    units: Units, share: float, min_per_screener: int, flag_weight: float
+) -> tuple[np.ndarray, list[tuple[str, np.ndarray]]]:
+    """Design probabilities of the eligible units and the screener strata they fall in."""
+    weights = np.where(_flag_matrix(units).any(axis=1), float(flag_weight), 1.0)
+    pi = np.zeros(len(weights))
+    groups = _groups(units["screener"])
+    for _, positions in groups:
         count = len(positions)
         n_s = min(count, max(min_per_screener, math.ceil(share * count - _CEIL_SLACK)))
         pi[positions] = _capped_pps(weights[positions], n_s)
@@ -654,8 +700,9 @@ def backcheck_probabilities(
     pi, _ = _backcheck_pi(units, share, min_per_screener, flag_weight)
     return pd.Series(
         pi,
-        index=pd.Index(units["household_id"], name="household_id"),
+        index=pd.Index(units["household_id"], dtype=str, name="household_id"),
         name="inclusion_probability",
+        dtype=float,
     )
 
 
@@ -694,21 +741,20 @@ def backcheck(
     """
     _check_backcheck_params(share, min_per_screener, flag_weight)
     units = _backcheck_units(frame)
-    if units.empty:
+    if len(units["household_id"]) == 0:
         return _empty_result()
     pi, groups = _backcheck_pi(units, share, min_per_screener, flag_weight)
     rng = np.random.default_rng(seed)
     chosen = np.concatenate(
-        [groups[s][systematic_pps(pi[groups[s]], rng)] for s in sorted(groups)]
+        [positions[systematic_pps(pi[positions], rng)] for _, positions in groups]
     )
-    picked = units.iloc[chosen]
-    flags = picked[list(FLAG_COLUMNS)].to_numpy(dtype=bool)
-    first = flags.argmax(axis=1)
-    reason = np.where(flags.any(axis=1), np.asarray(FLAG_COLUMNS, dtype=object)[first], REASON_RANDOM)
+    flags = _flag_matrix(units)[chosen]
+    first_flag = np.asarray(FLAG_COLUMNS, dtype=object)[flags.argmax(axis=1)]
+    reason = np.where(flags.any(axis=1), first_flag, REASON_RANDOM)
     return _result(
-        picked["household_id"],
-        picked["village_code"],
-        picked["screener"],
+        units["household_id"][chosen],
+        units["village_code"][chosen],
+        units["screener"][chosen],
         pi[chosen],
         reason,
     )
@@ -775,22 +821,14 @@ def lqas_villages(frame: pd.DataFrame, design_n: int, seed: int) -> pd.DataFrame
     """
     design_n = _check_count(design_n, "LQAS样本量")
     units = _prepare(frame, ("village_code", "screened"))
-    units = units.loc[units["screened"]]
-    if units.empty:
-        return _empty_result()
+    units = _take(units, np.nonzero(units["screened"])[0])
     rng = np.random.default_rng(seed)
-    parts: list[pd.DataFrame] = []
-    for _, group in units.groupby("village_code", sort=True):
-        m = min(design_n, len(group))
-        chosen = group.iloc[_srs_positions(rng, len(group), m)]
-        parts.append(chosen.assign(_pi=m / len(group)))
-    if not parts:
-        return _empty_result()
-    chosen = pd.concat(parts, ignore_index=True)
-    return _result(
-        chosen["household_id"],
-        chosen["village_code"],
-        chosen["village_code"],
-        chosen["_pi"],
-        [REASON_RANDOM] * len(chosen),
-    )
+    picks: list[np.ndarray] = []
+    strata: list[str] = []
+    probabilities: list[float] = []
+    for code, positions in _groups(units["village_code"]):
+        m = min(design_n, len(positions))
+        picks.append(positions[_srs_positions(rng, len(positions), m)])
+        strata.append(code)
+        probabilities.append(m / len(positions))
+    return _assemble(units, picks, strata, probabilities, [REASON_RANDOM] * len(picks))

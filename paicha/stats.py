@@ -124,6 +124,10 @@ def detect_one_size(
     _check_open_unit(confidence, "置信水平必须在0到1之间")
     _check_population(population)
 
+    # 1 - 0.9 is 0.09999999999999998 in floating point; without the slack a miss probability
+    # of exactly 0.1 would be judged too high and one household too many demanded.
+    allowed_miss = 1.0 - confidence + 1e-12
+
     def miss_binomial(n: int) -> float:
         return (1.0 - prevalence) ** n
 
@@ -132,9 +136,9 @@ def detect_one_size(
     else:
         n_binomial = max(1, math.ceil(math.log(1.0 - confidence) / math.log(1.0 - prevalence)))
         # The logarithm formula is exact on paper; the loops make it exact in floating point.
-        while miss_binomial(n_binomial) > 1.0 - confidence:
+        while miss_binomial(n_binomial) > allowed_miss:
             n_binomial += 1
-        while n_binomial > 1 and miss_binomial(n_binomial - 1) <= 1.0 - confidence:
+        while n_binomial > 1 and miss_binomial(n_binomial - 1) <= allowed_miss:
             n_binomial -= 1
     if population is None:
         return n_binomial
@@ -144,7 +148,7 @@ def detect_one_size(
     # binomial size is an upper bound and bounds the search.
     sizes = np.arange(1, min(population, n_binomial) + 1)
     miss = hypergeom.pmf(0, population, problems, sizes)
-    hits = np.nonzero(miss <= 1.0 - confidence)[0]
+    hits = np.nonzero(miss <= allowed_miss)[0]
     if hits.size == 0:
         return int(min(population, n_binomial))
     return int(sizes[hits[0]])

@@ -53,4 +53,4 @@ def sidebar() -> Session:
 
 def demo_banner(session: Session) -> None:
     if session.is_demo:
-        st.warning(t("app.demo_banner"))
+        st.warning(t("app.demo_banner"), icon=":material/science:")

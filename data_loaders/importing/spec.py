@@ -10,6 +10,7 @@ from enum import Enum
 from data_loaders.importing import messages
 from paicha.vocab import (
     Guarantee,
+    HazardKind,
     KeyGroup,
     LabelledEnum,
     MonitorType,
@@ -124,6 +125,11 @@ ENUM_SPELLINGS: dict[LabelledEnum, tuple[str, ...]] = {
     KeyGroup.serious_illness: ("大病重病", "大病患者", "重病患者"),
     KeyGroup.mental_disorder: ("精神障碍", "严重精神障碍患者"),
     KeyGroup.rejected_application: ("低保特困申请未通过", "申请低保特困未通过", "低保特困未通过"),
+    HazardKind.flood: ("洪涝", "暴雨", "洪水", "山洪", "内涝", "洪涝灾害"),
+    HazardKind.low_prices: ("价格低迷", "农产品价格"),
+    HazardKind.construction_jobs: ("建筑业", "建筑业用工", "建筑业工资下降"),
+    HazardKind.unstable_jobs: ("务工不稳", "就业不稳", "务工就业"),
+    HazardKind.water_shortage: ("缺水", "季节性缺水问题"),
 }
 
 
@@ -200,6 +206,17 @@ FIELDS: dict[ImportKind, tuple[Field, ...]] = {
               ("总结报告", "报告报送日期", "总结报告日期", "总结报告上报日期")),
         Field("report_approved", "主要领导是否审定", "bool_optional", False,
               ("主要领导审定", "是否审定", "领导审定", "总结报告是否审定")),
+    ),
+    # Hazard layers are not spreadsheets, but their feature properties are read as a table with
+    # these "headers", so property names get the same generous matching and error reporting.
+    ImportKind.hazards: (
+        Field("zone_id", "编号", "code", False,
+              ("zone_id", "区域编号", "图斑编号", "风险区编号", "id", "code", "编码")),
+        Field("kind", "灾害类型", "enum", False, ("kind", "类型", "风险类型", "hazard", "hazard_kind"),
+              HazardKind, HazardKind.flood),
+        Field("level", "风险等级", "text", False, ("level", "等级", "级别")),
+        Field("name", "名称", "text", False, ("name", "区域名称", "风险区名称")),
+        Field("village", "村(社区)", "village", False, (*VILLAGE_ALIASES, "village_code", "村代码")),
     ),
 }
 

@@ -51,11 +51,16 @@ def running_app(db_path: Path, port: int | None = None):
         proc.wait(timeout=20)
 
 
-def wait_rendered(page, timeout_ms: int = 60_000) -> None:
-    """Wait until Streamlit has finished running the script and drawn the main block."""
-    page.wait_for_selector('[data-testid="stMainBlockContainer"]', timeout=timeout_ms)
+def wait_rendered(page, ready_selector: str = "h1", timeout_ms: int = 90_000) -> None:
+    """Wait until the page's script has drawn ``ready_selector`` and Streamlit has gone idle.
+
+    The status widget ("Running…") only appears once the script starts, so waiting for its
+    absence alone can pass before anything is drawn.
+    """
+    page.wait_for_selector(ready_selector, timeout=timeout_ms)
     page.wait_for_function(
         """() => !document.querySelector('[data-testid="stStatusWidget"]')
-               && document.querySelectorAll('[data-testid="stSpinner"]').length === 0""",
+               && document.querySelectorAll('[data-testid="stSpinner"]').length === 0
+               && document.querySelectorAll('[data-testid="stSkeleton"]').length === 0""",
         timeout=timeout_ms)
-    page.wait_for_timeout(1500)  # plotly and data grids draw a moment after the script ends
+    page.wait_for_timeout(2000)  # plotly, maps and data grids draw a moment after the script ends

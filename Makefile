@@ -1,0 +1,36 @@
+# The whole developer interface. `make run` and `make test` set up everything they need.
+UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+PY := $(UV) run --frozen
+
+.PHONY: setup browser run demo test test-fast lint bench
+
+$(UV):
+	python3 -m pip install --user --quiet uv || python3 -m pip install --user --quiet --break-system-packages uv
+
+setup: $(UV)
+	$(UV) sync --frozen
+
+# Debian's Chromium and CJK fonts for the browser tests (Playwright's own download cannot work here).
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+run: setup
+	$(PY) streamlit run app.py
+
+demo: setup
+	$(PY) paicha demo
+
+test: setup browser
+	$(PY) pytest
+
+test-fast: setup
+	$(PY) pytest -m "not e2e"
+
+lint: setup
+	$(PY) ruff check .
+
+bench: setup
+	$(PY) python benchmarks/overview.py

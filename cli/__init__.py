@@ -1,0 +1,1 @@
+"""The `paicha` command line: the same loaders and domain as the pages, headless."""

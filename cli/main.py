@@ -1,0 +1,129 @@
+"""Parses `paicha` sub-commands and prints JSON; exit 0 on success, 1 on rejected data, 2 on usage."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from data_loaders.store import Store, StoreError
+from paicha.calendar import CalendarRangeError
+from paicha.config import Settings, load_settings
+from paicha.scope import Scope
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad arguments discovered after parsing (unknown town, date out of range)."""
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD: {text}") from exc
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    raise TypeError(type(value).__name__)
+
+
+def emit(payload: object) -> None:
+    json.dump(payload, sys.stdout, ensure_ascii=False, default=_json_default, indent=2)
+    sys.stdout.write("\n")
+
+
+def open_store(args: argparse.Namespace, settings: Settings, must_exist: bool = True) -> Store:
+    path = Path(args.db) if args.db else settings.db_path
+    if must_exist and not path.exists():
+        raise UsageError(f"数据库不存在: {path}（先运行 paicha demo 或 paicha import）")
+    return Store(path)
+
+
+def scope_of(args: argparse.Namespace, settings: Settings) -> Scope:
+    town = getattr(args, "town", None)
+    return Scope.town(settings.district_code, town) if town else Scope.district(settings.district_code)
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from data_loaders.demo import build_demo
+
+    store = open_store(args, settings, must_exist=False)
+    summary = build_demo(store, settings, households=args.households, seed=args.seed)
+    emit({"db": str(store.path), "households": summary.households, "screenings": summary.screenings,
+          "villages": summary.villages, "key_households": summary.key_households,
+          "seconds": round(summary.seconds, 2)})
+    return EXIT_OK
+
+
+def cmd_progress(args: argparse.Namespace, settings: Settings) -> int:
+    from data_loaders.reports import progress_table
+
+    store = open_store(args, settings)
+    scope = scope_of(args, settings)
+    if scope.town_code and store.towns(scope).empty:
+        raise UsageError(f"未知的乡镇代码: {scope.town_code}")
+    table = progress_table(store, settings, scope, args.as_of, args.level)
+    rows = table.drop(columns=["parent_code", "screened_pct", "key_pct"]).to_dict(orient="records")
+    for row in rows:
+        for key, value in row.items():
+            if value is not None and not isinstance(value, str | int | float | dt.date) or (
+                    isinstance(value, float) and value != value):
+                row[key] = None
+    if args.json:
+        emit(rows)
+    else:
+        for row in rows:
+            print(f"{row['code']} {row['name']}: {row['screened']}/{row['households']} "
+                  f"应完成 {row['expected']} 状态 {row['status']}")
+    return EXIT_OK
+
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
+    parser = argparse.ArgumentParser(prog="paicha", description="排查看板命令行")
+    parser.add_argument("--config", help="配置文件路径（默认 config/paicha.toml）")
+    sub = parser.add_subparsers(dest="command", required=True)
+    handlers: dict[str, Handler] = {}
+
+    def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--db", help="数据库文件（默认取配置）")
+        handlers[name] = handler
+        return p
+
+    p = command("demo", cmd_demo, "生成演示数据库")
+    p.add_argument("--households", type=int, default=None)
+    p.add_argument("--seed", type=int, default=None)
+
+    p = command("progress", cmd_progress, "输出进度")
+    p.add_argument("--as-of", type=_date, required=True)
+    p.add_argument("--level", choices=["district", "town", "village"], default="town")
+    p.add_argument("--town", help="只看一个乡镇（12位代码）")
+    p.add_argument("--json", action="store_true")
+    return parser, handlers
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser, handlers = build_parser()
+    args = parser.parse_args(argv)
+    settings = load_settings(Path(args.config) if args.config else None)
+    try:
+        return handlers[args.command](args, settings)
+    except (UsageError, CalendarRangeError, StoreError) as exc:
+        print(f"paicha: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

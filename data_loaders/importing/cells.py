@@ -1,0 +1,250 @@
+"""Turns one spreadsheet cell, as calamine or the CSV reader gives it, into a typed value.
+
+Each parser returns the value (None for blank) or raises :class:`CellError` with the Chinese
+message. Parsers only decide what a cell *says*; rules about what it may say (ranges, allowed
+values, the ID check digit) are pandera checks in ``validate``, so every failure is reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+
+from data_loaders.importing import messages
+from data_loaders.importing.spec import Field, enum_lookup, normalise_value
+
+
+class CellError(ValueError):
+    """A cell that cannot be read as its column's type, with the message template to show."""
+
+    def __init__(self, template: str, **values: object) -> None:
+        super().__init__(template)
+        self.template = template
+        self.values = values
+
+    def message(self, header: str) -> str:
+        return self.template.format(header=header, **self.values)
+
+
+_SPACES = re.compile(r"\s+")
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+# "2.10311E+17" is how Excel displays (and CSV-exports) a long number: its digits are gone.
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?e[+-]?\d+$", re.IGNORECASE)
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ Tt].*)?$")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+# Excel's 1900 date system, counted so that serial 61 is 1900-03-01 (its fictional 1900-02-29
+# lies before any date this campaign can hold).
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SERIAL_RANGE = (20_000, 80_000)  # 1954..2119: anything else is not a date somebody meant
+_MAX_EXACT = 10**15  # Excel keeps 15 significant digits; integers below this survive intact
+
+# Placeholders people type into a cell that has nothing to say.
+_BLANK_MARKS = {"", "-", "--", "—", "——", "/", "\\", "－", "n/a", "na", "null", "none", "nan"}
+_NONE_MEANS_BLANK = {"无", "暂无", "没有"}
+
+_YES = {"是", "y", "yes", "√", "✓", "✔", "1", "有", "true", "t", "对"}
+_NO = {"否", "n", "no", "×", "✗", "✘", "0", "无", "false", "f", "不是", "没有"}
+
+
+def fold(text: str) -> str:
+    """NFKC (full-width digits, letters, brackets and spaces to ASCII) and trimmed."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def is_blank(cell: object) -> bool:
+    if cell is None:
+        return True
+    if isinstance(cell, str):
+        stripped = cell.strip()
+        # Cheap exits first: this runs on every cell of every row.
+        return not stripped or (len(stripped) <= 4 and normalise_value(stripped) in _BLANK_MARKS)
+    return isinstance(cell, float) and math.isnan(cell)
+
+
+def display(cell: object) -> str:
+    """The cell as the user sees it in Excel, for error messages."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "TRUE" if cell else "FALSE"
+    if isinstance(cell, float):
+        if math.isfinite(cell) and cell == int(cell) and abs(cell) < 1e11:
+            return str(int(cell))
+        if math.isfinite(cell) and abs(cell) >= 1e11:
+            mantissa, exponent = f"{cell:.5E}".split("E")
+            return f"{mantissa.rstrip('0').rstrip('.')}E+{int(exponent):02d}"
+        return repr(cell)
+    if isinstance(cell, dt.datetime):
+        return cell.isoformat(sep=" ")
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    return str(cell)
+
+
+def _is_number(cell: object) -> bool:
+    return isinstance(cell, int | float) and not isinstance(cell, bool)
+
+
+def parse_text(cell: object, field: Field) -> str | None:
+    if is_blank(cell):
+        return None
+    text = fold(display(cell))
+    # Chinese names typed with a space between characters ("张 三") are the same name.
+    return _SPACES.sub(" ", _CJK_GAP.sub("", text)) or None
+
+
+def parse_code(cell: object, field: Field) -> str | None:
+    """An identifier such as 户编号: text; a number is accepted only while its digits are intact."""
+    if is_blank(cell):
+        return None
+    if _is_number(cell):
+        if float(cell).is_integer() and abs(cell) < _MAX_EXACT:
+            return str(int(cell))
+        raise CellError(messages.CODE_STORED_AS_NUMBER, value=display(cell))
+    text = _SPACES.sub("", fold(str(cell))).lstrip("'")
+    if _SCIENTIFIC.match(text):
+        raise CellError(messages.CODE_STORED_AS_NUMBER, value=text)
+    return text or None
+
+
+def parse_id_number(cell: object, field: Field) -> str | None:
+    """A citizen ID number. Any number cell is refused: 18 digits never survive as a number."""
+    if is_blank(cell):
+        return None
+    if _is_number(cell):
+        raise CellError(messages.ID_STORED_AS_NUMBER, value=display(cell))
+    text = _SPACES.sub("", fold(str(cell))).lstrip("'").upper()
+    if _SCIENTIFIC.match(text) or re.fullmatch(r"\d+\.0+", text):
+        raise CellError(messages.ID_STORED_AS_NUMBER, value=text)
+    return text
+
+
+def parse_phone(cell: object, field: Field) -> str | None:
+    if is_blank(cell) or (isinstance(cell, str) and fold(cell) in _NONE_MEANS_BLANK):
+        return None
+    if _is_number(cell) and float(cell).is_integer():
+        return str(int(cell))
+    return _SPACES.sub("", fold(str(cell))) or None
+
+
+def parse_number(cell: object, field: Field) -> float | None:
+    if is_blank(cell) or (isinstance(cell, str) and fold(cell) in _NONE_MEANS_BLANK):
+        return None
+    if _is_number(cell):
+        value = float(cell)
+    else:
+        text = _SPACES.sub("", fold(str(cell))).replace(",", "").removesuffix("元")
+        try:
+            value = float(text)
+        except ValueError:
+            raise CellError(messages.NOT_A_NUMBER) from None
+    if not math.isfinite(value):
+        raise CellError(messages.NOT_A_NUMBER)
+    return value
+
+
+def parse_int(cell: object, field: Field) -> int | None:
+    if isinstance(cell, str):
+        cell = fold(cell).removesuffix("人").removesuffix("口")
+    value = parse_number(cell, field)
+    if value is None:
+        return None
+    if not value.is_integer():
+        raise CellError(messages.NOT_AN_INTEGER)
+    return int(value)
+
+
+def _parse_bool(cell: object) -> bool | None:
+    if is_blank(cell):
+        return None
+    if isinstance(cell, bool):
+        return cell
+    if _is_number(cell) and cell in (0, 1):
+        return bool(cell)
+    key = normalise_value(display(cell))
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    raise CellError(messages.NOT_YES_NO)
+
+
+def parse_bool(cell: object, field: Field) -> bool | None:
+    value = _parse_bool(cell)
+    return field.default if value is None else value
+
+
+def parse_date(cell: object, field: Field) -> dt.date | None:
+    if is_blank(cell) or (isinstance(cell, str) and fold(cell) in _NONE_MEANS_BLANK):
+        return None
+    if isinstance(cell, dt.datetime):
+        return cell.date()
+    if isinstance(cell, dt.date):
+        return cell
+    if _is_number(cell):
+        return _from_serial(float(cell))
+    text = fold(str(cell))
+    match = _DATE_TEXT.match(text) or _COMPACT_DATE.match(text)
+    if match:
+        try:
+            return dt.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            raise CellError(messages.NOT_A_DATE) from None
+    try:
+        return _from_serial(float(text))  # a serial number that arrived as text (CSV)
+    except ValueError:
+        raise CellError(messages.NOT_A_DATE) from None
+
+
+def _from_serial(serial: float) -> dt.date:
+    if not (math.isfinite(serial) and _SERIAL_RANGE[0] <= serial < _SERIAL_RANGE[1]):
+        raise CellError(messages.NOT_A_DATE)
+    return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+def parse_enum(cell: object, field: Field) -> str | None:
+    """The member's English code for a known spelling; an unknown spelling is kept as typed so
+    that the schema's allowed-values check reports it with the list of allowed values."""
+    if is_blank(cell):
+        return field.default.value if field.default is not None else None
+    text = display(cell)
+    return _ENUM_TABLES[field.enum].get(normalise_value(text), fold(text))
+
+
+def parse_division(cell: object, field: Field) -> str | None:
+    """A town or village name or code, folded; resolved against the divisions in ``resolve``."""
+    if is_blank(cell):
+        return None
+    if _is_number(cell) and float(cell).is_integer():
+        return str(int(cell))
+    return _SPACES.sub("", fold(str(cell))) or None
+
+
+class _EnumTables(dict):
+    def __missing__(self, enum):
+        table = enum_lookup(enum)
+        self[enum] = table
+        return table
+
+
+_ENUM_TABLES: dict = _EnumTables()
+
+PARSERS: dict[str, Callable[[object, Field], object]] = {
+    "text": parse_text,
+    "code": parse_code,
+    "id_number": parse_id_number,
+    "phone": parse_phone,
+    "int": parse_int,
+    "money": parse_number,
+    "lon": parse_number,
+    "lat": parse_number,
+    "bool": parse_bool,
+    "bool_optional": parse_bool,
+    "date": parse_date,
+    "enum": parse_enum,
+    "town": parse_division,
+    "village": parse_division,
+}

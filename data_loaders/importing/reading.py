@@ -1,0 +1,316 @@
+"""Reads an uploaded spreadsheet (.xlsx, .xls, .csv) from bytes into raw tables of cells.
+
+Real exports put title rows above the header, split headers over two merged rows, end with a
+合计 row and come in UTF-8 or GBK. This module finds the header, maps its cells to fields and
+hands back every data row with the row number Excel shows, untouched otherwise: typing the
+cells is ``cells``' job, judging them ``validate``'s.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+import pandas as pd
+import python_calamine
+
+from data_loaders.importing import messages
+from data_loaders.importing.cells import display, is_blank
+from data_loaders.importing.report import ImportIssue
+from data_loaders.importing.spec import (
+    SIGNATURES,
+    ImportKind,
+    fields_by_name,
+    match_header,
+    normalise_value,
+)
+
+HEADER_SCAN_ROWS = 30  # title blocks above the header are rarely longer than a few rows
+MIN_HEADER_FIELDS = 2  # one matching cell could be a title; two make a header
+
+Grid = list[list[object]]
+Merges = list[tuple[tuple[int, int], tuple[int, int]]]
+
+_TOTAL_ROW = re.compile(r"^(合计|总计|小计|共计)")
+_FOOTNOTE_ROW = re.compile(r"^(注[:：]|备注[:：]|说明[:：]|填表人|填报人|制表人|审核人|负责人[:：]|联系人[:：])")
+
+
+class ReadError(Exception):
+    """The file cannot be read at all; ``args[0]`` is the user message."""
+
+
+@dataclass
+class Table:
+    """The data rows of one sheet, as raw cells in columns named by field."""
+
+    file: str
+    sheet: str
+    header_row: int                      # Excel row number of the (last) header row
+    headers: dict[str, str]              # field -> header text as written in the file
+    cells: pd.DataFrame                  # object dtype, one column per field found
+    rows: list[int] = field(default_factory=list)  # Excel row number of each data row
+
+
+@dataclass
+class _Header:
+    row: int           # 0-based index of the first header row
+    height: int        # 1 or 2 rows
+    kind: ImportKind
+    columns: dict[int, tuple[str, str]]  # column index -> (field, header text)
+    duplicates: list[tuple[str, str, str]]  # (header text, field, first header text)
+
+    @property
+    def score(self) -> int:
+        return len({f for f, _ in self.columns.values()})
+
+
+def sniff_format(content: bytes) -> str:
+    """xlsx, xls, zip (a zipped Shapefile), geojson or csv, from the bytes rather than the name."""
+    if content[:4] == b"PK\x03\x04":
+        try:
+            names = zipfile.ZipFile(io.BytesIO(content)).namelist()
+        except zipfile.BadZipFile:
+            return "xlsx"
+        return "xlsx" if "[Content_Types].xml" in names else "zip"
+    if content[:4] == b"\xd0\xcf\x11\xe0":
+        return "xls"
+    if content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+        return "geojson"
+    return "csv"
+
+
+def read_grids(content: bytes, fmt: str) -> list[tuple[str, Grid, Merges]]:
+    """Every visible worksheet as (name, rows of cells, merged ranges); a CSV is one sheet ''."""
+    if fmt == "csv":
+        return [("", _csv_grid(content), [])]
+    try:
+        book = python_calamine.load_workbook(io.BytesIO(content))
+    except Exception as exc:  # calamine raises several unrelated types for a broken file
+        raise ReadError(messages.UNREADABLE_EXCEL.format(reason=exc)) from None
+    grids = []
+    with book:
+        for meta in book.sheets_metadata:
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue
+            if meta.visible != python_calamine.SheetVisibleEnum.Visible:
+                continue
+            if meta.name == messages.HELP_SHEET:
+                continue
+            sheet = book.get_sheet_by_name(meta.name)
+            # skip_empty_area=False keeps leading empty rows, so list index + 1 is Excel's row.
+            grids.append((meta.name, sheet.to_python(skip_empty_area=False),
+                          list(sheet.merged_cell_ranges or [])))
+    return grids
+
+
+def _csv_grid(content: bytes) -> Grid:
+    text = None
+    # utf-8-sig reads plain UTF-8 too; GB18030 is a superset of GBK, what Excel writes on
+    # Chinese Windows. UTF-8 goes first because GBK decoding accepts much UTF-8 as mojibake.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        raise ReadError(messages.UNKNOWN_ENCODING)
+    head = [line for line in text.splitlines()[:10] if line.strip()]
+    delimiter = "\t" if head and all("," not in line and "\t" in line for line in head[:5]) else ","
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    width = max((len(r) for r in rows), default=0)
+    return [r + [""] * (width - len(r)) for r in rows]
+
+
+def _merge_fill(grid: Grid, merges: Merges, last_row: int) -> tuple[dict, set]:
+    """Values of merged header cells spread over their range, and cells in a horizontal merge."""
+    filled: dict[tuple[int, int], object] = {}
+    horizontal: set[tuple[int, int]] = set()
+    for (r1, c1), (r2, c2) in merges:
+        if r1 > last_row:
+            continue
+        value = grid[r1][c1] if r1 < len(grid) and c1 < len(grid[r1]) else None
+        for r in range(r1, min(r2, last_row) + 1):
+            for c in range(c1, c2 + 1):
+                filled[(r, c)] = value
+                if c2 > c1:
+                    horizontal.add((r, c))
+    return filled, horizontal
+
+
+def _text(value: object) -> str:
+    return "" if is_blank(value) else display(value).strip()
+
+
+def _label_columns(labels: dict[int, list[str]], kind: ImportKind) -> _Header | None:
+    columns: dict[int, tuple[str, str]] = {}
+    seen: dict[str, str] = {}
+    duplicates = []
+    for col, candidates in labels.items():
+        for text in candidates:
+            name = match_header(text, kind) if text else None
+            if name:
+                if name in seen:
+                    duplicates.append((text, name, seen[name]))
+                else:
+                    seen[name] = text
+                    columns[col] = (name, text)
+                break
+    return _Header(0, 1, kind, columns, duplicates) if columns else None
+
+
+def _headers_at(grid: Grid, filled: dict, horizontal: set, r: int, kind: ImportKind) -> list[_Header]:
+    """Readings of row ``r`` as a one-row header and, where it looks like one, a two-row header."""
+
+    def cell(row: int, col: int) -> str:
+        value = filled.get((row, col), grid[row][col] if col < len(grid[row]) else None)
+        return _text(value)
+
+    width = len(grid[r])
+    found = []
+    one = _label_columns({c: [cell(r, c)] for c in range(width)}, kind)
+    if one:
+        one.row, one.height = r, 1
+        found.append(one)
+    if r + 1 < len(grid):
+        labels: dict[int, list[str]] = {}
+        two_rows = False
+        for c in range(width):
+            top, sub = cell(r, c), cell(r + 1, c)
+            if not sub or sub == top:
+                labels[c] = [top]
+            elif not top:
+                labels[c] = [sub]
+            else:
+                labels[c] = [sub, top + sub, top]
+            # A second header row shows as sub-labels under a merged group cell (or under a
+            # blank one in a CSV); a data row under a plain header never does.
+            if sub and sub != top and (not top or (r, c) in horizontal) and match_header(sub, kind):
+                two_rows = True
+        two = _label_columns(labels, kind) if two_rows else None
+        if two:
+            two.row, two.height = r, 2
+            found.append(two)
+    return found
+
+
+def locate_header(grid: Grid, merges: Merges, kinds: list[ImportKind]) -> _Header | None:
+    """The best-matching header in the first rows, over the given kinds; None if none fits."""
+    scan = min(HEADER_SCAN_ROWS, len(grid))
+    filled, horizontal = _merge_fill(grid, merges, scan)
+    best: _Header | None = None
+    for r in range(scan):
+        for kind in kinds:
+            for header in _headers_at(grid, filled, horizontal, r, kind):
+                if len(kinds) > 1 and not SIGNATURES[kind] & {f for f, _ in header.columns.values()}:
+                    continue
+                if header.score >= MIN_HEADER_FIELDS and (best is None or header.score > best.score):
+                    best = header
+    return best
+
+
+def detect_kind(fields: set[str]) -> ImportKind | None:
+    """The tabular kind whose signature headers appear, preferring the most matched columns."""
+    candidates = [k for k, sig in SIGNATURES.items() if sig & fields]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _is_column_numbers(row: list[object]) -> bool:
+    """The 1 2 3 … row that government forms print under the header."""
+    values = [v for v in row if not is_blank(v)]
+    try:
+        numbers = [int(float(display(v).strip("()（）"))) for v in values]
+    except ValueError:
+        return False
+    return len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def _skippable(row: list[object]) -> bool:
+    """Blank rows, 合计/总计 rows and footnotes (注：…, 填表人：…) are not data."""
+    first: list[object] = []
+    for value in row:
+        if not is_blank(value):
+            first.append(value)
+            if len(first) == 3:
+                break
+    if not first:
+        return True
+    texts = [normalise_value(display(v)) for v in first]
+    if any(_TOTAL_ROW.match(t) for t in texts):
+        return True
+    return bool(_FOOTNOTE_ROW.match(texts[0])) and len(texts) <= 2
+
+
+def _table(name: str, sheet: str, grid: Grid, header: _Header) -> Table:
+    start = header.row + header.height
+    if start < len(grid) and _is_column_numbers(grid[start]):
+        start += 1
+    cols = sorted(header.columns)
+    data: dict[str, list] = {header.columns[c][0]: [] for c in cols}
+    rows: list[int] = []
+    for index in range(start, len(grid)):
+        row = grid[index]
+        if _skippable(row):
+            continue
+        rows.append(index + 1)
+        for c in cols:
+            data[header.columns[c][0]].append(row[c] if c < len(row) else None)
+    cells = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
+    return Table(
+        file=name, sheet=sheet, header_row=header.row + header.height,
+        headers={f: text for f, text in header.columns.values()}, cells=cells, rows=rows,
+    )
+
+
+def read_tables(name: str, content: bytes, fmt: str,
+                kind: ImportKind | None) -> tuple[ImportKind | None, list[Table], list[ImportIssue]]:
+    """All tables of one kind in a spreadsheet file, with header-level issues.
+
+    Without ``kind`` the kind is detected from the first sheet with a recognisable header; other
+    sheets holding the same kind (a roster split by town) are read too.
+    """
+    issues: list[ImportIssue] = []
+    try:
+        grids = read_grids(content, fmt)
+    except ReadError as exc:
+        return kind, [], [ImportIssue(name, "", None, "", "", str(exc))]
+    tabular = [k for k in ImportKind if k.is_tabular]
+    if kind is None:
+        for _sheet, grid, merges in grids:
+            header = locate_header(grid, merges, tabular)
+            if header:
+                kind = header.kind
+                break
+        if kind is None:
+            return None, [], [ImportIssue(name, "", None, "", "", messages.UNKNOWN_KIND)]
+    tables = []
+    for sheet, grid, merges in grids:
+        header = locate_header(grid, merges, [kind])
+        if header is None:
+            continue
+        found = {f for f, _ in header.columns.values()}
+        detected = detect_kind(found | _other_kind_fields(grid, merges, header))
+        if detected and detected != kind and not SIGNATURES[kind] & found:
+            issues.append(ImportIssue(name, sheet, header.row + 1, "", "",
+                                      messages.MIXED_KINDS_NOT_ALLOWED.format(
+                                          kind=kind.label, detected=detected.label)))
+            continue
+        for text, field_name, first in header.duplicates:
+            label = fields_by_name(kind)[field_name].header
+            issues.append(ImportIssue(name, sheet, header.row + header.height, text, "",
+                                      messages.DUPLICATE_COLUMN.format(header=text, other=first, label=label)))
+        tables.append(_table(name, sheet, grid, header))
+    if not tables and not issues:
+        issues.append(ImportIssue(name, "", None, "", "",
+                                  messages.NO_HEADER.format(rows=HEADER_SCAN_ROWS)))
+    return kind, tables, issues
+
+
+def _other_kind_fields(grid: Grid, merges: Merges, header: _Header) -> set[str]:
+    """Fields other kinds would read from the same header rows (to spot a wrongly chosen kind)."""
+    others = [k for k in SIGNATURES if k != header.kind]
+    other = locate_header(grid[: header.row + header.height], merges, others)
+    return {f for f, _ in other.columns.values()} if other else set()

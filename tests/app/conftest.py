@@ -1,0 +1,19 @@
+"""AppTest fixtures: each test gets a fresh cache and its own database through PAICHA_DB."""
+
+import pytest
+import streamlit as st
+
+from data_loaders import store as store_module
+
+
+@pytest.fixture
+def app_env(monkeypatch):
+    def use(path):
+        store_module.close_all()
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        monkeypatch.setenv("PAICHA_DB", str(path))
+    yield use
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    store_module.close_all()

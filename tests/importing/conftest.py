@@ -1,0 +1,48 @@
+"""Fixtures for the import tests: settings, an empty store with divisions, a populated store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from synthetic_import_data import households, load, milestones, screenings
+
+from data_loaders.store import Store, close_all
+from paicha.config import load_settings
+
+FILES = Path(__file__).parent / "files"
+
+
+@pytest.fixture(scope="session")
+def settings():
+    return load_settings()
+
+
+@pytest.fixture
+def store(tmp_path, settings):
+    """A store holding only the reference divisions."""
+    db = Store(tmp_path / "t.duckdb")
+    load(db, settings)
+    yield db
+    close_all()
+
+
+@pytest.fixture(scope="session")
+def roster(settings):
+    """The synthetic roster the fixture files refer to (see make_files.py)."""
+    return households(settings)
+
+
+@pytest.fixture
+def roster_store(store, settings, roster):
+    """Divisions plus the synthetic roster, no screenings."""
+    load(store, settings, roster=roster)
+    return store
+
+
+@pytest.fixture
+def full_store(store, settings, roster):
+    """Divisions, roster, screenings and milestones."""
+    load(store, settings, roster=roster, records=screenings(settings, roster),
+         towns=milestones(settings))
+    return store

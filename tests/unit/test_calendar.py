@@ -1,0 +1,59 @@
+"""The working-day calendar reproduces the official 2024 arrangement around 中秋节 and 国庆节."""
+
+import datetime as dt
+
+import pytest
+
+from paicha.calendar import (
+    CalendarRangeError,
+    add_workdays,
+    is_workday,
+    last_workdays,
+    latest_start,
+    workdays_between,
+)
+
+D = dt.date
+
+
+def test_saturday_14_september_2024_is_a_working_day():
+    assert D(2024, 9, 14).weekday() == 5
+    assert is_workday(D(2024, 9, 14))
+
+
+@pytest.mark.parametrize("day", [15, 16, 17])
+def test_mid_autumn_holidays_are_not_working_days(day):
+    assert not is_workday(D(2024, 9, day))
+
+
+def test_report_deadline_22_september_is_a_sunday_and_not_a_working_day():
+    assert D(2024, 9, 22).weekday() == 6
+    assert not is_workday(D(2024, 9, 22))
+
+
+def test_campaign_24_august_to_20_september_holds_19_working_days():
+    assert workdays_between(D(2024, 8, 24), D(2024, 9, 20)) == 19
+
+
+def test_latest_start_for_ten_working_days_ending_20_september_is_6_september():
+    assert latest_start(D(2024, 9, 20), 10) == D(2024, 9, 6)
+
+
+def test_workdays_between_counts_both_ends_and_is_zero_when_reversed():
+    assert workdays_between(D(2024, 9, 13), D(2024, 9, 13)) == 1
+    assert workdays_between(D(2024, 9, 13), D(2024, 9, 12)) == 0
+
+
+def test_add_workdays_skips_the_holiday_and_lands_on_the_working_saturday():
+    assert add_workdays(D(2024, 9, 13), 1) == D(2024, 9, 14)
+    assert add_workdays(D(2024, 9, 14), 1) == D(2024, 9, 18)
+    assert add_workdays(D(2024, 9, 30), 1) == D(2024, 10, 8)  # 国庆节 and the 10-12 make-up day
+
+
+def test_last_workdays_reaches_back_over_the_weekend():
+    assert last_workdays(D(2024, 9, 9), 2) == [D(2024, 9, 6), D(2024, 9, 9)]
+
+
+def test_years_without_official_data_fail_loudly_rather_than_guessing():
+    with pytest.raises(CalendarRangeError, match="没有"):
+        is_workday(D(2099, 3, 3))

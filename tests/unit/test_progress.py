@@ -1,0 +1,137 @@
+"""Progress definitions of ARCHITECTURE §4 on small hand-made cases."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from paicha.config import load_settings
+from paicha.progress import (
+    Policy,
+    classify,
+    compute_progress,
+    cumulative_curve,
+    deadline_light,
+    deadlines,
+    expected_screened,
+    projected_finish,
+    recent_rate,
+    span_shortfall,
+)
+from paicha.vocab import Light, Status
+
+D = dt.date
+SETTINGS = load_settings()
+POLICY = Policy(SETTINGS.campaign, SETTINGS.thresholds)
+
+
+def facts(rows):
+    base = {"town_code": "210311006000", "town_name": "汤岗子街道", "kind": "village",
+            "key_households": 0, "key_home_visited": 0, "key_screened": 0, "proposed": 0,
+            "leaflet": 0, "confirmed_online": 0, "first_record_on": None, "last_record_on": None}
+    return pd.DataFrame([{**base, **r} for r in rows])
+
+
+def daily(rows):
+    return pd.DataFrame(rows, columns=["village_code", "day", "screened"])
+
+
+def test_expected_is_linear_in_working_days_and_clipped():
+    assert expected_screened(190, POLICY, D(2024, 8, 23)) == 0
+    assert expected_screened(190, POLICY, D(2024, 8, 26)) == pytest.approx(10)
+    assert expected_screened(190, POLICY, D(2024, 9, 12)) == pytest.approx(140)
+    assert expected_screened(190, POLICY, D(2024, 10, 8)) == 190
+
+
+def test_expected_does_not_move_over_the_mid_autumn_holiday():
+    assert expected_screened(190, POLICY, D(2024, 9, 15)) == expected_screened(190, POLICY, D(2024, 9, 14))
+
+
+def test_recent_rate_uses_the_last_five_working_days_including_the_as_of_date():
+    counts = pd.Series({D(2024, 9, 5): 100, D(2024, 9, 6): 5, D(2024, 9, 9): 5, D(2024, 9, 12): 10})
+    # 9-06, 9-09, 9-10, 9-11, 9-12 → 5 + 5 + 0 + 0 + 10 = 20
+    assert recent_rate(counts, D(2024, 9, 12), 5) == 4.0
+
+
+def test_projected_finish_is_the_kth_working_day_after_as_of():
+    # remaining 7 at 2 a day → k = 4: 9-13, 9-14 (working Saturday), 9-18, 9-19
+    assert projected_finish(7, 2.0, D(2024, 9, 12)) == D(2024, 9, 19)
+
+
+def test_no_recent_rate_gives_no_projected_date():
+    assert projected_finish(7, 0.0, D(2024, 9, 12)) is None
+
+
+def test_span_counts_the_working_saturday_before_mid_autumn():
+    f = facts([{"village_code": "v1", "village_name": "甲村", "households": 10, "screened": 3,
+                "first_record_on": D(2024, 9, 9), "last_record_on": D(2024, 9, 18)}])
+    out = compute_progress(f, daily([]), POLICY, D(2024, 9, 18), "village")
+    assert out.loc[0, "span_workdays"] == 7  # 9-09..9-13, 9-14, 9-18
+
+
+@pytest.mark.parametrize(("screened", "expected", "status"), [
+    (100, 50, Status.done), (0, 50, Status.not_started), (48, 50, Status.on_track),
+    (40, 50, Status.lagging), (30, 50, Status.severely_lagging),
+])
+def test_status_cut_offs_in_percentage_points(screened, expected, status):
+    assert classify(100, screened, expected, SETTINGS.thresholds) is status
+
+
+def test_towns_and_district_are_sums_of_their_villages():
+    f = facts([
+        {"village_code": "v1", "village_name": "甲村", "households": 10, "screened": 4,
+         "first_record_on": D(2024, 8, 26), "last_record_on": D(2024, 9, 10)},
+        {"village_code": "v2", "village_name": "乙村", "households": 30, "screened": 30,
+         "first_record_on": D(2024, 8, 28), "last_record_on": D(2024, 9, 12)},
+    ])
+    d = daily([("v1", D(2024, 9, 10), 4), ("v2", D(2024, 9, 12), 30)])
+    town = compute_progress(f, d, POLICY, D(2024, 9, 12), "town")
+    assert town.loc[0, ["households", "screened"]].tolist() == [40, 34]
+    assert town.loc[0, "first_screened_on"] == D(2024, 8, 26)
+    assert town.loc[0, "recent_rate"] == pytest.approx(34 / 5)
+    district = compute_progress(f, d, POLICY, D(2024, 9, 12), "district", ("210311", "千山区"))
+    assert district.loc[0, "code"] == "210311"
+    assert district.loc[0, "lag"] == pytest.approx(40 * 14 / 19 - 34, abs=0.05)
+
+
+def test_a_village_not_started_after_6_september_cannot_reach_ten_working_days():
+    f = facts([
+        {"village_code": "late", "village_name": "晚村", "households": 10, "screened": 0},
+        {"village_code": "ok", "village_name": "早村", "households": 10, "screened": 2,
+         "first_record_on": D(2024, 8, 30), "last_record_on": D(2024, 9, 9)},
+    ])
+    villages = compute_progress(f, daily([]), POLICY, D(2024, 9, 9), "village")
+    short = span_shortfall(villages, POLICY, D(2024, 9, 9))
+    assert short["code"].tolist() == ["late"]
+    on_6th = span_shortfall(compute_progress(f, daily([]), POLICY, D(2024, 9, 5), "village"), POLICY, D(2024, 9, 5))
+    assert on_6th.empty  # starting on 9-06 still gives exactly 10
+
+
+def test_a_village_finished_in_five_days_is_reported_as_too_short():
+    f = facts([{"village_code": "rush", "village_name": "快村", "households": 5, "screened": 5,
+                "first_record_on": D(2024, 9, 2), "last_record_on": D(2024, 9, 6)}])
+    villages = compute_progress(f, daily([]), POLICY, D(2024, 9, 12), "village")
+    assert span_shortfall(villages, POLICY, D(2024, 9, 12))["possible_span"].tolist() == [5]
+
+
+def test_deadline_lights():
+    assert deadline_light(D(2024, 8, 22), D(2024, 8, 23), D(2024, 9, 1)) is Light.green
+    assert deadline_light(D(2024, 8, 27), D(2024, 8, 23), D(2024, 9, 1)) is Light.amber
+    assert deadline_light(None, D(2024, 8, 23), D(2024, 9, 1)) is Light.red
+    assert deadline_light(None, D(2024, 9, 22), D(2024, 9, 1)) is Light.grey
+    # done later than the view's date: not done yet in that view
+    assert deadline_light(D(2024, 8, 22), D(2024, 8, 23), D(2024, 8, 21)) is Light.grey
+
+
+def test_deadlines_count_working_days_left_and_say_overdue():
+    states = {s.key: s for s in deadlines(POLICY, D(2024, 9, 12))}
+    assert states["plan_training"].overdue
+    assert states["screening"].workdays_left == 5  # 9-13, 9-14, 9-18, 9-19, 9-20
+    assert not states["report"].overdue
+
+
+def test_cumulative_curve_carries_rest_day_screenings_to_the_next_working_day():
+    d = daily([("v1", D(2024, 8, 26), 3), ("v1", D(2024, 8, 31), 2), ("v1", D(2024, 9, 2), 1)])
+    curve = cumulative_curve(d, 19, POLICY, D(2024, 9, 2))
+    assert curve["screened"].tolist() == [3, 3, 3, 3, 3, 6]
+    assert curve["expected"].tolist() == [1, 2, 3, 4, 5, 6]
