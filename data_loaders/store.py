@@ -62,6 +62,12 @@ CREATE TABLE IF NOT EXISTS hazard_zones (
     village_code VARCHAR, source VARCHAR, crs VARCHAR, geometry VARCHAR);
 CREATE TABLE IF NOT EXISTS household_hazards (
     household_id VARCHAR NOT NULL, zone_id VARCHAR NOT NULL, kind VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS household_status (
+    household_id VARCHAR NOT NULL, town_code VARCHAR NOT NULL, village_code VARCHAR NOT NULL,
+    is_key BOOLEAN NOT NULL, first_on DATE NOT NULL, first_home_on DATE, first_propose_on DATE,
+    first_leaflet_on DATE, first_confirmed_on DATE);
+CREATE TABLE IF NOT EXISTS screening_days (
+    town_code VARCHAR NOT NULL, village_code VARCHAR NOT NULL, day DATE NOT NULL, records BIGINT NOT NULL);
 CREATE SEQUENCE IF NOT EXISTS import_seq;
 CREATE TABLE IF NOT EXISTS import_log (
     id BIGINT DEFAULT nextval('import_seq'), logged_at TIMESTAMP NOT NULL, user_name VARCHAR NOT NULL,
@@ -132,12 +138,19 @@ class Store:
         return cur
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """All statements inside commit together or not at all; the data version moves on commit."""
+    def transaction(self, refresh: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All statements inside commit together or not at all; the data version moves on commit.
+
+        With ``refresh`` the derived tables are rebuilt inside the same transaction, so they can
+        never disagree with the rows they summarise. Writes that touch no household or screening
+        (spot-check draws, audit) pass ``refresh=False``.
+        """
         cur = self.cursor()
         cur.execute("BEGIN TRANSACTION")
         try:
             yield cur
+            if refresh:
+                self.refresh_derived(cur)
             cur.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('data_version', "
                 "CAST(COALESCE((SELECT CAST(value AS BIGINT) FROM meta WHERE key='data_version'), 0) + 1 AS VARCHAR))"
@@ -146,6 +159,37 @@ class Store:
         except BaseException:
             cur.execute("ROLLBACK")
             raise
+
+    @staticmethod
+    def refresh_derived(cur: duckdb.DuckDBPyConnection) -> None:
+        """Rebuild the per-household first-event dates and the per-village screening days.
+
+        Every as-of view is a filter on these dates (a household is screened on d when its first
+        record is on or before d), so figures for any day come from one pass over one row per
+        household instead of re-aggregating every screening record: at 5 million households this
+        is the difference between seconds and tens of seconds per page.
+        """
+        home = ScreeningMethod.home_visit.value
+        propose = ScreeningResult.propose_monitoring.value
+        cur.execute("DELETE FROM household_status")
+        cur.execute(f"""
+            INSERT INTO household_status
+            SELECT s.household_id, any_value(h.town_code), any_value(h.village_code),
+                   any_value({IS_KEY_SQL}), min(s.screened_on),
+                   min(s.screened_on) FILTER (WHERE s.method = '{home}'),
+                   min(s.screened_on) FILTER (WHERE s.result = '{propose}'),
+                   min(s.screened_on) FILTER (WHERE s.leaflet_given),
+                   min(greatest(s.screened_on, s.confirmed_online_on))
+                       FILTER (WHERE s.confirmed_online_on IS NOT NULL)
+            FROM screenings s JOIN households h USING (household_id)
+            GROUP BY s.household_id
+        """)
+        cur.execute("DELETE FROM screening_days")
+        cur.execute("""
+            INSERT INTO screening_days
+            SELECT h.town_code, h.village_code, s.screened_on, count(*)
+            FROM screenings s JOIN households h USING (household_id) GROUP BY ALL
+        """)
 
     def query(self, sql: str, params: Sequence | None = None) -> pd.DataFrame:
         return self.cursor().execute(sql, params or []).df()
@@ -168,7 +212,7 @@ class Store:
 
     def count(self, table: str) -> int:
         if table not in {"households", "screenings", "milestones", "divisions", "hazard_zones",
-                         "household_hazards", "audit_log", "import_log"}:
+                         "household_hazards", "audit_log", "import_log", "household_status", "screening_days"}:
             raise ValueError(table)
         return int(self.cursor().execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
@@ -228,32 +272,23 @@ class Store:
         where_d, p_d = self.scope_sql(scope, "d")
         where_h, p_h = self.scope_sql(scope, "h")
         where_s, p_s = self.scope_sql(scope, "s")
-        home = ScreeningMethod.home_visit.value
-        propose = ScreeningResult.propose_monitoring.value
         sql = f"""
         WITH hh AS (
             SELECT h.village_code, count(*) AS households,
                    count(*) FILTER (WHERE {IS_KEY_SQL}) AS key_households
             FROM households h WHERE {where_h} GROUP BY ALL),
-        per_household AS (
-            SELECT s.household_id, any_value(s.village_code) AS village_code,
-                   bool_or(s.method = '{home}') AS home_visited,
-                   bool_or(s.result = '{propose}') AS proposed,
-                   bool_or(coalesce(s.leaflet_given, FALSE)) AS leaflet,
-                   bool_or(s.confirmed_online_on IS NOT NULL AND s.confirmed_online_on <= ?) AS confirmed
-            FROM screenings s WHERE {where_s} AND s.screened_on <= ? GROUP BY s.household_id),
         screened AS (
-            SELECT p.village_code, count(*) AS screened,
-                   count(*) FILTER (WHERE p.home_visited AND {IS_KEY_SQL}) AS key_home_visited,
-                   count(*) FILTER (WHERE {IS_KEY_SQL}) AS key_screened,
-                   count(*) FILTER (WHERE p.proposed) AS proposed,
-                   count(*) FILTER (WHERE p.leaflet) AS leaflet,
-                   count(*) FILTER (WHERE p.confirmed) AS confirmed_online
-            FROM per_household p JOIN households h USING (household_id) GROUP BY ALL),
+            SELECT s.village_code,
+                   count(*) FILTER (WHERE s.first_on <= $as_of) AS screened,
+                   count(*) FILTER (WHERE s.is_key AND s.first_home_on <= $as_of) AS key_home_visited,
+                   count(*) FILTER (WHERE s.is_key AND s.first_on <= $as_of) AS key_screened,
+                   count(*) FILTER (WHERE s.first_propose_on <= $as_of) AS proposed,
+                   count(*) FILTER (WHERE s.first_leaflet_on <= $as_of) AS leaflet,
+                   count(*) FILTER (WHERE s.first_confirmed_on <= $as_of) AS confirmed_online
+            FROM household_status s WHERE {where_s} GROUP BY ALL),
         spans AS (
-            SELECT s.village_code, min(s.screened_on) AS first_record_on,
-                   max(s.screened_on) AS last_record_on
-            FROM screenings s WHERE {where_s} AND s.screened_on <= ? GROUP BY ALL)
+            SELECT s.village_code, min(s.day) AS first_record_on, max(s.day) AS last_record_on
+            FROM screening_days s WHERE {where_s} AND s.day <= $as_of GROUP BY ALL)
         SELECT d.town_code, d.town_name, d.village_code, d.village_name, d.kind,
                coalesce(hh.households, 0) AS households,
                coalesce(hh.key_households, 0) AS key_households,
@@ -271,22 +306,31 @@ class Store:
         WHERE {where_d}
         ORDER BY d.village_code
         """
-        params = [*p_h, as_of, *p_s, as_of, *p_s, as_of, *p_d]
-        frame = self.query(sql, params)
+        frame = self.query(self._numbered(sql), [*p_h, *p_s, *p_s, *p_d, as_of])
         for col in ("first_record_on", "last_record_on"):
             frame[col] = pd.to_datetime(frame[col]).dt.date
         return frame
+
+    @staticmethod
+    def _numbered(sql: str) -> str:
+        """Turn positional ``?`` into $1..$n and ``$as_of`` into the last parameter.
+
+        DuckDB cannot mix ``?`` and named parameters; numbering lets one date appear many times.
+        """
+        parts = sql.split("?")
+        out = parts[0]
+        for i, part in enumerate(parts[1:], start=1):
+            out += f"${i}" + part
+        return out.replace("$as_of", f"${len(parts)}")
 
     def daily_first_screenings(self, scope: Scope, as_of: dt.date) -> pd.DataFrame:
         """Per village and day: households whose first screening falls on that day (≤ as_of)."""
         where_s, p_s = self.scope_sql(scope, "s")
         frame = self.query(
             f"""
-            SELECT village_code, first_on AS day, count(*) AS screened FROM (
-                SELECT s.household_id, any_value(s.village_code) AS village_code,
-                       min(s.screened_on) AS first_on
-                FROM screenings s WHERE {where_s} AND s.screened_on <= ? GROUP BY s.household_id)
-            GROUP BY ALL ORDER BY village_code, day
+            SELECT s.village_code, s.first_on AS day, count(*) AS screened
+            FROM household_status s WHERE {where_s} AND s.first_on <= ?
+            GROUP BY ALL ORDER BY 1, 2
             """,
             [*p_s, as_of],
         )
@@ -323,3 +367,35 @@ class Store:
             """,
             [scope.is_district, *p_d],
         )
+
+    def unreached(self, scope: Scope, as_of: dt.date, village_code: str | None, which: str,
+                  limit: int = 50, offset: int = 0) -> tuple[pd.DataFrame, int]:
+        """Drill-down lists, paginated in SQL: ``which`` is "unscreened" (no record by ``as_of``)
+        or "key_not_home" (key households without a home visit by ``as_of``).
+
+        Returns one page of households and the total count.
+        """
+        if which not in {"unscreened", "key_not_home"}:
+            raise ValueError(which)
+        where_h, p_h = self.scope_sql(scope, "h")
+        condition = ("(s.first_on IS NULL OR s.first_on > $as_of)" if which == "unscreened"
+                     else f"{IS_KEY_SQL} AND (s.first_home_on IS NULL OR s.first_home_on > $as_of)")
+        village = "AND h.village_code = ?" if village_code else ""
+        params = [*p_h, *([village_code] if village_code else [])]
+        base = f"""
+            FROM households h LEFT JOIN household_status s USING (household_id)
+            WHERE {where_h} {village} AND {condition}
+        """
+        total = int(self.cursor().execute(self._numbered(f"SELECT count(*) {base}"), [*params, as_of]).fetchone()[0])
+        cols = ", ".join(f"h.{c}" for c in ("household_id", "town_code", "village_code", "head_name",
+                                              "head_id_number", "phone", "members", *KEY_COLUMNS))
+        # Methods are looked up for the one page shown only, never for the whole list.
+        page = self.query(self._numbered(f"""
+            WITH page AS (SELECT {cols}, CASE WHEN s.first_on <= $as_of THEN s.first_on END AS first_on
+                          {base} ORDER BY h.household_id LIMIT ? OFFSET ?)
+            SELECT page.*, (SELECT string_agg(DISTINCT r.method, ',' ORDER BY r.method) FROM screenings r
+                            WHERE r.household_id = page.household_id AND r.screened_on <= $as_of) AS methods
+            FROM page ORDER BY household_id
+        """), [*params, limit, offset, as_of])
+        return page, total
+

@@ -226,6 +226,13 @@ def _check_count(value: int, name: str, minimum: int = 1) -> int:
     return int(value)
 
 
+def _rng(seed: int) -> np.random.Generator:
+    # None would seed from the operating system: a sample nobody could ever redraw to audit it.
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError("随机种子必须是非负整数，以便复现抽样结果")
+    return np.random.default_rng(int(seed))
+
+
 def _srs_positions(rng: np.random.Generator, population: int, size: int) -> np.ndarray:
     """Positions of an equal-probability sample without replacement, in frame order."""
     if size >= population:
@@ -258,11 +265,11 @@ def simple_random(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
         ``SAMPLE_COLUMNS``, stratum ``"all"``, reason ``"random"``.
     """
     n = _check_count(n, "样本量")
+    rng = _rng(seed)
     units = _prepare(frame, ("village_code",))
     total = len(units["household_id"])
     if total == 0:
         return _empty_result()
-    rng = np.random.default_rng(seed)
     chosen = _srs_positions(rng, total, n)
     return _assemble(units, [chosen], [ALL_STRATUM], [len(chosen) / total], [REASON_RANDOM])
 
@@ -285,8 +292,8 @@ def allocate_sample(
     n
         Total sample size; more than ``Σ N_h`` means "take everything".
     allocation
-        ``"proportional"``: ``n_h ∝ N_h``, so the sample is self-weighting and the plain
-        sample share estimates the district share. The quotas ``n N_h / N`` are floored and
+        ``"proportional"``: ``n_h ∝ N_h``, so the sample is (up to rounding and the
+        minimum below) self-weighting and the plain sample share estimates the district share. The quotas ``n N_h / N`` are floored and
         the missing units go to the strata with the largest remainders (ties to the smaller
         key), so the allocations add up exactly to ``n``; remainders are compared in exact
         integer arithmetic. ``"equal"``: the same ``n_h`` everywhere, which gives every
@@ -379,11 +386,11 @@ def stratified(
     """
     if by not in ("village_code", "town_code"):
         raise ValueError("分层变量只能是village_code或town_code")
+    rng = _rng(seed)
     units = _prepare(frame, ("village_code", by))
     groups = _groups(units[by])
     sizes = pd.Series([len(p) for _, p in groups], index=[k for k, _ in groups], dtype="int64")
     alloc = allocate_sample(sizes, n, allocation, min_per_stratum)
-    rng = np.random.default_rng(seed)
     picks: list[np.ndarray] = []
     strata: list[str] = []
     probabilities: list[float] = []
@@ -527,9 +534,9 @@ def pps_villages(
     """
     per_village = _check_count(per_village, "每村抽取户数")
     n_villages = _check_count(n_villages, "抽取村数")
+    rng = _rng(seed)
     units, groups = _pps_units(frame, size)
     measure, _, pi, certain = _pps_table(units, groups, n_villages, size)
-    rng = np.random.default_rng(seed)
 
     picked = certain.copy()
     drawable = np.nonzero((pi > 0) & ~certain)[0]
@@ -740,11 +747,11 @@ def backcheck(
         ``FLAG_COLUMNS`` or ``"random"``.
     """
     _check_backcheck_params(share, min_per_screener, flag_weight)
+    rng = _rng(seed)
     units = _backcheck_units(frame)
     if len(units["household_id"]) == 0:
         return _empty_result()
     pi, groups = _backcheck_pi(units, share, min_per_screener, flag_weight)
-    rng = np.random.default_rng(seed)
     chosen = np.concatenate(
         [positions[systematic_pps(pi[positions], rng)] for _, positions in groups]
     )
@@ -820,9 +827,9 @@ def lqas_villages(frame: pd.DataFrame, design_n: int, seed: int) -> pd.DataFrame
         ``SAMPLE_COLUMNS``, stratum = village code, ``π = n_v / N_v``, reason ``"random"``.
     """
     design_n = _check_count(design_n, "LQAS样本量")
+    rng = _rng(seed)
     units = _prepare(frame, ("village_code", "screened"))
     units = _take(units, np.nonzero(units["screened"])[0])
-    rng = np.random.default_rng(seed)
     picks: list[np.ndarray] = []
     strata: list[str] = []
     probabilities: list[float] = []

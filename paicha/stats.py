@@ -190,11 +190,19 @@ class LqasDesign:
         return correct >= self.d
 
 
+# Sample sizes are tried in blocks: one vectorised scipy call per block instead of per size.
+_LQAS_BLOCK = 32
+
+
 def _lqas_risks(
-    n: int, upper: float, lower: float, population: int | None
+    sizes: np.ndarray, upper: float, lower: float, population: int | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Alpha and beta for every threshold ``d = 1..n`` at sample size ``n``."""
-    d = np.arange(1, n + 1)
+    """Alpha and beta on the grid (sample size ``sizes[i]``, threshold ``d[j] = j + 1``).
+
+    Cells with ``d > n`` are meaningless (a lot could never pass) and come back as NaN.
+    """
+    n = sizes[:, None]
+    d = np.arange(1, int(sizes.max()) + 1)[None, :]
     if population is None:
         alpha = binom.cdf(d - 1, n, upper)
         beta = binom.sf(d - 1, n, lower)
@@ -203,7 +211,10 @@ def _lqas_risks(
         bad = round(lower * population)
         alpha = hypergeom.cdf(d - 1, population, good, n)
         beta = hypergeom.sf(d - 1, population, bad, n)
-    return d, np.asarray(alpha, dtype=float), np.asarray(beta, dtype=float)
+    valid = d <= n
+    alpha = np.where(valid, np.asarray(alpha, dtype=float), np.nan)
+    beta = np.where(valid, np.asarray(beta, dtype=float), np.nan)
+    return np.broadcast_to(d, alpha.shape), alpha, beta
 
 
 def lqas_design(
@@ -276,21 +287,24 @@ def lqas_design(
     limit = int(max_n) if population is None else min(int(max_n), population)
     # A hair of slack so that a risk equal to the limit on paper is not lost to rounding.
     tolerance = 1e-12
-    for n in range(1, limit + 1):
-        d, a, b = _lqas_risks(n, upper, lower, population)
+    for first in range(1, limit + 1, _LQAS_BLOCK):
+        sizes = np.arange(first, min(first + _LQAS_BLOCK, limit + 1))
+        d, a, b = _lqas_risks(sizes, upper, lower, population)
+        # NaN cells (d > n) compare False and so never count as admissible.
         ok = (a <= alpha + tolerance) & (b <= beta + tolerance)
-        if not ok.any():
+        rows = np.nonzero(ok.any(axis=1))[0]
+        if rows.size == 0:
             continue
-        candidates = np.nonzero(ok)[0]
+        row = rows[0]
         best = min(
-            candidates,
-            key=lambda i: (max(a[i], b[i]), a[i] + b[i], -d[i]),
+            np.nonzero(ok[row])[0],
+            key=lambda j: (max(a[row, j], b[row, j]), a[row, j] + b[row, j], -d[row, j]),
         )
         return LqasDesign(
-            n=n,
-            d=int(d[best]),
-            alpha=float(a[best]),
-            beta=float(b[best]),
+            n=int(sizes[row]),
+            d=int(d[row, best]),
+            alpha=float(a[row, best]),
+            beta=float(b[row, best]),
             upper=float(upper),
             lower=float(lower),
             population=population,

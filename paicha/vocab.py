@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class LabelledEnum(str, Enum):
+class LabelledEnum(StrEnum):
     """A str enum whose value is the stable English code and whose ``label`` is the Chinese name.
 
     The store keeps the English code so that a relabelled UI never rewrites data.
@@ -108,3 +108,16 @@ class HazardKind(LabelledEnum):
 class DivisionKind(LabelledEnum):
     village = ("village", "村")
     community = ("community", "社区")
+
+
+def key_group_labels(frame) -> list[str]:
+    """Per row of a frame with kg_* flag columns: the Chinese labels of its set flags, joined."""
+    groups = [g for g in KeyGroup if g.column in frame.columns]
+    return ["、".join(g.label for g in groups if row[g.column]) for _, row in frame.iterrows()]
+
+
+def method_labels(codes: str | None) -> str:
+    """"home_visit,online_inquiry" → "入户排查、线上问询"; empty when there is no record."""
+    if not codes or not isinstance(codes, str):
+        return ""
+    return "、".join(ScreeningMethod(c).label for c in codes.split(","))

@@ -14,9 +14,9 @@ from data_loaders.demo import build_demo
 from data_loaders.divisions import read_divisions
 from data_loaders.store import (
     DIVISION_COLUMNS,
+    GUARANTEE_COLUMNS,
     HOUSEHOLD_COLUMNS,
     KEY_COLUMNS,
-    GUARANTEE_COLUMNS,
     MILESTONE_COLUMNS,
     SCREENING_COLUMNS,
     Store,

@@ -49,3 +49,14 @@ def progress(scope: Scope, as_of: dt.date, level: str, version: int):
 def meta(version: int) -> dict[str, str | None]:
     s = store()
     return {"is_demo": "true" if s.is_demo() else "false", "demo_today": s.get_meta("demo_today")}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def unreached(scope: Scope, as_of: dt.date, village_code: str | None, which: str, page: int,
+              page_size: int, unmasked: bool, version: int):
+    return reports.unreached_page(store(), scope, as_of, village_code, which, page, page_size, unmasked)
+
+
+def audit(user_id: str, action: str, scope: Scope, detail: dict, rows: int) -> None:
+    """Writes are never cached: every export and unmasking leaves a line in the audit log."""
+    store().audit(user_id, action, scope, detail, rows)

@@ -15,5 +15,6 @@ class PageSpec:
 
 
 PAGES = (
-    PageSpec("pages/overview.py", "nav.overview", "📊", "overview", default=True),
+    PageSpec("pages/overview.py", "nav.overview", ":material/dashboard:", "overview", default=True),
+    PageSpec("pages/villages.py", "nav.villages", ":material/holiday_village:", "villages"),
 )

@@ -11,6 +11,7 @@ from paicha.access import scope_for
 from paicha.config import User
 from paicha.scope import Scope
 from ui import cache, keys
+from ui.pages import PAGES
 from ui.text import t
 
 
@@ -25,12 +26,18 @@ class Session:
 
 def sidebar() -> Session:
     """Draw the sidebar and return what every page needs to query."""
+    # Repeated here although app.py sets it: on a deep link (/villages) with a pages/ folder
+    # present, Streamlit 1.67 otherwise draws the page in the centred layout.
+    st.set_page_config(page_title=t("app.title"), layout="wide")
     cfg = cache.settings()
     version = cache.data_version()
     meta = cache.meta(version)
     is_demo = meta["is_demo"] == "true"
     users = {u.id: u for u in cfg.users}
     with st.sidebar:
+        for page in PAGES:
+            st.page_link(page.script, label=t(page.title_key), icon=page.icon)
+        st.divider()
         user_id = st.selectbox(t("sidebar.user"), list(users), format_func=lambda k: users[k].name,
                                key=keys.SIDEBAR_USER, help=t("sidebar.user_help"))
         user = users.get(user_id)

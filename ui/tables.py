@@ -12,6 +12,9 @@ from ui.text import t
 
 
 def _date(value: object) -> str:
+    # pd.NaT passes isinstance(date) but cannot format: test for missing first.
+    if value is None or pd.isna(value):
+        return ""
     return value.strftime("%m-%d") if isinstance(value, dt.date) else ""
 
 
@@ -88,3 +91,34 @@ def deadline_text(state: DeadlineState) -> tuple[str, str, str]:
 
 def weekday(day: dt.date) -> str:
     return t(f"weekday.{day.weekday()}")
+
+
+def household_list(frame: pd.DataFrame, village_names: dict[str, str]) -> pd.DataFrame:
+    """A drill-down page of households with Chinese headers (identifiers already masked)."""
+    return pd.DataFrame({
+        t("household.household_id"): frame["household_id"].to_numpy(),
+        t("household.village"): frame["village_code"].map(village_names).to_numpy(),
+        t("household.head_name"): frame["head_name"].to_numpy(),
+        t("household.head_id_number"): frame["head_id_number"].to_numpy(),
+        t("household.phone"): frame["phone"].to_numpy(),
+        t("household.members"): frame["members"].to_numpy(),
+        t("household.key_groups"): frame["key_groups"].to_numpy(),
+        t("household.first_on"): [_date(d) for d in frame["first_on"]],
+        t("household.methods"): frame["methods"].to_numpy(),
+    })
+
+
+def status_colours(progress: pd.DataFrame) -> list[str]:
+    """Row colours of a village table by status, same palette as the town lights."""
+    colour = {"done": "green", "on_track": "green", "lagging": "amber", "severely_lagging": "red",
+              "not_started": "red"}
+    return [LIGHT_COLOURS[colour[s]] for s in progress["status"]]
+
+
+def styled_villages(progress: pd.DataFrame, town_names: dict[str, str] | None = None) -> Styler:
+    shown = villages_table(progress, town_names)
+    colours = status_colours(progress)
+    status_col = t("columns.status")
+    return shown.style.apply(
+        lambda col: [f"background-color: {c}" for c in colours] if col.name == status_col else [""] * len(col)
+    ).format(precision=1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -99,11 +100,11 @@ def _check_geometry(name: str, layer_name: str, geometry: gpd.GeoSeries, village
     for number, (geom, village) in enumerate(zip(geometry, villages, strict=True), start=1):
         if geom is None or geom.is_empty:
             if village is None:
-                issues.append(ImportIssue(name, layer_name, number, "geometry", "", messages.NO_GEOMETRY))
+                issues.append(ImportIssue(name, layer_name, number, messages.GEOMETRY_COLUMN, "", messages.NO_GEOMETRY))
             texts.append(None)
             continue
         if geom.geom_type not in POLYGONAL:
-            issues.append(ImportIssue(name, layer_name, number, "geometry", geom.geom_type,
+            issues.append(ImportIssue(name, layer_name, number, messages.GEOMETRY_COLUMN, geom.geom_type,
                                       messages.NOT_POLYGON.format(value=geom.geom_type)))
             texts.append(None)
             continue
@@ -112,7 +113,7 @@ def _check_geometry(name: str, layer_name: str, geometry: gpd.GeoSeries, village
             parts = [p for p in shapely.get_parts(shapely.make_valid(geom)) if p.geom_type in POLYGONAL]
             geom = shapely.union_all(parts)
         if not _in_box(geom.bounds):
-            issues.append(ImportIssue(name, layer_name, number, "geometry", "",
+            issues.append(ImportIssue(name, layer_name, number, messages.GEOMETRY_COLUMN, "",
                                       messages.GEOMETRY_OUT_OF_RANGE))
         texts.append(shapely.to_geojson(geom))
     return texts, issues
@@ -135,6 +136,8 @@ def validate_hazard_files(files: list[tuple[str, bytes]], ctx: Context) -> Valid
             continue
         first = 1
         for layer_name, layer in layers:
+            if layer_name.startswith("pyogrio_"):
+                layer_name = Path(name).stem  # GeoJSON read from memory: a temporary name
             geometry, crs, source, crs_issues = _to_lonlat(name, layer_name, layer)
             issues += crs_issues
             if geometry is None:

@@ -61,6 +61,7 @@ BY_HOUSEHOLD_ID = "户编号"
 BY_ID_NUMBER = "户主证件号码"
 
 # Hazard layers ({value}, {crs}).
+GEOMETRY_COLUMN = "图形"  # the "column" an issue with a feature's geometry points at
 UNREADABLE_LAYER = "无法读取图层文件（支持GeoJSON和打包成zip的Shapefile）：{reason}"
 NO_FEATURES = "图层中没有要素。"
 NOT_POLYGON = "几何类型为{value}，只接受面（Polygon/MultiPolygon）。"

@@ -21,6 +21,7 @@ from data_loaders.importing import messages
 from data_loaders.importing.cells import display, is_blank
 from data_loaders.importing.report import ImportIssue
 from data_loaders.importing.spec import (
+    FIELDS,
     SIGNATURES,
     ImportKind,
     fields_by_name,
@@ -212,12 +213,6 @@ def locate_header(grid: Grid, merges: Merges, kinds: list[ImportKind]) -> _Heade
     return best
 
 
-def detect_kind(fields: set[str]) -> ImportKind | None:
-    """The tabular kind whose signature headers appear, preferring the most matched columns."""
-    candidates = [k for k, sig in SIGNATURES.items() if sig & fields]
-    return candidates[0] if len(candidates) == 1 else None
-
-
 def _is_column_numbers(row: list[object]) -> bool:
     """The 1 2 3 … row that government forms print under the header."""
     values = [v for v in row if not is_blank(v)]
@@ -291,12 +286,11 @@ def read_tables(name: str, content: bytes, fmt: str,
         header = locate_header(grid, merges, [kind])
         if header is None:
             continue
-        found = {f for f, _ in header.columns.values()}
-        detected = detect_kind(found | _other_kind_fields(grid, merges, header))
-        if detected and detected != kind and not SIGNATURES[kind] & found:
-            issues.append(ImportIssue(name, sheet, header.row + 1, "", "",
+        other = _better_kind(grid, merges, header)
+        if other is not None:
+            issues.append(ImportIssue(name, sheet, header.row + header.height, "", "",
                                       messages.MIXED_KINDS_NOT_ALLOWED.format(
-                                          kind=kind.label, detected=detected.label)))
+                                          kind=kind.label, detected=other.label)))
             continue
         for text, field_name, first in header.duplicates:
             label = fields_by_name(kind)[field_name].header
@@ -309,8 +303,12 @@ def read_tables(name: str, content: bytes, fmt: str,
     return kind, tables, issues
 
 
-def _other_kind_fields(grid: Grid, merges: Merges, header: _Header) -> set[str]:
-    """Fields other kinds would read from the same header rows (to spot a wrongly chosen kind)."""
+def _better_kind(grid: Grid, merges: Merges, header: _Header) -> ImportKind | None:
+    """Another kind that the same header fits better, when it lacks required columns of the
+    chosen one: the user most likely picked the wrong kind for this file."""
+    found = {f for f, _ in header.columns.values()}
+    if all(f.name in found for f in FIELDS[header.kind] if f.required):
+        return None
     others = [k for k in SIGNATURES if k != header.kind]
     other = locate_header(grid[: header.row + header.height], merges, others)
-    return {f for f, _ in other.columns.values()} if other else set()
+    return other.kind if other is not None and other.score > header.score else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from data_loaders.importing import messages
 from paicha.vocab import (
@@ -19,7 +19,7 @@ from paicha.vocab import (
 )
 
 
-class ImportKind(str, Enum):
+class ImportKind(StrEnum):
     """The five things that can be imported; ``label`` is the Chinese name shown to users."""
 
     households = "households"

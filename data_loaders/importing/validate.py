@@ -126,13 +126,22 @@ def _parse(kind: ImportKind, raw: pd.DataFrame, out: _Collector) -> pd.DataFrame
     typed = {}
     for f in FIELDS[kind]:
         parser = PARSERS[f.parse]
+        # Most columns repeat a few values (是/否, labels, town names): parse each once.
+        # The key holds the type because True == 1 == 1.0 would otherwise share an entry.
+        seen: dict[tuple[type, object], tuple[object, CellError | None]] = {}
         values = []
         for idx, cell in zip(raw.index, raw[f.name], strict=True):
-            try:
-                values.append(parser(cell, f))
-            except CellError as exc:
-                values.append(None)
-                out.add(idx, f.name, exc.message(out.header(idx, f.name)))
+            key = (type(cell), cell)
+            parsed = seen.get(key)
+            if parsed is None:
+                try:
+                    parsed = (parser(cell, f), None)
+                except CellError as exc:
+                    parsed = (None, exc)
+                seen[key] = parsed
+            values.append(parsed[0])
+            if parsed[1] is not None:
+                out.add(idx, f.name, parsed[1].message(out.header(idx, f.name)))
         typed[f.name] = pd.Series(values, index=raw.index, dtype=object)
     return pd.DataFrame(typed, index=raw.index)
 

@@ -9,7 +9,6 @@ from tests.conftest import build_known_store
 from ui import keys
 from ui.text import t
 
-
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 

@@ -1,21 +1,18 @@
-"""Fixtures for the import tests: settings, an empty store with divisions, a populated store."""
+"""Fixtures for the import tests: an empty store with divisions, a roster, a populated store.
+
+``settings`` comes from tests/conftest.py.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from synthetic_import_data import households, load, milestones, screenings
 
 from data_loaders.store import Store, close_all
-from paicha.config import load_settings
+from tests.importing.synthetic_import_data import households, load, milestones, screenings
 
 FILES = Path(__file__).parent / "files"
-
-
-@pytest.fixture(scope="session")
-def settings():
-    return load_settings()
 
 
 @pytest.fixture

@@ -22,14 +22,12 @@ from pathlib import Path
 
 import xlsxwriter
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from synthetic_import_data import divisions, households, screenings  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script from anywhere
 
 from paicha.config import load_settings  # noqa: E402
 from paicha.idnumber import check_char  # noqa: E402
 from paicha.vocab import KeyGroup, MonitorType, ScreeningMethod, ScreeningResult  # noqa: E402
+from tests.importing.synthetic_import_data import divisions, households, screenings  # noqa: E402
 
 FILES = Path(__file__).resolve().parent / "files"
 TITLE = "千山区2024年防止返贫监测帮扶集中排查农户花名册（测试数据）"

@@ -121,3 +121,17 @@ def load(store: Store, settings: Settings, *, roster: pd.DataFrame | None = None
             Store.insert_frame(cur, "screenings", records, SCREENING_COLUMNS)
         if towns is not None:
             Store.insert_frame(cur, "milestones", towns, MILESTONE_COLUMNS)
+
+
+DATA_TABLES = ("households", "screenings", "milestones", "hazard_zones", "household_hazards")
+
+
+def fingerprint(store: Store) -> dict[str, tuple[int, str]]:
+    """Row count and an order-independent checksum of every data table (not the logs)."""
+    out = {}
+    for table in DATA_TABLES:
+        row = store.query(
+            f"SELECT count(*) AS n, md5(coalesce(string_agg(CAST(t AS VARCHAR), '|' "
+            f"ORDER BY CAST(t AS VARCHAR)), '')) AS digest FROM {table} t").iloc[0]
+        out[table] = (int(row["n"]), str(row["digest"]))
+    return out

@@ -30,8 +30,9 @@ def test_data_loaders_import_no_ui_library():
 
 
 def test_only_the_cache_module_uses_streamlit_caching():
+    # Decorators only: tests may clear the caches between AppTest runs.
     users = [p for p in ROOT.glob("**/*.py") if ".venv" not in p.parts
-             and ("st.cache_data" in p.read_text(encoding="utf-8") or "st.cache_resource" in p.read_text(encoding="utf-8"))]
+             and ("@st.cache_data" in p.read_text(encoding="utf-8") or "@st.cache_resource" in p.read_text(encoding="utf-8"))]
     assert [p.relative_to(ROOT).as_posix() for p in users if p.name != "test_layers.py"] == ["ui/cache.py"]
 
 

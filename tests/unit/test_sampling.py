@@ -190,6 +190,15 @@ def test_srs_rejects_a_zero_sample_size_in_chinese() -> None:
         simple_random(make_frame(10), 0, seed=1)
 
 
+@pytest.mark.parametrize("method", sorted(METHODS))
+@pytest.mark.parametrize("seed", [None, -1, 1.5])
+def test_a_seed_that_could_not_be_replayed_is_rejected_in_chinese(
+    method: str, seed: object
+) -> None:
+    with pytest.raises(ValueError, match="随机种子"):
+        METHODS[method](make_frame(20), seed)  # type: ignore[arg-type]
+
+
 def test_missing_required_column_is_named_in_chinese() -> None:
     with pytest.raises(ValueError, match="抽样框缺少列：village_code"):
         simple_random(pd.DataFrame({"household_id": ["H1"]}), 1, seed=1)

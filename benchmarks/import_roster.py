@@ -1,0 +1,58 @@
+"""Times importing an 18,000-household roster (a district's size): read, validate, count, apply.
+
+    uv run python benchmarks/import_roster.py [households]
+
+The roster is synthetic (tests/importing/synthetic_import_data.py), written to .xlsx in memory
+through the export template, then imported into a fresh store in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from data_loaders.importing import ImportKind, export_to_template, import_file  # noqa: E402
+from data_loaders.store import Store, close_all  # noqa: E402
+from paicha.config import load_settings  # noqa: E402
+from paicha.scope import Scope  # noqa: E402
+from tests.importing.synthetic_import_data import households, load  # noqa: E402
+
+
+def timed(label: str, func):
+    start = time.perf_counter()
+    result = func()
+    print(f"{label:<34}{time.perf_counter() - start:7.2f} s")
+    return result
+
+
+def main(n: int = 18_000) -> None:
+    settings = load_settings()
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Store(Path(tmp) / "source.duckdb")
+        load(source, settings, roster=households(settings, n=n, seed=1))
+        content = timed("write .xlsx (export_to_template)", lambda: export_to_template(
+            source, ImportKind.households, Scope.district(settings.district_code)))
+        print(f"{'file size':<34}{len(content) / 1024 / 1024:7.2f} MB, {n} rows")
+        target = Store(Path(tmp) / "target.duckdb")
+        load(target, settings)
+
+        def run(dry_run: bool):
+            return import_file(target, "roster.xlsx", content, settings=settings, user="bench",
+                               dry_run=dry_run)
+
+        report = timed("dry run (read+validate+count)", lambda: run(True))
+        assert report.ok and report.new == n, report.errors[:3]
+        report = timed("import (validate+count+apply)", lambda: run(False))
+        assert report.applied and target.count("households") == n
+        report = timed("re-import, all unchanged", lambda: run(False))
+        assert report.unchanged == n
+        close_all()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 18_000)

@@ -1,0 +1,72 @@
+"""村级进度: town supervisors find lagging villages and the households nobody has reached."""
+
+import math
+
+import streamlit as st
+
+from ui import cache, keys, tables
+from ui.session import demo_banner, sidebar
+from ui.text import t
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 20_000
+
+session = sidebar()
+demo_banner(session)
+st.title(t("villages.title"))
+if session.scope.is_empty:
+    st.info(t("sidebar.signed_out"))
+    st.stop()
+
+villages = cache.progress(session.scope, session.as_of, "village", session.version)
+towns = cache.progress(session.scope, session.as_of, "town", session.version)
+town_names = dict(zip(towns["code"], towns["name"], strict=True))
+village_names = dict(zip(villages["code"], villages["name"], strict=True))
+scope_label = next(iter(town_names.values())) if session.scope.town_code else t("sidebar.scope_district")
+st.caption(t("villages.caption", as_of=session.as_of, scope=scope_label, n=len(villages)))
+
+statuses = st.multiselect(t("villages.status_filter"), ["severely_lagging", "lagging", "not_started", "on_track", "done"],
+                          format_func=tables.status_label, key=keys.VILLAGES_STATUS,
+                          placeholder=t("villages.all_statuses"))
+shown = villages[villages["status"].isin(statuses)] if statuses else villages
+shown = shown.sort_values(["lag", "code"], ascending=[False, True])
+st.dataframe(tables.styled_villages(shown, town_names), hide_index=True, width="stretch", height=420)
+
+st.subheader(t("villages.drill"))
+options = [None, *shown["code"]]
+village = st.selectbox(t("villages.drill_village"), options, key=keys.VILLAGES_PICK,
+                       format_func=lambda c: t("villages.all_villages") if c is None else village_names[c])
+user = session.user
+unmasked = bool(user and user.can("unmask")) and st.toggle(t("villages.unmask"), key=keys.VILLAGES_UNMASK)
+if unmasked:
+    cache.audit(user.id, "unmask_view", session.scope, {"page": "villages", "village": village}, 0)
+
+lists = {"unscreened": (keys.VILLAGES_PAGE_UNSCREENED, keys.VILLAGES_EXPORT_UNSCREENED, "villages.tab_unscreened"),
+         "key_not_home": (keys.VILLAGES_PAGE_KEY, keys.VILLAGES_EXPORT_KEY, "villages.tab_key")}
+totals = {which: cache.unreached(session.scope, session.as_of, village, which, 0, 1, False, session.version)[1]
+          for which in lists}
+for tab, (which, (page_key, export_key, _)) in zip(st.tabs([t(v[2], n=totals[k]) for k, v in lists.items()]),
+                                                       lists.items(), strict=True):
+    with tab:
+        if which == "key_not_home":
+            st.caption(t("villages.key_help"))
+        if totals[which] == 0:
+            st.success(t("villages.empty"))
+            continue
+        pages = math.ceil(totals[which] / PAGE_SIZE)
+        page = st.number_input(t("villages.page"), 1, pages, 1, key=page_key) - 1
+        frame, _ = cache.unreached(session.scope, session.as_of, village, which, page, PAGE_SIZE, unmasked, session.version)
+        st.dataframe(tables.household_list(frame, village_names), hide_index=True, width="stretch")
+        st.caption(t("villages.page_of", page=page + 1, pages=pages, size=PAGE_SIZE))
+        if not (user and user.can("export")):
+            continue
+        if totals[which] > EXPORT_LIMIT:
+            st.info(t("villages.too_many", limit=EXPORT_LIMIT))
+            continue
+        full, _ = cache.unreached(session.scope, session.as_of, village, which, 0, EXPORT_LIMIT, unmasked, session.version)
+        st.download_button(
+            t("villages.export"), tables.household_list(full, village_names).to_csv(index=False).encode("utf-8-sig"),
+            file_name=f"{which}_{village or session.scope.key()}_{session.as_of}.csv", mime="text/csv", key=export_key,
+            on_click=cache.audit, args=(user.id, f"export_{which}", session.scope,
+                                        {"village": village, "as_of": str(session.as_of), "masked": not unmasked}, len(full)))
+        st.caption(t("villages.export_note", masked=t("villages.unmasked" if unmasked else "villages.masked")))

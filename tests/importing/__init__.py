@@ -1,0 +1,1 @@
+"""Import tests: broken and messy files, dry runs, round trips."""
