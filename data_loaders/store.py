@@ -197,8 +197,10 @@ class Store:
     # -- meta ---------------------------------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:
-        row = self.cursor().execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-        return row[0] if row else None
+        # fetchall, not fetchone: DuckDB 2 leaves a cursor with an unread result that blocks the
+        # next register() on it.
+        rows = self.cursor().execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+        return rows[0][0] if rows else None
 
     def set_meta(self, key: str, value: str, cur: duckdb.DuckDBPyConnection | None = None) -> None:
         (cur or self.cursor()).execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
@@ -214,7 +216,7 @@ class Store:
         if table not in {"households", "screenings", "milestones", "divisions", "hazard_zones",
                          "household_hazards", "audit_log", "import_log", "household_status", "screening_days"}:
             raise ValueError(table)
-        return int(self.cursor().execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        return int(self.cursor().execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -386,7 +388,7 @@ class Store:
             FROM households h LEFT JOIN household_status s USING (household_id)
             WHERE {where_h} {village} AND {condition}
         """
-        total = int(self.cursor().execute(self._numbered(f"SELECT count(*) {base}"), [*params, as_of]).fetchone()[0])
+        total = int(self.cursor().execute(self._numbered(f"SELECT count(*) {base}"), [*params, as_of]).fetchall()[0][0])
         cols = ", ".join(f"h.{c}" for c in ("household_id", "town_code", "village_code", "head_name",
                                               "head_id_number", "phone", "members", *KEY_COLUMNS))
         # Methods are looked up for the one page shown only, never for the whole list.
@@ -399,3 +401,35 @@ class Store:
         """), [*params, limit, offset, as_of])
         return page, total
 
+
+    def village_exposure(self, scope: Scope, as_of: dt.date, kinds: Sequence[str]) -> pd.DataFrame:
+        """Per village: households exposed to any of the hazard kinds, and how many of them are
+        not yet screened or (key households) not yet visited at home by ``as_of``."""
+        if not kinds:
+            return pd.DataFrame(columns=["village_code", "exposed", "exposed_unscreened", "exposed_key_not_home"])
+        where_h, p_h = self.scope_sql(scope, "h")
+        marks = ", ".join("?" for _ in kinds)
+        return self.query(self._numbered(f"""
+            SELECT h.village_code, count(*) AS exposed,
+                   count(*) FILTER (WHERE s.first_on IS NULL OR s.first_on > $as_of) AS exposed_unscreened,
+                   count(*) FILTER (WHERE {IS_KEY_SQL} AND (s.first_home_on IS NULL OR s.first_home_on > $as_of))
+                       AS exposed_key_not_home
+            FROM households h LEFT JOIN household_status s USING (household_id)
+            WHERE {where_h} AND h.household_id IN (SELECT household_id FROM household_hazards WHERE kind IN ({marks}))
+            GROUP BY 1 ORDER BY 1
+        """), [*p_h, *kinds, as_of])
+
+    def exposed_points(self, scope: Scope, as_of: dt.date, kinds: Sequence[str], limit: int) -> pd.DataFrame:
+        """Locations of exposed households with their screening state, no personal data."""
+        if not kinds:
+            return pd.DataFrame(columns=["lon", "lat", "village_code", "screened", "is_key"])
+        where_h, p_h = self.scope_sql(scope, "h")
+        marks = ", ".join("?" for _ in kinds)
+        return self.query(self._numbered(f"""
+            SELECT h.lon, h.lat, h.village_code, coalesce(s.first_on <= $as_of, FALSE) AS screened,
+                   {IS_KEY_SQL} AS is_key
+            FROM households h LEFT JOIN household_status s USING (household_id)
+            WHERE {where_h} AND h.lon IS NOT NULL
+              AND h.household_id IN (SELECT household_id FROM household_hazards WHERE kind IN ({marks}))
+            ORDER BY h.household_id LIMIT ?
+        """), [*p_h, *kinds, limit, as_of])

@@ -6,7 +6,7 @@ import hashlib
 import json
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
 import numpy as np
@@ -805,7 +805,12 @@ def summarise_backcheck(sample: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- LQAS
 
 
-def lqas_villages(frame: pd.DataFrame, design_n: int, seed: int) -> pd.DataFrame:
+def lqas_villages(
+    frame: pd.DataFrame,
+    design_n: int,
+    seed: int,
+    village_n: Mapping[str, int] | None = None,
+) -> pd.DataFrame:
     """LQAS sample: ``min(design_n, N_v)`` screened households in every village.
 
     Each village is a lot judged on its own against the plan's threshold ``d``
@@ -820,6 +825,11 @@ def lqas_villages(frame: pd.DataFrame, design_n: int, seed: int) -> pd.DataFrame
         The plan's sample size ``n``.
     seed
         Seed for ``numpy.random.default_rng``; villages are drawn in code order.
+    village_n
+        Optional plan size per village code, overriding ``design_n`` for the villages it
+        lists. A plan computed with the hypergeometric distribution for a village's own size
+        (:func:`paicha.stats.lqas_design` with ``population``) needs fewer re-checks in a
+        small village than the binomial plan.
 
     Returns
     -------
@@ -827,6 +837,7 @@ def lqas_villages(frame: pd.DataFrame, design_n: int, seed: int) -> pd.DataFrame
         ``SAMPLE_COLUMNS``, stratum = village code, ``π = n_v / N_v``, reason ``"random"``.
     """
     design_n = _check_count(design_n, "LQAS样本量")
+    sizes = {str(k): _check_count(v, "LQAS样本量") for k, v in (village_n or {}).items()}
     rng = _rng(seed)
     units = _prepare(frame, ("village_code", "screened"))
     units = _take(units, np.nonzero(units["screened"])[0])
@@ -834,7 +845,7 @@ def lqas_villages(frame: pd.DataFrame, design_n: int, seed: int) -> pd.DataFrame
     strata: list[str] = []
     probabilities: list[float] = []
     for code, positions in _groups(units["village_code"]):
-        m = min(design_n, len(positions))
+        m = min(sizes.get(code, design_n), len(positions))
         picks.append(positions[_srs_positions(rng, len(positions), m)])
         strata.append(code)
         probabilities.append(m / len(positions))

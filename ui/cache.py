@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from data_loaders import reports
@@ -12,6 +13,7 @@ from data_loaders.store import Store
 from paicha.config import Settings, load_settings
 from paicha.overview import Overview
 from paicha.scope import Scope
+from ui import maps
 
 
 @st.cache_resource(show_spinner=False)
@@ -60,3 +62,12 @@ def unreached(scope: Scope, as_of: dt.date, village_code: str | None, which: str
 def audit(user_id: str, action: str, scope: Scope, detail: dict, rows: int) -> None:
     """Writes are never cached: every export and unmasking leaves a line in the audit log."""
     store().audit(user_id, action, scope, detail, rows)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def risk_map_html(scope: Scope, as_of: dt.date, kinds: tuple[str, ...], with_points: bool, version: int) -> tuple[str, pd.DataFrame, int]:
+    """The rendered offline map (HTML), the village figures, and the number of points drawn."""
+    cfg = settings()
+    villages, zones, points = reports.risk_view(store(), cfg, scope, as_of, kinds, with_points)
+    html = maps.offline_html(maps.risk_map(villages, zones, points, cfg.map_tiles, cfg.tianditu_key))
+    return html, villages.drop(columns=["geometry"]), len(points)

@@ -14,3 +14,6 @@ VILLAGES_PAGE_KEY = "villages.page.key"
 VILLAGES_UNMASK = "villages.unmask"
 VILLAGES_EXPORT_UNSCREENED = "villages.export.unscreened"
 VILLAGES_EXPORT_KEY = "villages.export.key"
+
+RISK_KINDS = "risk.kinds"
+RISK_POINTS = "risk.points"

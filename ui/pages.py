@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class PageSpec:
+    """One page. ``url_path`` must equal the script's file stem: with a pages/ folder present the
+    browser checks deep links against the file names and shows "Page not found" otherwise."""
+
     script: str
     title_key: str
     icon: str
@@ -17,4 +20,5 @@ class PageSpec:
 PAGES = (
     PageSpec("pages/overview.py", "nav.overview", ":material/dashboard:", "overview", default=True),
     PageSpec("pages/villages.py", "nav.villages", ":material/holiday_village:", "villages"),
+    PageSpec("pages/risk_map.py", "nav.risk_map", ":material/flood:", "risk_map"),
 )

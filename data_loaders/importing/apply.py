@@ -6,17 +6,16 @@ write would do. The caller owns the transaction: nothing here commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import duckdb
 import numpy as np
 import pandas as pd
 import shapely
 
 from data_loaders.importing.spec import ImportKind
+from data_loaders.importing.sql import registered
 from data_loaders.importing.validate import KEEP_PREFIX, Validated
 from data_loaders.store import (
+    GUARANTEE_COLUMNS,
     HAZARD_COLUMNS,
     HOUSEHOLD_COLUMNS,
     KEY_COLUMNS,
@@ -34,18 +33,8 @@ _UPSERTS = {
     ImportKind.milestones: ("milestones", "town_code", MILESTONE_COLUMNS),
     ImportKind.hazards: ("hazard_zones", "zone_id", HAZARD_COLUMNS),
 }
-_DEFAULTS = {c: "FALSE" for c in KEY_COLUMNS} | {
-    c: "FALSE" for c in HOUSEHOLD_COLUMNS if c.startswith("problem_")} | {
+_DEFAULTS = {c: "FALSE" for c in KEY_COLUMNS + GUARANTEE_COLUMNS} | {
     "monitor_type": f"'{MonitorType.none.value}'"}
-
-
-@contextmanager
-def registered(cur: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> Iterator[None]:
-    cur.register(name, frame)
-    try:
-        yield
-    finally:
-        cur.unregister(name)
 
 
 def _types(cur: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:

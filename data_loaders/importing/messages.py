@@ -14,6 +14,8 @@ NO_HEADER = "没有找到表头：前{rows}行中找不到可识别的列名。�
 UNKNOWN_KIND = "无法判断文件类型（农户花名册、排查记录、重点群体名单、乡镇节点或风险区图层），请在导入时选择类型。"
 NOT_A_TABLE_KIND = "“{kind}”不是表格类数据，没有Excel模板。"
 MIXED_KINDS_NOT_ALLOWED = "本次选择的导入类型是“{kind}”，但这个文件看起来是“{detected}”。"
+A_SPREADSHEET = "表格文件"  # {detected} for a spreadsheet offered as a hazard layer
+WHOLE_DISTRICT = "本区"  # {town} when a hazard layer's village name is ambiguous district-wide
 NO_DATA_ROWS = "表头下没有数据行。"
 
 # Header problems ({header}, {aliases}, {other}, {label}).

@@ -101,4 +101,4 @@ class Divisions:
         if not found:
             raise ResolveError(messages.UNKNOWN_VILLAGE.format(value=text))
         raise ResolveError(messages.AMBIGUOUS_VILLAGE.format(
-            value=text, town="本区", candidates="、".join(self.village_names[c] for c in sorted(found))))
+            value=text, town=messages.WHOLE_DISTRICT, candidates="、".join(self.village_names[c] for c in sorted(found))))

@@ -64,7 +64,7 @@ def _read(files: list[tuple[str, bytes]], settings: Settings, kind: ImportKind |
             continue
         if kind is ImportKind.hazards:
             issues.append(ImportIssue(name, "", None, "", "", messages.MIXED_KINDS_NOT_ALLOWED.format(
-                kind=kind.label, detected="表格")))
+                kind=kind.label, detected=messages.A_SPREADSHEET)))
             continue
         info.kind, tables, read_issues = read_tables(name, content, fmt, kind)
         issues += read_issues

@@ -33,12 +33,13 @@ from data_loaders.importing.spec import (
     ImportKind,
     fields_by_name,
 )
+from data_loaders.importing.sql import registered
 from data_loaders.store import HOUSEHOLD_COLUMNS, MILESTONE_COLUMNS, SCREENING_COLUMNS, Store
 from paicha.config import Settings
 from paicha.idnumber import is_valid
 
 ID_PATTERN = r"^\d{17}[\dX]$"
-KEEP_PREFIX = "_keep_"  # households: True where the row's file had no such column
+KEEP_PREFIX = "_keep_"  # upsert kinds: True where the row's file had no such column
 
 
 @dataclass
@@ -54,6 +55,8 @@ class Context:
 
 @dataclass
 class Validated:
+    """One kind's rows, clean and in store columns (``frame``), or the issues that stop them."""
+
     kind: ImportKind
     frame: pd.DataFrame
     rows: int
@@ -319,14 +322,11 @@ def lookup_households(ctx: Context, column: str, values: list[str]) -> pd.DataFr
     """
     keys = pd.DataFrame({"key": pd.Series(sorted(set(values)), dtype=object)})
     cur = ctx.store.cursor()
-    cur.register("_lookup_keys", keys)
-    try:
+    with registered(cur, "_lookup_keys", keys):
         found = cur.execute(
             f"SELECT h.household_id, h.town_code, h.village_code, h.head_id_number FROM households h "
             f"JOIN _lookup_keys k ON h.{column} = k.key"
         ).df()
-    finally:
-        cur.unregister("_lookup_keys")
     batch = ctx.batch_households
     if batch is not None and not batch.empty:
         found = found[~found["household_id"].isin(batch["household_id"])]

@@ -49,3 +49,24 @@ def test_overview_renders_in_chromium_with_chart_and_banner(browser, app_url):
     assert not [e for e in errors if "metrics" not in e]
     assert (SHOTS / "overview.png").stat().st_size > 50_000
     page.close()
+
+
+def test_villages_deep_link_renders_the_drill_down(browser, app_url):
+    page, errors = shoot(browser, f"{app_url}/villages", "villages")
+    text = page.inner_text("body")
+    assert t("villages.title") in text and "Page not found" not in text
+    assert "210311********" in text or page.locator('[data-testid="stDataFrame"]').count() >= 2
+    assert not [e for e in errors if "metrics" not in e]
+    page.close()
+
+
+def test_risk_map_draws_its_layers_offline(browser, app_url):
+    page, errors = shoot(browser, f"{app_url}/risk_map", "risk_map", height=1500)
+    assert t("map.title") in page.inner_text("body")
+    frame = next(f for f in page.frames if f.url.startswith("about:srcdoc") or "srcdoc" in f.url or f != page.main_frame)
+    frame.wait_for_selector(".leaflet-container", timeout=30_000)
+    assert frame.locator(".leaflet-overlay-pane path, .leaflet-overlay-pane canvas").count() >= 1
+    labels = frame.inner_text(".leaflet-control-layers")
+    assert t("hazard.flood") in labels and t("map.layer_villages") in labels
+    assert not [e for e in errors if "metrics" not in e]
+    page.close()

@@ -33,6 +33,7 @@ FILES = Path(__file__).resolve().parent / "files"
 TITLE = "千山区2024年防止返贫监测帮扶集中排查农户花名册（测试数据）"
 DEFECT_ROW = 6       # Excel row of the defect in the shared .xlsx layout
 CSV_DEFECT_ROW = 4   # row of the defect in the CSV files
+FIXED_TIME = dt.datetime(2024, 8, 26, 9, 0, 0)
 BASIC = ["户编号", "户主姓名", "户主证件号码", "乡镇(街道)", "村(社区)", "家庭人口数", "是否脱贫户",
          "监测对象类型", "家庭人均纯收入(元)"]
 
@@ -62,6 +63,7 @@ def write_xlsx(name: str, rows: list[list], *, merges=(), numbers_as_text: bool 
     """Rows from Excel row 1; None leaves a cell empty; strings are text cells (as an export
     with the column formatted as text writes them) unless the caller passes numbers."""
     book = xlsxwriter.Workbook(FILES / name)
+    book.set_properties({"created": FIXED_TIME})  # same bytes on every run: no churn in git
     ws = book.add_worksheet(sheet)
     date = book.add_format({"num_format": "yyyy-mm-dd"})
     for r, row in enumerate(rows):
@@ -358,7 +360,8 @@ def flood_zones_utm_shapefile() -> None:
         frame.to_file(Path(tmp) / "flood_zones.shp", encoding="utf-8")
         with zipfile.ZipFile(FILES / "flood_zones_utm.zip", "w", zipfile.ZIP_DEFLATED) as archive:
             for part in sorted(Path(tmp).iterdir()):
-                archive.write(part, part.name)
+                entry = zipfile.ZipInfo(part.name, FIXED_TIME.timetuple()[:6])
+                archive.writestr(entry, part.read_bytes(), zipfile.ZIP_DEFLATED)
 
 
 def hazard_not_polygon() -> None:

@@ -224,6 +224,13 @@ def test_roster_that_moves_a_household_moves_its_screenings(full_store, settings
     assert villages == [target]
 
 
+def test_import_works_after_a_caller_left_a_result_unread(roster_store, settings):
+    roster_store.count("households")  # fetchone() leaves the thread's cursor mid-result
+    report = import_file(roster_store, "roster.xls", (FILES / "roster.xls").read_bytes(),
+                         settings=settings, user="t")
+    assert report.ok and report.applied
+
+
 def test_refused_file_leaves_no_temporary_file(store, settings, tmp_path, monkeypatch):
     spool = tmp_path / "spool"
     spool.mkdir()
@@ -231,3 +238,13 @@ def test_refused_file_leaves_no_temporary_file(store, settings, tmp_path, monkey
     for name in ("id_stored_as_number.xlsx", "hazard_not_polygon.geojson", "unknown_village.csv"):
         import_file(store, name, (FILES / name).read_bytes(), settings=settings, user="t")
     assert list(spool.iterdir()) == []
+
+
+def test_report_serialises_to_the_cli_json(roster_store, settings):
+    report = import_file(roster_store, "x.csv", (FILES / "unknown_village.csv").read_bytes(),
+                         settings=settings, user="t")
+    out = json.loads(json.dumps(report.as_dict(), ensure_ascii=False))
+    assert {"ok", "kind", "rows", "errors", "new", "changed", "unchanged", "applied"} <= out.keys()
+    assert out["kind"] == "households" and out["ok"] is False
+    assert out["errors"][0] == {"file": "x.csv", "sheet": "", "row": 4, "column": "村(社区)",
+                                "value": "幸福村", "message": report.errors[0].message}

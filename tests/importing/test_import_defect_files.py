@@ -82,9 +82,14 @@ def test_all_errors_of_a_file_are_reported_at_once(roster_store, settings):
     rows[1][2] = rows[1][2][:17] + ("1" if rows[1][2][17] == "0" else "0")  # bad check digit
     rows[2][5] = "-2"                                                    # members
     rows[4][7] = "贫困户"                                                 # monitoring type
+    rows[5][1] = ""                                                      # head's name
+    rows[5][3] = "千山镇"                                                 # no such town
     content = "\n".join(",".join(r) for r in rows).encode("utf-8")
     report = import_file(roster_store, "many.csv", content, settings=settings, user="t",
                          kind=ImportKind.households)
-    assert [(e.row, e.column) for e in report.errors] == [
-        (2, "户主证件号码"), (3, "家庭人口数"), (4, "村(社区)"), (5, "监测对象类型")]
-    assert "非监测对象、脱贫不稳定户、边缘易致贫户、突发严重困难户" in report.errors[3].message
+    found = {(e.row, e.column): e.message for e in report.errors}
+    assert sorted(found) == [(2, "户主证件号码"), (3, "家庭人口数"), (4, "村(社区)"), (5, "监测对象类型"),
+                             (6, "乡镇(街道)"), (6, "户主姓名")]
+    assert "非监测对象、脱贫不稳定户、边缘易致贫户、突发严重困难户" in found[(5, "监测对象类型")]
+    assert "不能为空" in found[(6, "户主姓名")]
+    assert "未知的乡镇(街道)「千山镇」" in found[(6, "乡镇(街道)")] and "唐家房镇" in found[(6, "乡镇(街道)")]

@@ -1,0 +1,53 @@
+"""Map builders tested as objects and as rendered HTML: layers present, nothing from a CDN."""
+
+import json
+
+import pandas as pd
+from shapely.geometry import Polygon, mapping
+
+from paicha.geo import distance_m, wgs84_to_gcj02
+from ui import maps
+
+SQUARE = json.dumps(mapping(Polygon([(122.9, 41.0), (122.95, 41.0), (122.95, 41.05), (122.9, 41.05)])))
+
+
+def frames():
+    villages = pd.DataFrame([{"village_code": "210311006200", "village_name": "汤岗子村民委员会",
+                              "town_code": "210311006000", "geometry": SQUARE, "households": 10,
+                              "exposed": 3, "exposed_unscreened": 1}])
+    zones = pd.DataFrame([{"zone_id": "z1", "kind": "flood", "level": "高", "name": "沿河洪涝风险区",
+                           "village_code": "210311006200", "source": "测试", "crs": "WGS-84", "geometry": SQUARE}])
+    points = pd.DataFrame({"lon": [122.91, 122.92], "lat": [41.01, 41.02], "screened": [True, False]})
+    return villages, zones, points
+
+
+def present(text: str, html: str) -> bool:
+    """Folium writes GeoJSON properties with \\u escapes and tooltips as plain text."""
+    return text in html or json.dumps(text)[1:-1] in html
+
+
+def test_offline_html_inlines_leaflet_and_loads_nothing_from_a_cdn():
+    html = maps.offline_html(maps.risk_map(*frames()))
+    sizes = maps.geojson_sizes(html)
+    assert sizes["cdn"] == 0
+    assert "L.map(" in html and "Leaflet" in html  # leaflet.js itself is inside
+    assert sizes["circles"] == 2
+    assert present("沿河洪涝风险区", html) and present("汤岗子村民委员会", html)
+    assert "坐标系：WGS-84" in html
+
+
+def test_layers_are_named_in_chinese_in_the_layer_control():
+    html = maps.offline_html(maps.risk_map(*frames()))
+    assert all(present(name, html) for name in ("暴雨洪涝", "暴露农户", "村（社区）示意范围"))
+
+
+def test_amap_tiles_shift_vectors_onto_gcj02():
+    html_amap = maps.offline_html(maps.risk_map(*frames(), tiles="amap"))
+    x, y = wgs84_to_gcj02(122.91, 41.01)
+    assert f"[{float(y)!r}, {float(x)!r}]" in html_amap and "GCJ-02" in html_amap
+
+
+def test_gcj02_offset_near_the_district_is_a_few_hundred_metres():
+    x, y = wgs84_to_gcj02(122.944015, 41.067154)
+    assert abs(float(x) - 122.949298) < 2e-5 and abs(float(y) - 41.068909) < 2e-5
+    assert 400 < float(distance_m(122.944015, 41.067154, x, 41.067154)) < 480
