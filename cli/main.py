@@ -87,6 +87,42 @@ def cmd_progress(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from data_loaders.divisions import ensure_divisions
+    from data_loaders.importing import ImportKind, import_files
+
+    files = []
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            raise UsageError(f"文件不存在: {path}")
+        files.append((path.name, path.read_bytes()))
+    store = open_store(args, settings, must_exist=False)
+    ensure_divisions(store, settings.divisions_file)
+    kind = ImportKind(args.kind) if args.kind else None
+    report = import_files(store, files, settings=settings, user=args.user, kind=kind, dry_run=args.dry_run)
+    if args.json:
+        emit(report.as_dict())
+    else:
+        for issue in report.errors:
+            print(f"{issue.file} {issue.sheet} 第{issue.row}行 {issue.column}: {issue.message}（值: {issue.value}）")
+        print(f"{'通过' if report.ok else '未通过'}: {report.rows} 行, 新增 {report.new}, 变更 {report.changed}, "
+              f"未变 {report.unchanged}, {'已写入' if report.applied else '未写入'}")
+    return EXIT_OK if report.ok else EXIT_REJECTED
+
+
+def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
+    from data_loaders.importing import ImportKind, template_bytes
+
+    kind = ImportKind(args.kind)
+    if not kind.is_tabular:
+        raise UsageError(f"{kind.label} 没有 Excel 模板（请导入 GeoJSON 或 Shapefile）")
+    out = Path(args.out or f"{kind.label}导入模板.xlsx")
+    out.write_bytes(template_bytes(kind))
+    emit({"kind": kind.value, "file": str(out)})
+    return EXIT_OK
+
+
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
@@ -111,6 +147,18 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p.add_argument("--level", choices=["district", "town", "village"], default="town")
     p.add_argument("--town", help="只看一个乡镇（12位代码）")
     p.add_argument("--json", action="store_true")
+
+    kinds = ["households", "screenings", "key_groups", "milestones", "hazards"]
+    p = command("import", cmd_import, "导入数据文件（全部通过才写入）")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--kind", choices=kinds, help="不填则按表头识别")
+    p.add_argument("--dry-run", action="store_true", help="只校验并统计新增/变更/未变，不写入")
+    p.add_argument("--user", default="cli", help="记入导入日志的用户名")
+    p.add_argument("--json", action="store_true")
+
+    p = command("template", cmd_template, "生成导入模板（Excel）")
+    p.add_argument("kind", choices=kinds[:4])
+    p.add_argument("--out", help="输出文件路径")
     return parser, handlers
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import shapely
+
+from data_loaders.store import DIVISION_COLUMNS, Store
 from shapely.geometry import shape
 
 from paicha.vocab import DivisionKind
@@ -40,3 +42,16 @@ def read_outline(path: Path) -> shapely.Geometry:
     with open(path, encoding="utf-8") as fh:
         data = json.load(fh)
     return shapely.union_all([shape(f["geometry"]) for f in data["features"]])
+
+
+def ensure_divisions(store: Store, divisions_file: Path) -> bool:
+    """Load the reference divisions into an empty store (no geometry: none is public).
+
+    Returns True when it loaded them. Imports need them to resolve towns and villages.
+    """
+    if store.count("divisions"):
+        return False
+    frame = read_divisions(divisions_file).assign(geometry=None)
+    with store.transaction(refresh=False) as cur:
+        Store.insert_frame(cur, "divisions", frame, DIVISION_COLUMNS)
+    return True

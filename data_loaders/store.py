@@ -77,6 +77,21 @@ CREATE SEQUENCE IF NOT EXISTS audit_seq;
 CREATE TABLE IF NOT EXISTS audit_log (
     id BIGINT DEFAULT nextval('audit_seq'), logged_at TIMESTAMP NOT NULL, user_name VARCHAR NOT NULL,
     action VARCHAR NOT NULL, scope VARCHAR NOT NULL, detail VARCHAR, row_count BIGINT);
+-- Spot checks. A draw's town_code is its town, or the district code for a district-wide draw,
+-- so that Store.scope_sql confines the draw log like any other table.
+CREATE SEQUENCE IF NOT EXISTS spot_check_draw_seq;
+CREATE TABLE IF NOT EXISTS spot_check_draws (
+    draw_id BIGINT PRIMARY KEY, drawn_at TIMESTAMP NOT NULL, user_name VARCHAR NOT NULL,
+    scope VARCHAR NOT NULL, town_code VARCHAR NOT NULL, as_of DATE NOT NULL, method VARCHAR NOT NULL,
+    parameters VARCHAR NOT NULL, seed BIGINT NOT NULL, include_unscreened BOOLEAN NOT NULL,
+    frame_hash VARCHAR NOT NULL, frame_size BIGINT NOT NULL, sample_size BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS spot_check_items (
+    draw_id BIGINT NOT NULL, household_id VARCHAR NOT NULL, town_code VARCHAR NOT NULL,
+    village_code VARCHAR NOT NULL, screener VARCHAR, stratum VARCHAR NOT NULL,
+    inclusion_probability DOUBLE NOT NULL, reason VARCHAR NOT NULL,
+    visited BOOLEAN, method VARCHAR, result VARCHAR, leaflet_given BOOLEAN, income_band VARCHAR,
+    consistent BOOLEAN, differing VARCHAR, note VARCHAR, checked_by VARCHAR, checked_at TIMESTAMP,
+    PRIMARY KEY (draw_id, household_id));
 """
 
 
@@ -214,7 +229,8 @@ class Store:
 
     def count(self, table: str) -> int:
         if table not in {"households", "screenings", "milestones", "divisions", "hazard_zones",
-                         "household_hazards", "audit_log", "import_log", "household_status", "screening_days"}:
+                         "household_hazards", "audit_log", "import_log", "household_status", "screening_days",
+                         "spot_check_draws", "spot_check_items"}:
             raise ValueError(table)
         return int(self.cursor().execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
@@ -433,3 +449,9 @@ class Store:
               AND h.household_id IN (SELECT household_id FROM household_hazards WHERE kind IN ({marks}))
             ORDER BY h.household_id LIMIT ?
         """), [*p_h, *kinds, limit, as_of])
+
+    def import_log(self, limit: int = 50) -> pd.DataFrame:
+        """The latest import attempts, newest first (district administrators only see this)."""
+        return self.query(
+            "SELECT logged_at, user_name, kind, file_name, file_sha256, mode, row_count, ok, detail "
+            "FROM import_log ORDER BY id DESC LIMIT ?", [limit])

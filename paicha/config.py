@@ -30,6 +30,8 @@ class Thresholds:
     recent_window_workdays: int
     max_home_visits_per_day: int
     far_visit_metres: float
+    # Defaulted so that a configuration written before spot checks existed still loads.
+    screener_error_rate: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ def load_settings(path: Path | None = None) -> Settings:
             recent_window_workdays=int(t["recent_window_workdays"]),
             max_home_visits_per_day=int(t["max_home_visits_per_day"]),
             far_visit_metres=float(t["far_visit_metres"]),
+            screener_error_rate=float(t.get("screener_error_rate", 0.2)),
         ),
         demo_seed=int(raw["demo"]["seed"]),
         demo_households=int(raw["demo"]["households"]),

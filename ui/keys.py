@@ -17,3 +17,8 @@ VILLAGES_EXPORT_KEY = "villages.export.key"
 
 RISK_KINDS = "risk.kinds"
 RISK_POINTS = "risk.points"
+
+IMPORT_KIND = "imports.kind"
+IMPORT_FILES = "imports.files"
+IMPORT_CONFIRM = "imports.confirm"
+IMPORT_DRY_RUN = "imports.dry_run"  # session-state slot: (token, report) of the last check

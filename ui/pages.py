@@ -21,4 +21,5 @@ PAGES = (
     PageSpec("pages/overview.py", "nav.overview", ":material/dashboard:", "overview", default=True),
     PageSpec("pages/villages.py", "nav.villages", ":material/holiday_village:", "villages"),
     PageSpec("pages/risk_map.py", "nav.risk_map", ":material/flood:", "risk_map"),
+    PageSpec("pages/imports.py", "nav.imports", ":material/upload_file:", "imports"),
 )

@@ -70,3 +70,25 @@ def test_risk_map_draws_its_layers_offline(browser, app_url):
     assert t("hazard.flood") in labels and t("map.layer_villages") in labels
     assert not [e for e in errors if "metrics" not in e]
     page.close()
+
+
+def sign_in(page, user_label: str) -> None:
+    """Pick a demo user in the sidebar selectbox, as a person would."""
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name=user_label).click()
+    wait_rendered(page)
+
+
+def test_import_page_reports_a_broken_file_row_by_row(browser, app_url):
+    page = browser.new_page(viewport={"width": 1600, "height": 1400})
+    page.goto(f"{app_url}/imports")
+    wait_rendered(page)
+    sign_in(page, "区乡村振兴局管理员(演示)")
+    broken = ROOT / "tests" / "importing" / "files" / "village_of_other_town.xlsx"
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(broken))
+    page.wait_for_selector("text=校验未通过", timeout=60_000)
+    wait_rendered(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "imports.png"), full_page=True)
+    assert "village_of_other_town.xlsx" in page.inner_text("body") or page.locator('[data-testid="stDataFrame"]').count() >= 1
+    page.close()

@@ -1,0 +1,58 @@
+"""数据导入: upload exports, see every problem at once, confirm, and see the import log."""
+
+import streamlit as st
+
+from data_loaders.importing import MODES, ImportKind, export_to_template, template_bytes
+from ui import cache, imports, keys
+from ui.session import demo_banner, sidebar
+from ui.text import t
+
+session = sidebar()
+demo_banner(session)
+st.title(t("imports.title"))
+st.caption(t("imports.caption"))
+user = session.user
+if not (user and user.can("import")):
+    st.info(t("imports.no_permission"))
+    st.stop()
+if not session.scope.is_district:
+    st.info(t("imports.district_only"))
+    st.stop()
+
+with st.expander(t("imports.templates")):
+    cols = st.columns(4)
+    for col, kind in zip(cols, [k for k in ImportKind if k.is_tabular], strict=True):
+        col.download_button(t("imports.template_button", kind=kind.label), template_bytes(kind),
+                            file_name=f"{kind.label}导入模板.xlsx", key=f"imports.template.{kind.value}")
+
+kind = st.selectbox(t("imports.kind"), [None, *[k.value for k in ImportKind]], key=keys.IMPORT_KIND,
+                    format_func=lambda k: t("imports.kind_auto") if k is None else ImportKind(k).label)
+uploads = st.file_uploader(t("imports.upload"), type=["xlsx", "xls", "csv", "geojson", "json", "zip"],
+                           accept_multiple_files=True, key=keys.IMPORT_FILES)
+if uploads:
+    files = [(f.name, f.getvalue()) for f in uploads]
+    report = imports.checked(files, kind, user.id)
+    if not report.ok:
+        st.error(t("imports.errors", n=len(report.errors)))
+        st.dataframe(imports.error_table(report), hide_index=True, width="stretch")
+    else:
+        st.success(t("imports.passed", rows=report.rows, new=report.new, changed=report.changed,
+                     unchanged=report.unchanged))
+        st.info(f"{t('imports.mode')}：{report.mode}")
+        if st.button(t("imports.confirm"), type="primary", key=keys.IMPORT_CONFIRM):
+            try:
+                done = imports.apply(files, kind, user.id)
+                st.success(t("imports.done", rows=done.rows, new=done.new, changed=done.changed))
+            except Exception as exc:  # the transaction rolled back; say so in the user's words
+                st.error(t("imports.failed_apply", error=exc))
+
+with st.expander(t("imports.export")):
+    for col, kind_ in zip(st.columns(3), [ImportKind.households, ImportKind.screenings, ImportKind.milestones], strict=True):
+        col.download_button(t("imports.export_button", kind=kind_.label),
+                            lambda k=kind_: export_to_template(cache.store(), k, session.scope),
+                            file_name=f"{kind_.label}_{session.as_of}.xlsx", key=f"imports.export.{kind_.value}",
+                            on_click=cache.audit, args=(user.id, f"export_{kind_.value}", session.scope,
+                                                        {"unmasked": True}, 0))
+
+st.subheader(t("imports.log"))
+st.dataframe(imports.log_table(cache.store().import_log()), hide_index=True, width="stretch")

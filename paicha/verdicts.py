@@ -1,0 +1,494 @@
+"""Spot-check (抽查) domain beyond drawing: method plans, the checker's answers, and the verdicts."""
+
+from __future__ import annotations
+
+import math
+import numbers
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+from paicha import sampling, stats
+from paicha.vocab import LabelledEnum, ScreeningMethod, ScreeningResult
+
+# --------------------------------------------------------------------------- draw plans
+
+
+class Method(LabelledEnum):
+    """The five ways a spot-check sample can be drawn (the page shows the same labels)."""
+
+    srs = ("srs", "简单随机抽样")
+    stratified = ("stratified", "分层随机抽样")
+    pps = ("pps", "按规模成比例抽村（PPS）")
+    backcheck = ("backcheck", "复核抽查（疑点户优先）")
+    lqas = ("lqas", "逐村批质量保证抽样（LQAS）")
+
+
+class Verdict(StrEnum):
+    """An LQAS village's state: judged on its ``n`` re-checks, or still waiting for some."""
+
+    passed = "passed"
+    failed = "failed"
+    pending = "pending"
+
+
+DEFAULTS: dict[Method, dict[str, object]] = {
+    Method.srs: {"n": 100},
+    Method.stratified: {"n": 100, "by": "village_code", "allocation": "proportional",
+                        "min_per_stratum": 2},
+    Method.pps: {"n_villages": 10, "per_village": 10, "size": "households"},
+    # The work plan's rule is to re-check 10-20 % of each screener's work; two per screener is
+    # the least that does not rest a screener's verdict on a single household.
+    Method.backcheck: {"share": 0.15, "min_per_screener": 2, "flag_weight": 4.0},
+    # 80 % acceptable / 50 % unacceptable with 10 % risks is the classic LQAS plan (n=19, d=13).
+    Method.lqas: {"upper": 0.80, "lower": 0.50, "alpha": 0.10, "beta": 0.10},
+}
+"""Parameters of each method when the caller gives none; every drawn plan stores all of them."""
+
+_CHOICES = {"by": ("village_code", "town_code"), "allocation": ("proportional", "equal"),
+            "size": ("households", "key_households")}
+_COUNTS = {"n", "min_per_stratum", "n_villages", "per_village", "min_per_screener"}
+_SHARES = {"share", "flag_weight", "upper", "lower", "alpha", "beta"}
+
+
+@dataclass(frozen=True)
+class DrawPlan:
+    """A method with every parameter spelled out, so the stored draw can be replayed exactly."""
+
+    method: Method
+    params: dict[str, object]
+
+
+def make_plan(method: str, given: Mapping[str, object] | None = None) -> DrawPlan:
+    """Complete ``given`` with the method's defaults and check the types of the values.
+
+    Ranges are checked by the sampling functions themselves; this only refuses what they would
+    misread (a share written as 15 instead of 0.15, an unknown parameter name).
+    """
+    try:
+        m = Method(method)
+    except ValueError as exc:
+        raise ValueError(f"未知的抽样方法：{method}（可选：{'、'.join(Method)}）") from exc
+    params = dict(DEFAULTS[m])
+    for key, value in (given or {}).items():
+        if value is None:
+            continue
+        if key not in params:
+            raise ValueError(f"抽样方法{m.label}没有参数{key}")
+        if key in _CHOICES:
+            if value not in _CHOICES[key]:
+                raise ValueError(f"参数{key}只能是{'或'.join(_CHOICES[key])}")
+        elif key in _COUNTS:
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise ValueError(f"参数{key}必须是整数")
+            value = int(value)
+        elif key in _SHARES:
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise ValueError(f"参数{key}必须是数字")
+            value = float(value)
+        params[key] = value
+    if m is Method.backcheck and not 0.0 < float(params["share"]) <= 1.0:
+        raise ValueError("抽查比例须写成小数，例如15%写作0.15")
+    return DrawPlan(m, params)
+
+
+def lqas_village_designs(frame: pd.DataFrame, params: Mapping[str, object]) -> dict[str, dict]:
+    """The LQAS plan of every village, computed for the village's own number of screened households.
+
+    Sampling without replacement from a small village is hypergeometric, and the exact plan
+    needs fewer re-checks than the binomial one; for a large village the two agree. Where no
+    plan meets both risks (only in villages of a handful of households, when the acceptable
+    and unacceptable shares round to the same count) the whole village is checked and passes
+    with at least the midpoint share correct: a census has no sampling risk to balance.
+    """
+    screened = frame.loc[frame["screened"].astype(bool)]
+    sizes = screened.groupby("village_code", sort=True).size()
+    upper, lower = float(params["upper"]), float(params["lower"])
+    alpha, beta = float(params["alpha"]), float(params["beta"])
+    by_size: dict[int, dict] = {}
+    designs: dict[str, dict] = {}
+    for code, population in sizes.items():
+        population = int(population)
+        if population not in by_size:
+            try:
+                plan = stats.lqas_design(upper, lower, alpha, beta, population=population)
+                by_size[population] = {"population": population, "n": plan.n, "d": plan.d,
+                                       "alpha": plan.alpha, "beta": plan.beta}
+            except ValueError:
+                d = max(1, math.ceil((upper + lower) / 2 * population - 1e-9))
+                by_size[population] = {"population": population, "n": population, "d": d,
+                                       "alpha": 0.0, "beta": 0.0}
+        designs[str(code)] = by_size[population]
+    return designs
+
+
+def draw(frame: pd.DataFrame, plan: DrawPlan, seed: int) -> tuple[pd.DataFrame, dict[str, object]]:
+    """Draw a sample from a frame by the plan; returns the sample and the parameters to store.
+
+    The stored parameters are the plan's plus, for LQAS, each village's plan (population, n,
+    d): the verdict is later judged against exactly the rule the sample was drawn for.
+    """
+    p = plan.params
+    if plan.method is Method.srs:
+        sample = sampling.simple_random(frame, p["n"], seed)
+    elif plan.method is Method.stratified:
+        sample = sampling.stratified(frame, p["n"], seed, by=p["by"], allocation=p["allocation"],
+                                     min_per_stratum=p["min_per_stratum"])
+    elif plan.method is Method.pps:
+        sample = sampling.pps_villages(frame, p["n_villages"], p["per_village"], seed, size=p["size"])
+    elif plan.method is Method.backcheck:
+        sample = sampling.backcheck(frame, p["share"], seed, min_per_screener=p["min_per_screener"],
+                                    flag_weight=p["flag_weight"])
+    else:
+        designs = lqas_village_designs(frame, p)
+        village_n = {code: design["n"] for code, design in designs.items()}
+        largest = max(village_n.values(), default=1)
+        sample = sampling.lqas_villages(frame, largest, seed, village_n=village_n)
+        return sample, {**p, "villages": designs}
+    return sample, dict(p)
+
+
+REASON_LABELS: dict[str, str] = {
+    sampling.REASON_RANDOM: "随机抽中",
+    sampling.REASON_CERTAINTY: "大村必选",
+    "key_not_home_visited": "重点户未入户",
+    "screener_overload": "排查员单日入户过多",
+    "far_visit": "入户定位偏离住址",
+    "hazard_exposed": "位于风险区",
+}
+"""Why a household was drawn, in the words of the field list (flags in FLAG_COLUMNS order)."""
+
+
+def split_teams(villages: pd.Series, teams: int) -> pd.Series:
+    """Team number (1..k) for each sampled household, whole villages to one team.
+
+    Villages go in code order, so a team's villages are neighbours in the division list (the
+    same town as far as possible) and one car can cover them; the cut points balance the
+    households per team. With more teams than villages some teams get none.
+    """
+    if isinstance(teams, bool) or not isinstance(teams, numbers.Integral) or teams < 1:
+        raise ValueError("核查组数必须是正整数")
+    codes = villages.astype(str)
+    counts = codes.value_counts().sort_index()
+    if counts.empty:
+        return pd.Series([], index=villages.index, dtype="int64")
+    total = int(counts.sum())
+    before = counts.cumsum() - counts
+    # A village joins the team whose share of the households its midpoint falls in.
+    midpoint = (before + counts / 2) / total
+    team = np.minimum((midpoint * teams).astype(int) + 1, teams)
+    return codes.map(dict(zip(counts.index, team.astype("int64"), strict=True))).astype("int64")
+
+
+# --------------------------------------------------------------------------- checker's answers
+
+
+class IncomeBand(LabelledEnum):
+    """Per-capita income relative to the monitoring line (thresholds.monitoring_income)."""
+
+    below_line = ("below_line", "低于监测线")
+    near_line = ("near_line", "监测线至1.5倍")
+    above = ("above", "高于监测线1.5倍")
+
+
+# assumption (docs/assumptions.md): "near the line" ends at 1.5 times the monitoring line, the
+# band in which a single illness or lost job pushes a household under it.
+NEAR_LINE_FACTOR = 1.5
+
+
+def income_band(per_capita_income: float | None, monitoring_line: float) -> IncomeBand | None:
+    """The band a recorded income falls in; None when the roster has no income."""
+    if per_capita_income is None or (isinstance(per_capita_income, float) and math.isnan(per_capita_income)):
+        return None
+    if per_capita_income < monitoring_line:
+        return IncomeBand.below_line
+    if per_capita_income < monitoring_line * NEAR_LINE_FACTOR:
+        return IncomeBand.near_line
+    return IncomeBand.above
+
+
+class CheckedField(LabelledEnum):
+    """What a re-check compares with the original screening; labels are the field list's headers."""
+
+    visited = ("visited", "是否入户")
+    method = ("method", "排查方式")
+    result = ("result", "排查结果")
+    leaflet_given = ("leaflet_given", "是否发放明白纸")
+    income_band = ("income_band", "收入区间")
+
+
+ANSWER_COLUMNS: tuple[str, ...] = (*(f.value for f in CheckedField), "consistent", "differing", "note")
+"""Result columns of a spot-check item, in the order of the field list."""
+
+ANSWER_LABELS: dict[str, str] = {**CheckedField.labels(), "consistent": "是否一致",
+                                 "differing": "不一致字段", "note": "备注"}
+"""Chinese header of each answer column in the field list and the editor."""
+
+YES, NO = "是", "否"
+_YES = {"是", "y", "yes", "√", "✓", "✔", "1", "有", "true", "t", "对"}
+_NO = {"否", "n", "no", "×", "✗", "✘", "0", "无", "false", "f", "不是", "错"}
+_BLANK = {"", "-", "--", "—", "——", "/", "\\", "－", "nan", "none", "null"}
+_SEPARATORS = "、,，;；/ \n\t"
+
+
+@dataclass(frozen=True)
+class Answers:
+    """One household's re-check as the checker recorded it; all None means not yet checked."""
+
+    visited: bool | None = None
+    method: str | None = None
+    result: str | None = None
+    leaflet_given: bool | None = None
+    income_band: str | None = None
+    consistent: bool | None = None
+    differing: str | None = None  # CheckedField codes joined by ","; None when consistent
+    note: str | None = None
+
+    @property
+    def is_blank(self) -> bool:
+        return all(getattr(self, c) is None for c in ANSWER_COLUMNS)
+
+    def as_dict(self) -> dict[str, object]:
+        return {c: getattr(self, c) for c in ANSWER_COLUMNS}
+
+
+def _fold(cell: object) -> str:
+    return unicodedata.normalize("NFKC", str(cell)).strip()
+
+
+def _blank(cell: object) -> bool:
+    if cell is None:
+        return True
+    if isinstance(cell, float) and math.isnan(cell):
+        return True
+    return isinstance(cell, str) and _fold(cell).lower() in _BLANK
+
+
+def _yes_no(cell: object) -> bool:
+    if isinstance(cell, bool | np.bool_):
+        return bool(cell)
+    if isinstance(cell, numbers.Real) and cell in (0, 1):
+        return bool(cell)
+    key = _fold(cell).lower()
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    raise ValueError("只能填“是”或“否”。")
+
+
+def _member(cell: object, enum: type[LabelledEnum]) -> str:
+    text = _fold(cell)
+    for member in enum:
+        if text in (member.label, member.value):
+            return member.value
+    raise ValueError(f"不在允许范围内，允许的值：{'、'.join(m.label for m in enum)}。")
+
+
+def _differing(cell: object) -> str:
+    text = _fold(cell)
+    for sep in _SEPARATORS:
+        text = text.replace(sep, ",")
+    codes = []
+    for token in filter(None, text.split(",")):
+        codes.append(_member(token, CheckedField))
+    # Field order, not the order typed, so that the same answer is always stored the same way.
+    order = [f.value for f in CheckedField]
+    return ",".join(sorted(set(codes), key=order.index))
+
+
+def parse_answers(cells: Mapping[str, object]) -> tuple[Answers, list[tuple[str, str]]]:
+    """Read one row of a checker's answers, keyed by answer column; returns answers and problems.
+
+    Every problem is reported as (column, Chinese message) so that a file import can point at
+    the cell. Rules: a row with any answer must say whether it is consistent (是否一致); "否"
+    needs the differing fields, "是" must leave them empty.
+    """
+    problems: list[tuple[str, str]] = []
+    values: dict[str, object] = {}
+    parsers = {"visited": _yes_no, "leaflet_given": _yes_no, "consistent": _yes_no,
+               "method": lambda c: _member(c, ScreeningMethod),
+               "result": lambda c: _member(c, ScreeningResult),
+               "income_band": lambda c: _member(c, IncomeBand),
+               "differing": _differing, "note": lambda c: _fold(c)}
+    for column in ANSWER_COLUMNS:
+        cell = cells.get(column)
+        if _blank(cell):
+            values[column] = None
+            continue
+        try:
+            values[column] = parsers[column](cell) or None
+        except ValueError as exc:
+            problems.append((column, str(exc)))
+            values[column] = None
+    answers = Answers(**values)
+    if problems:
+        return answers, problems
+    filled = [c for c in ANSWER_COLUMNS if c != "consistent" and values[c] is not None]
+    if answers.consistent is None and filled:
+        problems.append(("consistent", "已填写核查内容，但没有填写是否一致（“是”或“否”）。"))
+    elif answers.consistent is False and not answers.differing:
+        problems.append(("differing", "是否一致为“否”时，须写明不一致的字段（"
+                         + "、".join(f.label for f in CheckedField) + "）。"))
+    elif answers.consistent is True and answers.differing:
+        problems.append(("differing", "是否一致为“是”时，不一致字段应为空。"))
+    return answers, problems
+
+
+def answer_labels(answers: Mapping[str, object]) -> dict[str, str | None]:
+    """Stored answer codes back to the labels a checker writes (for the editor and field list)."""
+    out: dict[str, str | None] = {}
+    for column in ANSWER_COLUMNS:
+        value = answers.get(column)
+        if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+            out[column] = None
+        elif column in ("visited", "leaflet_given", "consistent"):
+            out[column] = YES if bool(value) else NO
+        elif column == "method":
+            out[column] = ScreeningMethod(value).label
+        elif column == "result":
+            out[column] = ScreeningResult(value).label
+        elif column == "income_band":
+            out[column] = IncomeBand(value).label
+        elif column == "differing":
+            out[column] = "、".join(CheckedField(c).label for c in str(value).split(",") if c)
+        else:
+            out[column] = str(value)
+    return out
+
+
+# --------------------------------------------------------------------------- verdicts
+
+
+def _checked(items: pd.DataFrame) -> pd.DataFrame:
+    done = items.loc[items["consistent"].notna()].copy()
+    done["error"] = ~done["consistent"].astype(bool)
+    return done
+
+
+def error_rates(items: pd.DataFrame, by: str, confidence: float = 0.95) -> pd.DataFrame:
+    """Error rate per group (village, screener or town) with a Wilson interval.
+
+    Parameters
+    ----------
+    items
+        A draw's items: ``by``, ``consistent`` (True/False, missing when not yet checked).
+    by
+        Grouping column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by``, ``sampled``, ``checked``, ``errors``, ``error_rate`` (NaN when nothing is
+        checked), ``low``, ``high``; sorted by ``by``.
+    """
+    keys = items[by].fillna("")
+    sampled = keys.value_counts().sort_index()
+    done = _checked(items)
+    errors = done.groupby(done[by].fillna(""))["error"].agg(["size", "sum"])
+    table = pd.DataFrame({by: sampled.index, "sampled": sampled.to_numpy()})
+    table["checked"] = table[by].map(errors["size"]).fillna(0).astype("int64")
+    table["errors"] = table[by].map(errors["sum"]).fillna(0).astype("int64")
+    bounds = [stats.wilson_interval(int(e), int(n), confidence)
+              for e, n in zip(table["errors"], table["checked"], strict=True)]
+    table["error_rate"] = np.where(table["checked"] > 0, table["errors"] / table["checked"].clip(lower=1), np.nan)
+    table["low"] = [lo if n else np.nan for (lo, _), n in zip(bounds, table["checked"], strict=True)]
+    table["high"] = [hi if n else np.nan for (_, hi), n in zip(bounds, table["checked"], strict=True)]
+    return table.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class PartRate:
+    """Errors among the checked households of one part of a sample, with a Wilson interval."""
+
+    sampled: int
+    checked: int
+    errors: int
+    rate: float | None
+    low: float | None
+    high: float | None
+
+
+def _part(items: pd.DataFrame, confidence: float) -> PartRate:
+    done = _checked(items)
+    n, e = len(done), int(done["error"].sum())
+    if n == 0:
+        return PartRate(len(items), 0, 0, None, None, None)
+    low, high = stats.wilson_interval(e, n, confidence)
+    return PartRate(len(items), n, e, e / n, low, high)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A draw's overall result: the whole sample, its flagged and random parts, and the
+    inclusion-weighted estimate of the error rate in the frame."""
+
+    overall: PartRate
+    flagged: PartRate
+    random: PartRate
+    weighted_rate: float | None
+
+
+def estimate(items: pd.DataFrame, confidence: float = 0.95) -> Estimate:
+    """Error rates of a draw, plain and weighted by inclusion probability.
+
+    A back-check oversamples flagged households, which are more often wrong: the plain share
+    of errors overstates the frame's rate, so the district-wide figure is the Hájek estimate
+    (:func:`paicha.stats.weighted_error_rate`). Flagged and random parts are reported apart:
+    the flagged part says how good the warning flags are, the random part keeps the check
+    honest for unflagged work. For an equal-probability draw the weighted and plain rates agree.
+    """
+    flagged = items["reason"].isin(sampling.FLAG_COLUMNS)
+    done = _checked(items)
+    weighted = (stats.weighted_error_rate(done["error"].astype(int), done["inclusion_probability"])
+                if len(done) else None)
+    return Estimate(_part(items, confidence), _part(items.loc[flagged], confidence),
+                    _part(items.loc[~flagged], confidence), weighted)
+
+
+def lqas_verdicts(items: pd.DataFrame, designs: Mapping[str, Mapping[str, int]]) -> pd.DataFrame:
+    """Pass or fail per village: at least ``d`` of its ``n`` re-checks confirmed the screening.
+
+    A village is decided as soon as the outcome cannot change: passed once ``d`` re-checks are
+    confirmed, failed once more than ``n - d`` are wrong; otherwise it is pending.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``village_code``, ``population``, ``n``, ``d``, ``sampled``, ``checked``, ``correct``,
+        ``errors``, ``verdict`` (a :class:`Verdict` value), by village code.
+    """
+    done = _checked(items)
+    rows = []
+    for code in sorted(designs):
+        design = designs[code]
+        mine = done.loc[done["village_code"] == code]
+        correct = int((~mine["error"]).sum())
+        errors = int(mine["error"].sum())
+        n, d = int(design["n"]), int(design["d"])
+        if correct >= d:
+            verdict = Verdict.passed
+        elif errors > n - d:
+            verdict = Verdict.failed
+        else:
+            verdict = Verdict.pending
+        rows.append({"village_code": code, "population": int(design["population"]), "n": n, "d": d,
+                     "sampled": int((items["village_code"] == code).sum()), "checked": len(mine),
+                     "correct": correct, "errors": errors, "verdict": verdict.value})
+    return pd.DataFrame(rows, columns=["village_code", "population", "n", "d", "sampled", "checked",
+                                       "correct", "errors", "verdict"])
+
+
+def follow_up_screeners(by_screener: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """Screeners whose observed error rate exceeds the configured rate, worst first.
+
+    The point estimate decides (thresholds.screener_error_rate): a follow-up is a conversation
+    with the screener's supervisor, not a sanction, and the interval shown next to it says how
+    much the few re-checks of one screener can tell.
+    """
+    table = by_screener.loc[by_screener["error_rate"] > threshold]
+    return table.sort_values(["error_rate", "errors", "screener"], ascending=[False, False, True]).reset_index(drop=True)
