@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import shapely
-
-from data_loaders.store import DIVISION_COLUMNS, Store
 from shapely.geometry import shape
 
+from data_loaders.store import DIVISION_COLUMNS, Store
 from paicha.vocab import DivisionKind
 
 

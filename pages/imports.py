@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from data_loaders.importing import MODES, ImportKind, export_to_template, template_bytes
+from data_loaders.importing import ImportKind, export_to_template, template_bytes
 from ui import cache, imports, keys
 from ui.session import demo_banner, sidebar
 from ui.text import t
