@@ -4,13 +4,10 @@ import streamlit as st
 
 from data_loaders.importing import ImportKind, export_to_template, template_bytes
 from ui import cache, imports, keys
-from ui.session import demo_banner, sidebar
+from ui.session import page_start
 from ui.text import t
 
-session = sidebar()
-demo_banner(session)
-st.title(t("imports.title"))
-st.caption(t("imports.caption"))
+session = page_start("imports.title", t("imports.caption"))
 user = session.user
 if not (user and user.can("import")):
     st.info(t("imports.no_permission"))

@@ -3,15 +3,10 @@
 import streamlit as st
 
 from ui import cache, figures, keys, tables
-from ui.session import demo_banner, sidebar
+from ui.session import page_start
 from ui.text import t
 
-session = sidebar()
-demo_banner(session)
-st.title(t("overview.title"))
-if session.scope.is_empty:
-    st.info(t("sidebar.signed_out"))
-    st.stop()
+session = page_start("overview.title")
 
 cfg = cache.settings()
 ov = cache.overview(session.scope, session.as_of, session.version)

@@ -6,20 +6,14 @@ import streamlit.components.v1 as components
 from data_loaders.reports import POINT_LIMIT
 from paicha.vocab import HazardKind
 from ui import cache, keys, tables
-from ui.session import demo_banner, sidebar
+from ui.session import page_start, scope_label
 from ui.text import t
 
-session = sidebar()
-demo_banner(session)
-st.title(t("map.title"))
-if session.scope.is_empty:
-    st.info(t("sidebar.signed_out"))
-    st.stop()
+session = page_start("map.title")
 
 towns = cache.progress(session.scope, session.as_of, "town", session.version)
 town_names = dict(zip(towns["code"], towns["name"], strict=True))
-scope_label = next(iter(town_names.values())) if session.scope.town_code else t("sidebar.scope_district")
-st.caption(t("map.caption", as_of=session.as_of, scope=scope_label))
+st.caption(t("map.caption", as_of=session.as_of, scope=scope_label(session, town_names)))
 
 left, right = st.columns([3, 1])
 kinds = right.multiselect(t("map.kinds"), [k.value for k in HazardKind], default=[HazardKind.flood.value],

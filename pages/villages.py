@@ -5,25 +5,19 @@ import math
 import streamlit as st
 
 from ui import cache, keys, tables
-from ui.session import demo_banner, sidebar
+from ui.session import page_start, scope_label
 from ui.text import t
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 20_000
 
-session = sidebar()
-demo_banner(session)
-st.title(t("villages.title"))
-if session.scope.is_empty:
-    st.info(t("sidebar.signed_out"))
-    st.stop()
+session = page_start("villages.title")
 
 villages = cache.progress(session.scope, session.as_of, "village", session.version)
 towns = cache.progress(session.scope, session.as_of, "town", session.version)
 town_names = dict(zip(towns["code"], towns["name"], strict=True))
 village_names = dict(zip(villages["code"], villages["name"], strict=True))
-scope_label = next(iter(town_names.values())) if session.scope.town_code else t("sidebar.scope_district")
-st.caption(t("villages.caption", as_of=session.as_of, scope=scope_label, n=len(villages)))
+st.caption(t("villages.caption", as_of=session.as_of, scope=scope_label(session, town_names), n=len(villages)))
 
 statuses = st.multiselect(t("villages.status_filter"), ["severely_lagging", "lagging", "not_started", "on_track", "done"],
                           format_func=tables.status_label, key=keys.VILLAGES_STATUS,

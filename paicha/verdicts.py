@@ -321,7 +321,9 @@ def parse_answers(cells: Mapping[str, object]) -> tuple[Answers, list[tuple[str,
             values[column] = None
             continue
         try:
-            values[column] = parsers[column](cell) or None
+            value = parsers[column](cell)
+            # An empty string (a note of spaces, separators only) is no answer; False is one.
+            values[column] = None if value == "" else value
         except ValueError as exc:
             problems.append((column, str(exc)))
             values[column] = None

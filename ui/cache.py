@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from data_loaders import reports
+from data_loaders import spot_checks as spot_data
 from data_loaders.demo import build_demo
 from data_loaders.store import Store
-from paicha.config import Settings, load_settings
+from paicha.config import Settings, User, load_settings
 from paicha.overview import Overview
 from paicha.scope import Scope
 from ui import maps
@@ -71,3 +72,45 @@ def risk_map_html(scope: Scope, as_of: dt.date, kinds: tuple[str, ...], with_poi
     villages, zones, points = reports.risk_view(store(), cfg, scope, as_of, kinds, with_points)
     html = maps.offline_html(maps.risk_map(villages, zones, points, cfg.map_tiles, cfg.tianditu_key))
     return html, villages.drop(columns=["geometry"]), len(points)
+
+
+# -- spot checks (抽查): reads cached by scope, draw and data version; draws and results never cached
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def spot_towns(scope: Scope, version: int) -> pd.DataFrame:
+    return store().towns(scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def spot_log(scope: Scope, version: int) -> pd.DataFrame:
+    return spot_data.draw_log(store(), scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def spot_items(scope: Scope, draw_id: int, unmasked: bool, version: int) -> pd.DataFrame:
+    return spot_data.draw_items(store(), settings(), scope, draw_id, unmasked)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def spot_verdicts(scope: Scope, draw_id: int, version: int) -> spot_data.DrawVerdicts | None:
+    return spot_data.draw_verdicts(store(), settings(), scope, draw_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def spot_field_lists(scope: Scope, draw_id: int, teams: int, unmasked: bool, version: int) -> list[spot_data.FieldList]:
+    return spot_data.field_lists(store(), settings(), scope, draw_id, teams, unmasked)
+
+
+def spot_draw(user: User, scope: Scope, as_of: dt.date, method: str, params: dict, seed: int,
+              include_unscreened: bool) -> spot_data.Draw:
+    """A draw is a write (a new draw_id every time): never cached."""
+    return spot_data.create_draw(store(), settings(), user, scope, as_of, method, params, seed, include_unscreened)
+
+
+def spot_save_editor(user: User, scope: Scope, draw_id: int, edited: pd.DataFrame) -> spot_data.ResultOutcome:
+    return spot_data.save_editor(store(), scope, draw_id, user, edited)
+
+
+def spot_import(user: User, scope: Scope, draw_id: int, content: bytes, file_name: str) -> spot_data.ResultOutcome:
+    return spot_data.import_results(store(), scope, draw_id, user, content, file_name)

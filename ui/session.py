@@ -61,3 +61,23 @@ def sidebar() -> Session:
 def demo_banner(session: Session) -> None:
     if session.is_demo:
         st.warning(t("app.demo_banner"), icon=":material/science:")
+
+
+def page_start(title_key: str, caption: str | None = None) -> Session:
+    """The opening every page shares: sidebar, demo banner, title; stops when signed out."""
+    session = sidebar()
+    demo_banner(session)
+    st.title(t(title_key))
+    if caption:
+        st.caption(caption)
+    if session.scope.is_empty:
+        st.info(t("sidebar.signed_out"))
+        st.stop()
+    return session
+
+
+def scope_label(session: Session, town_names: dict[str, str]) -> str:
+    """"范围：全区" or the town's name, for captions."""
+    if session.scope.town_code:
+        return town_names.get(session.scope.town_code, session.scope.town_code)
+    return t("sidebar.scope_district")
