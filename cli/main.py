@@ -159,6 +159,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p = command("template", cmd_template, "生成导入模板（Excel）")
     p.add_argument("kind", choices=kinds[:4])
     p.add_argument("--out", help="输出文件路径")
+
+    from cli import spot_checks  # imported here: it builds on this module's helpers
+
+    spot_checks.register(command)
     return parser, handlers
 
 

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from cli.main import EXIT_OK, EXIT_REJECTED, Handler, UsageError, emit, open_store, scope_of
+from cli.main import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    EXIT_USAGE,
+    Handler,
+    UsageError,
+    emit,
+    open_store,
+    scope_of,
+)
 from data_loaders import spot_checks
+from data_loaders.store import StoreError
 from paicha import stats
 from paicha.config import Settings, User
 from paicha.sampling import SAMPLE_COLUMNS
@@ -26,6 +38,22 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD: {text}") from exc
 
 
+def _usage_errors(handler: Handler) -> Handler:
+    """Report usage errors here rather than in cli.main.main.
+
+    Run as ``python -m cli.main`` the entry module is ``__main__`` and this module imports a
+    second copy of ``cli.main``, whose UsageError the entry's ``except`` would not recognise.
+    """
+    @functools.wraps(handler)
+    def guarded(args: argparse.Namespace, settings: Settings) -> int:
+        try:
+            return handler(args, settings)
+        except (UsageError, StoreError, PermissionError) as exc:
+            print(f"paicha: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    return guarded
+
+
 def _known_town(store, settings: Settings, args: argparse.Namespace):
     scope = scope_of(args, settings)
     if scope.town_code and store.towns(scope).empty:
@@ -33,6 +61,7 @@ def _known_town(store, settings: Settings, args: argparse.Namespace):
     return scope
 
 
+@_usage_errors
 def cmd_sample(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(args, settings)
     scope = _known_town(store, settings, args)
@@ -48,7 +77,7 @@ def cmd_sample(args: argparse.Namespace, settings: Settings) -> int:
         draw = spot_checks.create_draw(store, settings, CLI_USER, scope, args.as_of, args.method, given,
                                        args.seed, args.include_unscreened)
     except spot_checks.SpotCheckError as exc:
-        print(f"paicha: {exc}", file=__import__("sys").stderr)
+        print(f"paicha: {exc}", file=sys.stderr)
         return EXIT_REJECTED
     except ValueError as exc:  # parameters the sampling functions refuse
         raise UsageError(str(exc)) from exc
@@ -62,6 +91,7 @@ def cmd_sample(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+@_usage_errors
 def cmd_lqas(args: argparse.Namespace, settings: Settings) -> int:
     try:
         plan = stats.lqas_design(args.upper, args.lower, args.alpha, args.beta, population=args.population)
@@ -74,6 +104,7 @@ def cmd_lqas(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+@_usage_errors
 def cmd_sample_size(args: argparse.Namespace, settings: Settings) -> int:
     try:
         n = stats.proportion_sample_size(args.margin, args.p, args.confidence, args.population)
@@ -86,6 +117,7 @@ def cmd_sample_size(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+@_usage_errors
 def cmd_spot_results(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(args, settings)
     scope = _known_town(store, settings, args)

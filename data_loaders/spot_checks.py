@@ -206,6 +206,24 @@ def draw_record(store: Store, scope: Scope, draw_id: int) -> dict | None:
     return record
 
 
+def frame_unchanged(store: Store, settings: Settings, scope: Scope, draw_id: int) -> bool | None:
+    """Whether the draw's frame, rebuilt today, still has the hash stored with the draw.
+
+    Records after the as-of date are invisible to the frame, so it only changes when records on
+    or before that date were added, corrected or deleted since: exactly what an auditor must
+    know before trusting that the stored sample came from the frame as it now stands.
+    None when the draw is not visible in the scope.
+    """
+    record = draw_record(store, scope, draw_id)
+    if record is None:
+        return None
+    code = record["town_code"]
+    own = (Scope.district(settings.district_code) if code == settings.district_code
+           else Scope.town(settings.district_code, code))
+    frame = build_frame(store, settings, own, record["as_of"], bool(record["include_unscreened"]))
+    return sampling.frame_hash(frame) == record["frame_hash"]
+
+
 def _items_sql(scope: Scope, personal: bool) -> tuple[str, list]:
     where_d, p_d = Store.scope_sql(scope, "d")
     where_i, p_i = Store.scope_sql(scope, "i")
@@ -303,28 +321,22 @@ def draw_verdicts(store: Store, settings: Settings, scope: Scope, draw_id: int) 
 
 # --------------------------------------------------------------------------- field lists
 
-# Header, width (Excel characters) and source column of each printed column. Headers are the
-# import headers too: read_results finds the answer columns by these texts.
+# Header, width (Excel characters) and source column of each printed column. Only 户编号 and the
+# answer headers are read back by read_results. The read-only context is folded into wrapped
+# cells (who the household is; what the original screening recorded): with one column per fact
+# the list is 250 characters wide and A4 landscape "fit to width" would print it in 5 pt.
 LIST_COLUMNS: list[tuple[str, float, str]] = [
-    ("序号", 5, "row_no"),
-    ("户编号", 20, "household_id"),
-    ("乡镇（街道）", 11, "town_name"),
-    ("村（社区）", 13, "village_name"),
-    ("户主姓名", 8, "head_name"),
-    ("户主证件号码", 19, "head_id_number"),
-    ("联系电话", 12, "phone"),
-    ("人口", 5, "members"),
-    ("重点群体", 14, "key_groups"),
-    ("抽中原因", 13, "reason"),
-    ("排查员", 8, "screener"),
-    ("原排查日期", 10, "ref_screened_on"),
-    ("原排查方式", 9, "ref_method"),
-    ("原排查结果", 11, "ref_result"),
-    ("原明白纸", 6, "ref_leaflet_given"),
-    ("花名册收入区间", 12, "roster_income_band"),
+    ("序号", 4, "row_no"),
+    ("户编号", 19, "household_id"),
+    ("村（社区）", 12, "village_name"),
+    ("户主、证件号码、电话", 19, "household_contact"),
+    ("重点群体", 11, "key_groups"),
+    ("抽中原因", 10, "reason"),
+    ("原排查记录", 17, "ref_record"),
+    ("花名册收入区间", 9, "roster_income_band"),
 ]
-ANSWER_WIDTHS = {"visited": 6, "method": 9, "result": 11, "leaflet_given": 7, "income_band": 12,
-                 "consistent": 6, "differing": 14, "note": 16}
+ANSWER_WIDTHS = {"visited": 5, "method": 9, "result": 11, "leaflet_given": 6, "income_band": 11,
+                 "consistent": 5, "differing": 12, "note": 14}
 HOUSEHOLD_HEADER = "户编号"
 _DRAW_IN_TITLE = re.compile(r"抽样编号\s*[:：]?\s*(\d+)")
 HEADER_SCAN_ROWS = 10
@@ -349,6 +361,12 @@ def _list_rows(items: pd.DataFrame) -> pd.DataFrame:
     out["ref_leaflet_given"] = out["ref_leaflet_given"].map({True: verdicts.YES, False: verdicts.NO})
     out["roster_income_band"] = out["roster_income_band"].map(verdicts.IncomeBand.labels())
     out["ref_screened_on"] = [d.isoformat() if isinstance(d, dt.date) else None for d in out["ref_screened_on"]]
+    out["household_contact"] = ["\n".join(str(v) for v in vals if v is not None and not pd.isna(v))
+                                for vals in zip(out["head_name"], out["head_id_number"], out["phone"], strict=True)]
+    out["ref_record"] = [
+        f"{on or ''} {method or ''}\n{result or ''}；明白纸：{leaflet or '—'}" if on else None
+        for on, method, result, leaflet in zip(out["ref_screened_on"], out["ref_method"], out["ref_result"],
+                                              out["ref_leaflet_given"], strict=True)]
     labels = [verdicts.answer_labels(row) for row in out[list(verdicts.ANSWER_COLUMNS)].to_dict("records")]
     out[list(verdicts.ANSWER_COLUMNS)] = pd.DataFrame(labels, index=out.index, columns=list(verdicts.ANSWER_COLUMNS))
     return out
@@ -376,7 +394,7 @@ def _workbook(rows: pd.DataFrame, title: str, team: int, settings: Settings, mas
         sheet.set_column(j, j, width)
         sheet.write_string(1, j, header, fill_head_fmt if j >= fill_from else head_fmt)
     for i, row in enumerate(rows.to_dict("records")):
-        sheet.set_row(2 + i, 30)  # room to write by hand
+        sheet.set_row(2 + i, 42)  # three lines of context, and room to write by hand
         for j, (_, _, source) in enumerate(columns):
             value = i + 1 if source == "row_no" else row.get(source)
             fmt = fill_fmt if j >= fill_from else cell_fmt
@@ -480,6 +498,13 @@ class ResultOutcome:
         return not self.errors
 
 
+def _check_can_enter(user: User, scope: Scope) -> None:
+    # Entering results is part of the spot check itself, so it needs the same permission as drawing.
+    if user is None or not user.can("sample"):
+        raise PermissionError("没有录入核查结果的权限。")
+    _check_scope(user, scope)
+
+
 def _stored_answers(store: Store, scope: Scope, draw_id: int) -> dict[str, dict]:
     items = _plain_items(store, scope, draw_id)
     answers = _nullable(items[["household_id", *verdicts.ANSWER_COLUMNS]])
@@ -498,9 +523,7 @@ def save_answers(store: Store, scope: Scope, draw_id: int, user: User,
     ``clear_blank`` makes an all-blank row erase stored results (the editor, where the user
     sees them); a file import leaves stored results alone for rows left blank.
     """
-    if user is None or not user.can("sample"):
-        raise PermissionError("没有录入核查结果的权限。")
-    _check_scope(user, scope)
+    _check_can_enter(user, scope)
     current = _stored_answers(store, scope, draw_id)
     changed = {hid: a for hid, a in answers.items()
                if hid in current and not (a.is_blank and not clear_blank) and not _same(a.as_dict(), current[hid])}
@@ -529,6 +552,7 @@ def save_answers(store: Store, scope: Scope, draw_id: int, user: User,
 
 def save_editor(store: Store, scope: Scope, draw_id: int, user: User, edited: pd.DataFrame) -> ResultOutcome:
     """Results typed on the page: one row per household, answer columns holding checker labels."""
+    _check_can_enter(user, scope)
     errors: list[str] = []
     parsed: dict[str, verdicts.Answers] = {}
     for i, row in enumerate(edited.to_dict("records"), start=1):
@@ -643,8 +667,7 @@ def read_results(content: bytes, file_name: str, draw_id: int, draw_households: 
 def import_results(store: Store, scope: Scope, draw_id: int, user: User, content: bytes,
                    file_name: str) -> ResultOutcome:
     """Read a filled-in field list and save it: every row or, if any problem is found, none."""
-    if user is None or not user.can("sample"):
-        raise PermissionError("没有录入核查结果的权限。")
+    _check_can_enter(user, scope)
     if draw_record(store, scope, draw_id) is None:
         return ResultOutcome(0, [f"抽样编号{draw_id}不存在或不在您的范围内。"])
     in_draw = set(_plain_items(store, scope, draw_id)["household_id"])

@@ -5,16 +5,10 @@ import streamlit as st
 from paicha.scope import Scope
 from ui import cache, keys
 from ui import spot_checks as view
-from ui.session import demo_banner, sidebar
+from ui.session import page_start
 from ui.text import t
 
-session = sidebar()
-demo_banner(session)
-st.title(t("spot_checks.title"))
-if session.scope.is_empty or session.user is None:
-    st.info(t("sidebar.signed_out"))
-    st.stop()
-st.caption(t("spot_checks.caption"))
+session = page_start("spot_checks.title", t("spot_checks.caption"))
 user, scope, version = session.user, session.scope, session.version
 if notice := st.session_state.pop(keys.SPOT_NOTICE, None):
     st.success(notice)
@@ -56,12 +50,14 @@ cols[1].metric(t("spot_checks.sample_size"), f"{record['sample_size']:,}")
 cols[2].metric(t("spot_checks.checked"), f"{record['checked']:,}")
 cols[3].metric(t("spot_checks.seed_value"), str(record["seed"]))
 st.caption(view.draw_caption(record))
-left, right = st.columns([3, 1])
-left.dataframe(view.sample_table(items), hide_index=True, width="stretch", height=320, key=keys.SPOT_SAMPLE)
-right.dataframe(view.reason_table(items), hide_index=True, width="stretch", key=keys.SPOT_SPLIT)
-right.caption(t("spot_checks.split_caption", flagged=flagged, random=random_part))
+if cache.spot_frame_unchanged(scope, draw_id, version) is False:
+    st.warning(t("spot_checks.frame_changed"))
+st.dataframe(view.sample_table(items), hide_index=True, width="stretch", height=320, key=keys.SPOT_SAMPLE)
+left, right = st.columns([1, 2])
+left.dataframe(view.reason_table(items), hide_index=True, width="stretch", key=keys.SPOT_SPLIT)
+left.caption(t("spot_checks.split_caption", flagged=flagged, random=random_part))
 if record["method"] == "backcheck":
-    with st.expander(t("spot_checks.by_screener")):
+    with right.expander(t("spot_checks.by_screener")):
         st.dataframe(view.backcheck_table(items), hide_index=True, width="stretch")
 
 st.subheader(t("spot_checks.section_log"))
@@ -96,7 +92,7 @@ if user.can("sample"):
     if upload is not None and load.button(t("spot_checks.import"), key=keys.SPOT_IMPORT):
         outcome, done = cache.spot_import(user, scope, draw_id, upload.getvalue(), upload.name), "spot_checks.imported"
     if outcome is not None and not outcome.ok:
-        st.error(t("spot_checks.rejected", n=len(outcome.errors)) + "\n\n" + "\n".join(f"- {e}" for e in outcome.errors[:50]))
+        st.error(view.rejection_text(outcome.errors))
     elif outcome is not None:
         st.session_state[keys.SPOT_NOTICE] = t(done, n=outcome.saved) if outcome.saved else t("spot_checks.unchanged")
         st.session_state.pop(keys.SPOT_EDITOR, None)  # the saved answers are now the editor's data

@@ -102,6 +102,11 @@ def spot_field_lists(scope: Scope, draw_id: int, teams: int, unmasked: bool, ver
     return spot_data.field_lists(store(), settings(), scope, draw_id, teams, unmasked)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def spot_frame_unchanged(scope: Scope, draw_id: int, version: int) -> bool | None:
+    return spot_data.frame_unchanged(store(), settings(), scope, draw_id)
+
+
 def spot_draw(user: User, scope: Scope, as_of: dt.date, method: str, params: dict, seed: int,
               include_unscreened: bool) -> spot_data.Draw:
     """A draw is a write (a new draw_id every time): never cached."""

@@ -22,5 +22,5 @@ PAGES = (
     PageSpec("pages/villages.py", "nav.villages", ":material/holiday_village:", "villages"),
     PageSpec("pages/risk_map.py", "nav.risk_map", ":material/flood:", "risk_map"),
     PageSpec("pages/imports.py", "nav.imports", ":material/upload_file:", "imports"),
-    PageSpec("pages/spot_checks.py", "nav.spot_checks", ":material/fact_check:", "spot-checks"),
+    PageSpec("pages/spot_checks.py", "nav.spot_checks", ":material/fact_check:", "spot_checks"),
 )

@@ -58,10 +58,12 @@ def draw_form(towns: pd.DataFrame, town_fixed: bool) -> DrawRequest | None:
     names = dict(zip(towns["town_code"], towns["town_name"], strict=True))
     with st.form(keys.SPOT_FORM, border=True):
         cols = st.columns(4)
-        town = None
+        town = ""
         if not town_fixed:
-            town = cols[0].selectbox(t("spot_checks.town"), [None, *names], key=keys.SPOT_TOWN,
-                                     format_func=lambda c: t("spot_checks.scope_district") if c is None else names[c])
+            # "" rather than None for the whole district: a None option draws a clear button
+            # that reads as "no scope" when it means "all of it".
+            town = cols[0].selectbox(t("spot_checks.town"), ["", *names], key=keys.SPOT_TOWN,
+                                     format_func=lambda c: names.get(c, t("spot_checks.scope_district")))
         params: dict[str, object] = {}
         if method in (Method.srs, Method.stratified):
             params["n"] = int(cols[1].number_input(t("spot_checks.n"), 1, 100_000, int(d["n"]), key=keys.SPOT_N))
@@ -103,7 +105,7 @@ def draw_form(towns: pd.DataFrame, town_fixed: bool) -> DrawRequest | None:
         submitted = st.form_submit_button(t("spot_checks.submit"), type="primary", key=keys.SPOT_DRAW)
     if not submitted:
         return None
-    return DrawRequest(town, method, params, seed, include)
+    return DrawRequest(town or None, method, params, seed, include)
 
 
 # --------------------------------------------------------------------------- sample size helper
@@ -184,12 +186,12 @@ def log_table(log: pd.DataFrame) -> pd.DataFrame:
         t(c + "scope"): [scope_label(v) for v in log["town_name"]],
         t(c + "as_of"): [d.isoformat() for d in log["as_of"]],
         t(c + "method"): [t(f"spot_checks.method.{m}") for m in log["method"]],
-        t(c + "parameters"): [_params_text(p) for p in log["parameters"]],
         t(c + "seed"): log["seed"].to_numpy(),
         t(c + "frame_size"): log["frame_size"].to_numpy(),
-        t(c + "frame_hash"): [h[:12] + "…" for h in log["frame_hash"]],
         t(c + "sample_size"): log["sample_size"].to_numpy(),
         t(c + "checked"): log["checked"].to_numpy(),
+        t(c + "frame_hash"): [h[:12] + "…" for h in log["frame_hash"]],
+        t(c + "parameters"): [_params_text(p) for p in log["parameters"]],
     })
 
 
@@ -277,7 +279,8 @@ def editor_frame(items: pd.DataFrame) -> pd.DataFrame:
         "ref_leaflet": items["ref_leaflet_given"].map({True: YES, False: NO}),
         "roster_income_band": items["roster_income_band"].map(IncomeBand.labels()),
     })
-    return pd.concat([fixed, labels.astype("string")], axis=1).reset_index(drop=True)
+    # Empty text, not missing values: the grid would print "None" into every unanswered cell.
+    return pd.concat([fixed, labels.fillna("").astype(str)], axis=1).reset_index(drop=True)
 
 
 def editor_columns() -> dict[str, object]:
@@ -285,13 +288,14 @@ def editor_columns() -> dict[str, object]:
     c = "spot_checks.columns."
     yes_no = [YES, NO]
     config: dict[str, object] = {
-        "household_id": st.column_config.TextColumn(t("household.household_id"), disabled=True),
-        "village_name": st.column_config.TextColumn(t("columns.village"), disabled=True),
-        "head_name": st.column_config.TextColumn(t("household.head_name"), disabled=True),
-        "reason": st.column_config.TextColumn(t(c + "reason"), disabled=True),
-        "ref_method": st.column_config.TextColumn(t(c + "ref_method"), disabled=True),
-        "ref_result": st.column_config.TextColumn(t(c + "ref_result"), disabled=True),
-        "ref_leaflet": st.column_config.TextColumn(t(c + "ref_leaflet"), disabled=True),
+        # The household stays in view while the answers on the right are scrolled into view.
+        "household_id": st.column_config.TextColumn(t("household.household_id"), disabled=True, pinned=True),
+        "village_name": st.column_config.TextColumn(t("columns.village"), disabled=True, width="medium"),
+        "head_name": st.column_config.TextColumn(t("household.head_name"), disabled=True, width="small"),
+        "reason": st.column_config.TextColumn(t(c + "reason"), disabled=True, width="small"),
+        "ref_method": st.column_config.TextColumn(t(c + "ref_method"), disabled=True, width="small"),
+        "ref_result": st.column_config.TextColumn(t(c + "ref_result"), disabled=True, width="small"),
+        "ref_leaflet": st.column_config.TextColumn(t(c + "ref_leaflet"), disabled=True, width="small"),
         "roster_income_band": st.column_config.TextColumn(t(c + "roster_income_band"), disabled=True),
         "visited": st.column_config.SelectboxColumn(ANSWER_LABELS["visited"], options=yes_no),
         "method": st.column_config.SelectboxColumn(ANSWER_LABELS["method"], options=[m.label for m in ScreeningMethod]),
@@ -305,6 +309,12 @@ def editor_columns() -> dict[str, object]:
         "note": st.column_config.TextColumn(ANSWER_LABELS["note"]),
     }
     return config
+
+
+def rejection_text(errors: list[str], shown: int = 50) -> str:
+    """Why nothing was saved: the count, then each problem on its own line (the first ``shown``)."""
+    lines = "\n".join(f"- {e}" for e in errors[:shown])
+    return t("spot_checks.rejected", n=len(errors)) + "\n\n" + lines
 
 
 # --------------------------------------------------------------------------- verdicts
@@ -373,25 +383,34 @@ def styled_lqas(lqas: pd.DataFrame):
 
 
 def error_rate_figure(by_village: pd.DataFrame, overall: float | None) -> go.Figure:
-    """Error rate per checked village (dot) with its Wilson 95 % interval (bar), worst first."""
+    """Error rate per checked village (dot) with its Wilson 95 % interval (bar), worst on top.
+
+    Villages are rows, not columns: sixty long village names cannot stand side by side on an
+    axis, and a row per village lets the figure grow with the district instead of crowding.
+    """
     shown = by_village.loc[by_village["checked"] > 0].sort_values(["error_rate", "village_code"],
-                                                                   ascending=[False, True])
+                                                                   ascending=[True, False])
+    # Codes on the axis and names as tick text: two villages of the same name must stay apart.
+    codes = shown["village_code"].tolist()
     fig = go.Figure()
     fig.add_trace(go.Scatter(
-        x=shown["village_name"], y=100 * shown["error_rate"], mode="markers",
+        y=codes, x=100 * shown["error_rate"], mode="markers", orientation="h",
         marker={"size": 9, "color": "#c0392b"},
-        error_y={"type": "data", "symmetric": False, "array": 100 * (shown["high"] - shown["error_rate"]),
+        error_x={"type": "data", "symmetric": False, "array": 100 * (shown["high"] - shown["error_rate"]),
                  "arrayminus": 100 * (shown["error_rate"] - shown["low"]), "color": "#7f8c8d", "thickness": 1.5},
-        customdata=shown[["errors", "checked"]].to_numpy(),
-        hovertemplate="%{x}<br>%{y:.1f}%（%{customdata[0]}/%{customdata[1]}）<extra></extra>",
+        customdata=shown[["village_name", "errors", "checked"]].to_numpy(),
+        hovertemplate="%{customdata[0]}<br>%{x:.1f}%（%{customdata[1]}/%{customdata[2]}）<extra></extra>",
         name=t("spot_checks.columns.error_rate")))
     if overall is not None:
-        fig.add_hline(y=100 * overall, line_dash="dash", line_color="#34495e",
+        fig.add_vline(x=100 * overall, line_dash="dash", line_color="#34495e",
                       annotation_text=t("spot_checks.chart_overall"), annotation_position="top right")
     fig.update_layout(
-        height=380, margin={"l": 10, "r": 10, "t": 30, "b": 10}, showlegend=False,
-        yaxis={"title": t("spot_checks.columns.error_rate"), "range": [0, 100], "gridcolor": "#ecf0f1"},
-        xaxis={"title": None, "tickangle": -45},
+        height=max(260, 22 * len(codes) + 90), margin={"l": 10, "r": 10, "t": 40, "b": 10}, showlegend=False,
+        xaxis={"title": t("spot_checks.columns.error_rate"), "range": [-2, 102], "gridcolor": "#ecf0f1",
+               "side": "top"},
+        yaxis={"title": None, "tickmode": "array", "tickvals": codes,
+               "ticktext": shown["village_name"].fillna("").tolist(), "categoryorder": "array",
+               "categoryarray": codes, "type": "category"},
         font={"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif", "size": 13},
         plot_bgcolor="white",
     )
@@ -407,8 +426,9 @@ def show_verdicts(v: DrawVerdicts | None, record: pd.Series) -> None:
     cols = st.columns(4)
     cols[0].metric(t("spot_checks.checked"), f"{e.overall.checked:,} / {e.overall.sampled:,}")
     cols[1].metric(t("spot_checks.errors"), f"{e.overall.errors:,}")
+    # The interval sits where a change would; without the arrow it cannot read as a rise.
     cols[2].metric(t("spot_checks.error_rate"), _pct(e.overall.rate),
-                   delta=_interval(e.overall.low, e.overall.high), delta_color="off")
+                   delta=_interval(e.overall.low, e.overall.high), delta_color="off", delta_arrow="off")
     cols[3].metric(t("spot_checks.weighted"), _pct(e.weighted_rate), help=t("spot_checks.weighted_help"))
     st.markdown(f"**{t('spot_checks.parts')}**")
     st.dataframe(parts_table(v), hide_index=True)

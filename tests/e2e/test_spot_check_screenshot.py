@@ -1,0 +1,62 @@
+"""Real-browser test of the spot-check page: sign in, draw a sample, keep a screenshot."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, running_app, wait_rendered
+from ui.text import t
+
+pytestmark = pytest.mark.e2e
+SHOTS = ROOT / "artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make setup` (installs Debian chromium)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_db_path, tmp_path_factory):
+    # A copy: the draw is written to the database, and other browser tests share the demo file.
+    db = tmp_path_factory.mktemp("spot") / "demo.duckdb"
+    shutil.copy(demo_db_path, db)
+    with running_app(db) as url:
+        yield url
+
+
+def test_drawing_a_back_check_sample_in_chromium(browser, app_url):
+    page = browser.new_page(viewport={"width": 1600, "height": 3000})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{app_url}/spot_checks")
+    wait_rendered(page)
+    assert "Page not found" not in page.inner_text("body")
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="区抽查组(演示)").click()
+    wait_rendered(page)
+    page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name=t("spot_checks.method.backcheck")).click()
+    wait_rendered(page)
+    seed = page.get_by_role("spinbutton", name=t("spot_checks.seed"))
+    seed.fill("2024")  # no Enter: inside a form it would submit the draw already
+    page.get_by_role("button", name=t("spot_checks.submit")).click()
+    page.wait_for_selector(f"text={t('spot_checks.drawn', draw_id=1, n='')[:8]}", timeout=90_000)
+    wait_rendered(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "spot_checks.png"), full_page=True)
+    text = page.inner_text("body")
+    assert t("spot_checks.section_log") in text and t("spot_checks.section_export") in text
+    assert t("spot_checks.drawn", draw_id=1, n="")[:8] in text  # one click, one draw
+    assert t("spot_checks.split_caption", flagged=0, random=0)[:3] in text  # flagged/random split shown
+    assert page.locator('[data-testid="stDataFrame"]').count() >= 3
+    assert not [e for e in errors if "metrics" not in e]
+    assert (SHOTS / "spot_checks.png").stat().st_size > 50_000
+    page.close()
