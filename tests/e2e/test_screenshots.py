@@ -1,25 +1,12 @@
 """Real-browser tests: the running app in headless Debian Chromium, with screenshots kept."""
 
-from pathlib import Path
-
 import pytest
 
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, running_app, wait_rendered
+from tests.e2e.browser import ROOT, running_app, wait_rendered
 from ui.text import t
 
 pytestmark = pytest.mark.e2e
 SHOTS = ROOT / "artifacts" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make setup` (installs Debian chromium)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
