@@ -4,53 +4,25 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from data_loaders.store import Store, StoreError
+from cli import spot_checks
+from cli.common import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    EXIT_USAGE,
+    Handler,
+    UsageError,
+    checked_scope,
+    emit,
+    open_store,
+    parse_date,
+)
+from data_loaders.store import StoreError
 from paicha.calendar import CalendarRangeError
 from paicha.config import Settings, load_settings
-from paicha.scope import Scope
-
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad arguments discovered after parsing (unknown town, date out of range)."""
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD: {text}") from exc
-
-
-def _json_default(value: object) -> object:
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    raise TypeError(type(value).__name__)
-
-
-def emit(payload: object) -> None:
-    json.dump(payload, sys.stdout, ensure_ascii=False, default=_json_default, indent=2)
-    sys.stdout.write("\n")
-
-
-def open_store(args: argparse.Namespace, settings: Settings, must_exist: bool = True) -> Store:
-    path = Path(args.db) if args.db else settings.db_path
-    if must_exist and not path.exists():
-        raise UsageError(f"数据库不存在: {path}（先运行 paicha demo 或 paicha import）")
-    return Store(path)
-
-
-def scope_of(args: argparse.Namespace, settings: Settings) -> Scope:
-    town = getattr(args, "town", None)
-    return Scope.town(settings.district_code, town) if town else Scope.district(settings.district_code)
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -68,9 +40,7 @@ def cmd_progress(args: argparse.Namespace, settings: Settings) -> int:
     from data_loaders.reports import progress_table
 
     store = open_store(args, settings)
-    scope = scope_of(args, settings)
-    if scope.town_code and store.towns(scope).empty:
-        raise UsageError(f"未知的乡镇代码: {scope.town_code}")
+    scope = checked_scope(store, args, settings)
     table = progress_table(store, settings, scope, args.as_of, args.level)
     rows = table.drop(columns=["parent_code", "screened_pct", "key_pct"]).to_dict(orient="records")
     for row in rows:
@@ -123,9 +93,6 @@ def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-Handler = Callable[[argparse.Namespace, Settings], int]
-
-
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     parser = argparse.ArgumentParser(prog="paicha", description="排查看板命令行")
     parser.add_argument("--config", help="配置文件路径（默认 config/paicha.toml）")
@@ -143,7 +110,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p.add_argument("--seed", type=int, default=None)
 
     p = command("progress", cmd_progress, "输出进度")
-    p.add_argument("--as-of", type=_date, required=True)
+    p.add_argument("--as-of", type=parse_date, required=True)
     p.add_argument("--level", choices=["district", "town", "village"], default="town")
     p.add_argument("--town", help="只看一个乡镇（12位代码）")
     p.add_argument("--json", action="store_true")
@@ -160,8 +127,6 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p.add_argument("kind", choices=kinds[:4])
     p.add_argument("--out", help="输出文件路径")
 
-    from cli import spot_checks  # imported here: it builds on this module's helpers
-
     spot_checks.register(command)
     return parser, handlers
 
@@ -172,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = load_settings(Path(args.config) if args.config else None)
     try:
         return handlers[args.command](args, settings)
-    except (UsageError, CalendarRangeError, StoreError) as exc:
+    except (UsageError, CalendarRangeError, StoreError, PermissionError) as exc:
         print(f"paicha: {exc}", file=sys.stderr)
         return EXIT_USAGE
 

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from cli.main import (
+from cli.common import (
     EXIT_OK,
     EXIT_REJECTED,
-    EXIT_USAGE,
     Handler,
     UsageError,
+    checked_scope,
     emit,
     open_store,
-    scope_of,
+    parse_date,
 )
 from data_loaders import spot_checks
-from data_loaders.store import StoreError
 from paicha import stats
 from paicha.config import Settings, User
 from paicha.sampling import SAMPLE_COLUMNS
@@ -31,40 +28,9 @@ from paicha.verdicts import Method
 CLI_USER = User("cli", "命令行", "", frozenset({"sample"}))
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD: {text}") from exc
-
-
-def _usage_errors(handler: Handler) -> Handler:
-    """Report usage errors here rather than in cli.main.main.
-
-    Run as ``python -m cli.main`` the entry module is ``__main__`` and this module imports a
-    second copy of ``cli.main``, whose UsageError the entry's ``except`` would not recognise.
-    """
-    @functools.wraps(handler)
-    def guarded(args: argparse.Namespace, settings: Settings) -> int:
-        try:
-            return handler(args, settings)
-        except (UsageError, StoreError, PermissionError) as exc:
-            print(f"paicha: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-    return guarded
-
-
-def _known_town(store, settings: Settings, args: argparse.Namespace):
-    scope = scope_of(args, settings)
-    if scope.town_code and store.towns(scope).empty:
-        raise UsageError(f"未知的乡镇代码: {scope.town_code}")
-    return scope
-
-
-@_usage_errors
 def cmd_sample(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(args, settings)
-    scope = _known_town(store, settings, args)
+    scope = checked_scope(store, args, settings)
     # Only the options that apply to the method are passed; the rest keep the method's defaults.
     given = {
         Method.srs: {"n": args.n},
@@ -91,7 +57,6 @@ def cmd_sample(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-@_usage_errors
 def cmd_lqas(args: argparse.Namespace, settings: Settings) -> int:
     try:
         plan = stats.lqas_design(args.upper, args.lower, args.alpha, args.beta, population=args.population)
@@ -104,7 +69,6 @@ def cmd_lqas(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-@_usage_errors
 def cmd_sample_size(args: argparse.Namespace, settings: Settings) -> int:
     try:
         n = stats.proportion_sample_size(args.margin, args.p, args.confidence, args.population)
@@ -117,10 +81,9 @@ def cmd_sample_size(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-@_usage_errors
 def cmd_spot_results(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(args, settings)
-    scope = _known_town(store, settings, args)
+    scope = checked_scope(store, args, settings)
     path = Path(args.file)
     if not path.exists():
         raise UsageError(f"文件不存在: {path}")
@@ -132,7 +95,7 @@ def cmd_spot_results(args: argparse.Namespace, settings: Settings) -> int:
 def register(command: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
     """Add the spot-check sub-commands through cli.main's ``command`` helper."""
     p = command("sample", cmd_sample, "抽取抽查样本并记入抽样记录")
-    p.add_argument("--as-of", type=_date, required=True)
+    p.add_argument("--as-of", type=parse_date, required=True)
     p.add_argument("--method", choices=[m.value for m in Method], required=True)
     p.add_argument("--town", help="只在一个乡镇抽样（12位代码）")
     p.add_argument("--n", type=int, help="样本户数（srs、stratified）或抽取村数（pps）")
