@@ -17,6 +17,7 @@ import shapely
 from shapely.geometry import LineString, MultiPoint, Point, mapping
 
 from data_loaders.divisions import read_divisions, read_outline
+from data_loaders.importing.apply import recompute_exposures
 from data_loaders.store import (
     DIVISION_COLUMNS,
     HAZARD_COLUMNS,
@@ -389,27 +390,8 @@ def build_demo(store: Store, settings: Settings, households: int | None = None,
             Store.insert_frame(cur, "screenings", sc, SCREENING_COLUMNS)
             n_screenings += len(sc)
             n_key += int(hh[KEY_COLUMNS].any(axis=1).sum())
-        exposure(cur)
+        recompute_exposures(cur)
         for key, value in (("is_demo", "true"), ("demo_seed", str(seed)),
                            ("demo_today", settings.demo_today.isoformat())):
             store.set_meta(key, value, cur)
     return DemoSummary(households, n_screenings, len(villages), n_key, time.perf_counter() - began)
-
-
-def exposure(cur) -> None:
-    """Recompute which households lie in which hazard zone (point in polygon, per zone)."""
-    cur.execute("DELETE FROM household_hazards")
-    zones = cur.execute("SELECT zone_id, kind, village_code, geometry FROM hazard_zones").df()
-    for z in zones.itertuples(index=False):
-        geom = shapely.from_geojson(z.geometry)
-        shapely.prepare(geom)
-        pts = cur.execute(
-            "SELECT household_id, lon, lat FROM households WHERE village_code = ? AND lon IS NOT NULL",
-            [z.village_code],
-        ).df() if z.village_code else cur.execute(
-            "SELECT household_id, lon, lat FROM households WHERE lon IS NOT NULL").df()
-        inside = pts[shapely.contains_xy(geom, pts["lon"].to_numpy(), pts["lat"].to_numpy())]
-        if not inside.empty:
-            Store.insert_frame(cur, "household_hazards",
-                               inside.assign(zone_id=z.zone_id, kind=z.kind),
-                               ["household_id", "zone_id", "kind"])

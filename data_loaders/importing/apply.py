@@ -163,8 +163,14 @@ def recompute_exposures(cur: duckdb.DuckDBPyConnection, *, zone_ids: list[str] |
                         household_ids: list[str] | None = None) -> None:
     """Rebuild household_hazards for the given zones (against all households) or the given
     households (against all zones): a household is exposed when its point lies inside a zone's
-    polygon, or, for a zone without a polygon, when it lives in the zone's village."""
-    if zone_ids is not None:
+    polygon, or, for a zone without a polygon, when it lives in the zone's village. With neither
+    list, every zone is matched against every household."""
+    if zone_ids is None and household_ids is None:
+        # Everything: used when a whole district is (re)built, as the demo generator does.
+        cur.execute("DELETE FROM household_hazards")
+        zones = cur.execute("SELECT zone_id, kind, village_code, geometry FROM hazard_zones").df()
+        household_filter = "TRUE"
+    elif zone_ids is not None:
         keys = pd.DataFrame({"zone_id": pd.Series(zone_ids, dtype=object)})
         with registered(cur, "_zones", keys):
             cur.execute("DELETE FROM household_hazards WHERE zone_id IN (SELECT zone_id FROM _zones)")
