@@ -1,13 +1,16 @@
 # The whole developer interface. `make run` and `make test` set up everything they need.
-UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+# uv from PATH, else the uv package run as a module (pip puts it there on a bare machine).
+UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 PY := $(UV) run --frozen
 
-.PHONY: setup browser run demo test test-fast lint bench
+.PHONY: setup uv browser run demo test test-fast lint bench
 
-$(UV):
-	python3 -m pip install --user --quiet uv || python3 -m pip install --user --quiet --break-system-packages uv
+uv:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
+		|| python3 -m pip install --quiet --user uv \
+		|| python3 -m pip install --quiet --user --break-system-packages uv
 
-setup: $(UV)
+setup: uv
 	$(UV) sync --frozen
 
 # Debian's Chromium and CJK fonts for the browser tests (Playwright's own download cannot work here).
