@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from hypothesis import HealthCheck, given, settings as hsettings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from data_loaders.reports import progress_table

@@ -22,7 +22,13 @@ from paicha.config import User
 from paicha.sampling import FLAG_COLUMNS, FRAME_COLUMNS, frame_hash
 from paicha.scope import Scope
 from paicha.verdicts import ANSWER_LABELS
-from tests.conftest import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B, build_known_store, household, screening
+from tests.conftest import (
+    TOWN_A,
+    TOWN_B,
+    VILLAGE_A,
+    household,
+    screening,
+)
 
 D = dt.date
 CHECKER = User("checker", "抽查组", "", frozenset({"sample", "export"}))
