@@ -5,7 +5,6 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
-import xlsxwriter
 from streamlit.testing.v1 import AppTest
 
 from data_loaders import spot_checks
@@ -13,8 +12,8 @@ from data_loaders import store as store_module
 from data_loaders.store import SCREENING_COLUMNS, Store
 from paicha.config import User
 from paicha.scope import Scope
-from paicha.verdicts import ANSWER_LABELS
 from tests.conftest import TOWN_A, TOWN_B, VILLAGE_A, build_known_store, screening
+from tests.filled_lists import write_filled_list
 from ui import keys
 from ui.text import t
 
@@ -184,8 +183,9 @@ def test_an_uploaded_field_list_is_checked_whole_before_anything_is_saved(tmp_pa
     app_env(tmp_path / "k.duckdb")
     at = draw_through_the_form(open_page("checker"))
     mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    bad = results_file(tmp_path / "invalid_values.xlsx", [{"户编号": "A00", "是否一致": "是"},
-                                                           {"户编号": "A01", "是否入户": "大概", "是否一致": "是"}])
+    bad = write_filled_list(tmp_path / "invalid_values.xlsx", [{"户编号": "A00", "是否一致": "是"},
+                                                           {"户编号": "A01", "是否入户": "大概", "是否一致": "是"}],
+                            with_serial=False)
     at.file_uploader(key=keys.SPOT_UPLOAD).upload("invalid_values.xlsx", bad, mime)
     at = at.run().button(key=keys.SPOT_IMPORT).click().run()
     assert at.error and "invalid_values.xlsx 工作表「第1组」第4行「是否入户」列（B列）" in at.error[0].value
@@ -193,23 +193,7 @@ def test_an_uploaded_field_list_is_checked_whole_before_anything_is_saved(tmp_pa
                                                "WHERE consistent IS NOT NULL")["n"][0] == 0
     app_env(tmp_path / "k.duckdb")
     at = open_page("checker")
-    good = results_file(tmp_path / "good.xlsx", [{"户编号": "A00", "是否一致": "是"}])
+    good = write_filled_list(tmp_path / "good.xlsx", [{"户编号": "A00", "是否一致": "是"}], with_serial=False)
     at.file_uploader(key=keys.SPOT_UPLOAD).upload("good.xlsx", good, mime)
     at = at.run().button(key=keys.SPOT_IMPORT).click().run()
     assert not at.exception and at.success[0].value == t("spot_checks.imported", n=1)
-
-
-def results_file(path: Path, rows: list[dict]) -> bytes:
-    """A filled-in list for draw 1 in the exported layout (title row, then header)."""
-    book = xlsxwriter.Workbook(path)
-    ws = book.add_worksheet("第1组")
-    ws.write_string(0, 0, "抽样编号：1")
-    headers = ["户编号", *ANSWER_LABELS.values()]
-    for j, h in enumerate(headers):
-        ws.write_string(1, j, h)
-    for i, row in enumerate(rows):
-        for j, h in enumerate(headers):
-            if h in row:
-                ws.write_string(2 + i, j, row[h])
-    book.close()
-    return path.read_bytes()

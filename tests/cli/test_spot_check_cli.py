@@ -7,12 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import xlsxwriter
 
 from cli.main import main
 from data_loaders.store import Store
-from paicha.verdicts import ANSWER_LABELS
 from tests.conftest import build_known_store
+from tests.filled_lists import write_filled_list
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -103,30 +102,17 @@ def test_sample_usage_errors_exit_2_and_an_empty_frame_exits_1(tmp_path, setting
     assert exc.value.code == 2
 
 
-def results_file(path: Path, rows: list[dict], draw_id: int) -> Path:
-    book = xlsxwriter.Workbook(path)
-    ws = book.add_worksheet("第1组")
-    ws.write_string(0, 0, f"抽样编号：{draw_id}")
-    headers = ["户编号", *ANSWER_LABELS.values()]
-    for j, h in enumerate(headers):
-        ws.write_string(1, j, h)
-    for i, row in enumerate(rows):
-        for j, h in enumerate(headers):
-            if h in row:
-                ws.write_string(2 + i, j, row[h])
-    book.close()
-    return path
-
-
 def test_spot_results_imports_a_good_file_and_rejects_a_bad_one(tmp_path, settings, capsys):
     build_known_store(tmp_path / "k.duckdb", settings)
     db = tmp_path / "k.duckdb"
     code, draw = run_json(capsys, "sample", "--db", db, "--as-of", "2024-09-14", "--method", "srs", "--n", "50",
                           "--seed", "1", "--json")
-    good = results_file(tmp_path / "good.xlsx", [{"户编号": "A00", "是否一致": "是"}], draw["draw_id"])
+    good = tmp_path / "good.xlsx"
+    write_filled_list(good, [{"户编号": "A00", "是否一致": "是"}], draw["draw_id"], with_serial=False)
     code, out = run_json(capsys, "spot-results", "--db", db, "--draw", draw["draw_id"], good)
     assert code == 0 and out == {"draw_id": draw["draw_id"], "saved": 1, "errors": []}
-    bad = results_file(tmp_path / "invalid_values.xlsx", [{"户编号": "A01", "是否一致": "也许"}], draw["draw_id"])
+    bad = tmp_path / "invalid_values.xlsx"
+    write_filled_list(bad, [{"户编号": "A01", "是否一致": "也许"}], draw["draw_id"], with_serial=False)
     code, out = run_json(capsys, "spot-results", "--db", db, "--draw", draw["draw_id"], bad)
     assert code == 1 and out["saved"] == 0
     assert out["errors"][0].startswith("invalid_values.xlsx 工作表「第1组」第3行「是否一致」列（G列）")

@@ -29,6 +29,7 @@ from tests.conftest import (
     household,
     screening,
 )
+from tests.filled_lists import write_filled_list
 
 D = dt.date
 CHECKER = User("checker", "抽查组", "", frozenset({"sample", "export"}))
@@ -290,29 +291,13 @@ def test_a_filled_field_list_round_trips_into_results_and_verdicts(drawn, settin
     assert store.query("SELECT count(*) AS n FROM audit_log WHERE action = 'spot_check_results'")["n"][0] == 1
 
 
-def write_list(path: Path, rows: list[dict[str, object]], title: str, sheet: str = "第1组") -> bytes:
-    """A small field list in the exported layout: title in row 1, header in row 2."""
-    headers = ["序号", "户编号", *ANSWER_LABELS.values()]
-    book = xlsxwriter.Workbook(path)
-    ws = book.add_worksheet(sheet)
-    ws.write_string(0, 0, title)
-    for j, h in enumerate(headers):
-        ws.write_string(1, j, h)
-    for i, row in enumerate(rows):
-        for j, h in enumerate(headers):
-            if h in row:
-                ws.write(2 + i, j, row[h])
-    book.close()
-    return path.read_bytes()
-
-
 def import_file(store, settings, draw, content: bytes, name: str):
     return spot_checks.import_results(store, district(settings), draw.draw_id, CHECKER, content, name)
 
 
 def test_a_household_unknown_to_the_roster_is_named_with_sheet_row_and_column(drawn, settings, tmp_path):
     store, draw = drawn
-    content = write_list(tmp_path / "unknown_household.xlsx",
+    content = write_filled_list_titled(tmp_path / "unknown_household.xlsx",
                          [{"户编号": "A00", "是否一致": "是"}, {"户编号": "ZZ99", "是否一致": "是"}],
                          f"抽样编号：{draw.draw_id}")
     outcome = import_file(store, settings, draw, content, "unknown_household.xlsx")
@@ -323,7 +308,7 @@ def test_a_household_unknown_to_the_roster_is_named_with_sheet_row_and_column(dr
 
 def test_a_household_of_the_roster_but_not_of_this_draw_is_refused(drawn, settings, tmp_path):
     store, draw = drawn
-    content = write_list(tmp_path / "household_not_in_draw.xlsx", [{"户编号": "A02", "是否一致": "是"}],
+    content = write_filled_list_titled(tmp_path / "household_not_in_draw.xlsx", [{"户编号": "A02", "是否一致": "是"}],
                          f"抽样编号：{draw.draw_id}")
     (error,) = import_file(store, settings, draw, content, "household_not_in_draw.xlsx").errors
     assert error.startswith("household_not_in_draw.xlsx 工作表「第1组」第3行「户编号」列（B列）")
@@ -332,7 +317,7 @@ def test_a_household_of_the_roster_but_not_of_this_draw_is_refused(drawn, settin
 
 def test_invalid_values_are_all_reported_and_nothing_is_saved(drawn, settings, tmp_path):
     store, draw = drawn
-    content = write_list(tmp_path / "invalid_values.xlsx", [
+    content = write_filled_list_titled(tmp_path / "invalid_values.xlsx", [
         {"户编号": "A00", "是否一致": "是"},                                   # valid, but not saved either
         {"户编号": "A01", "是否入户": "大概", "是否一致": "是"},                # row 4, column C
         {"户编号": "A03", "排查方式": "电话", "是否一致": "是"},               # row 5, column D
@@ -354,7 +339,7 @@ def test_invalid_values_are_all_reported_and_nothing_is_saved(drawn, settings, t
 
 def test_a_list_of_another_draw_and_a_file_without_header_are_refused(drawn, settings, tmp_path):
     store, draw = drawn
-    other = write_list(tmp_path / "list_of_another_draw.xlsx", [{"户编号": "A00", "是否一致": "是"}], "抽样编号：999")
+    other = write_filled_list_titled(tmp_path / "list_of_another_draw.xlsx", [{"户编号": "A00", "是否一致": "是"}], "抽样编号：999")
     (error,) = import_file(store, settings, draw, other, "list_of_another_draw.xlsx").errors
     assert error.startswith("list_of_another_draw.xlsx 工作表「第1组」第1行「标题」列（A列）：这是抽样编号999的清单")
     book = xlsxwriter.Workbook(tmp_path / "no_header.xlsx")
@@ -414,3 +399,7 @@ def test_a_frame_changed_after_the_draw_is_detected_by_its_hash(drawn, settings)
     assert spot_checks.frame_unchanged(store, settings, scope, draw.draw_id) is False
     # A district draw is not visible to a town, so a town cannot check it either.
     assert spot_checks.frame_unchanged(store, settings, Scope.town(settings.district_code, TOWN_B), draw.draw_id) is None
+
+
+def write_filled_list_titled(path, rows, title: str, sheet: str = "第1组") -> bytes:
+    return write_filled_list(path, rows, sheet=sheet, title=title)
