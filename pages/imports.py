@@ -49,7 +49,7 @@ with st.expander(t("imports.export")):
                             lambda k=kind_: export_to_template(cache.store(), k, session.scope),
                             file_name=f"{kind_.label}_{session.as_of}.xlsx", key=f"imports.export.{kind_.value}",
                             on_click=cache.audit, args=(user.id, f"export_{kind_.value}", session.scope,
-                                                        {"unmasked": True}, 0))
+                                                        {"unmasked": True}, cache.store().count(kind_.value)))
 
 st.subheader(t("imports.log"))
 st.dataframe(imports.log_table(cache.store().import_log()), hide_index=True, width="stretch")
