@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+import pandas as pd
 
 from cli import spot_checks
 from cli.common import (
@@ -43,11 +44,8 @@ def cmd_progress(args: argparse.Namespace, settings: Settings) -> int:
     scope = checked_scope(store, args, settings)
     table = progress_table(store, settings, scope, args.as_of, args.level)
     rows = table.drop(columns=["parent_code", "screened_pct", "key_pct"]).to_dict(orient="records")
-    for row in rows:
-        for key, value in row.items():
-            if value is not None and not isinstance(value, str | int | float | dt.date) or (
-                    isinstance(value, float) and value != value):
-                row[key] = None
+    # Missing dates arrive as NaT/NaN; JSON says null.
+    rows = [{k: None if not isinstance(v, str) and pd.isna(v) else v for k, v in row.items()} for row in rows]
     if args.json:
         emit(rows)
     else:

@@ -18,7 +18,7 @@ if unmasked:
 
 st.subheader(t("spot_checks.section_draw"))
 if user.can("sample"):
-    request = view.draw_form(cache.spot_towns(scope, version), town_fixed=bool(scope.town_code))
+    request = view.draw_form(cache.towns(scope, version), town_fixed=bool(scope.town_code))
     if request is not None:
         target = Scope.town(scope.district_code, request.town_code) if request.town_code else scope
         try:

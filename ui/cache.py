@@ -33,6 +33,12 @@ def store() -> Store:
     return st_
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def towns(scope: Scope, version: int) -> pd.DataFrame:
+    """Towns in the scope: the sidebar and the spot-check form ask on every rerun."""
+    return store().towns(scope)
+
+
 def data_version() -> int:
     """Read on every rerun (one tiny query) so that an import invalidates every cached figure."""
     return store().data_version()
@@ -75,11 +81,6 @@ def risk_map_html(scope: Scope, as_of: dt.date, kinds: tuple[str, ...], with_poi
 
 
 # -- spot checks (抽查): reads cached by scope, draw and data version; draws and results never cached
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def spot_towns(scope: Scope, version: int) -> pd.DataFrame:
-    return store().towns(scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -44,7 +44,6 @@ SPOT_BETA = "spot.beta"
 SPOT_SEED = "spot.seed"
 SPOT_INCLUDE_UNSCREENED = "spot.include_unscreened"
 SPOT_DRAW = "spot.draw"
-SPOT_JUST_DRAWN = "spot.just_drawn"  # session-state slot: id of the draw made by this session's last click
 SPOT_PICK = "spot.pick"
 SPOT_SAMPLE = "spot.sample"
 SPOT_SPLIT = "spot.split"

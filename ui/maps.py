@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -141,7 +140,3 @@ def geojson_sizes(html: str) -> dict[str, int]:
     """Counts used by tests: how many features and circle markers the HTML draws."""
     return {"features": html.count('"type": "Feature"') + html.count('"type":"Feature"'),
             "circles": html.count("L.circleMarker("), "cdn": len(re.findall(r"https://cdn|cdnjs|code\.jquery", html))}
-
-
-def as_json(frame: pd.DataFrame) -> str:
-    return json.dumps(frame.to_dict(orient="records"), ensure_ascii=False, default=str)

@@ -50,7 +50,7 @@ def sidebar() -> Session:
                               format="YYYY-MM-DD")
         scope = scope_for(user, cfg)
         if scope.town_code:
-            towns = cache.store().towns(scope)
+            towns = cache.towns(scope, version)
             name = towns["town_name"].iloc[0] if not towns.empty else scope.town_code
             st.caption(t("sidebar.scope_town", town=name))
         elif not scope.is_empty:

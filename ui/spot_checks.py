@@ -261,10 +261,6 @@ def export_file(lists: list[FieldList], team: int, draw_id: int) -> tuple[str, b
 
 # --------------------------------------------------------------------------- result editor
 
-EDITOR_FIXED = ["household_id", "village_name", "head_name", "reason", "ref_method", "ref_result",
-                "ref_leaflet", "roster_income_band"]
-
-
 def editor_frame(items: pd.DataFrame) -> pd.DataFrame:
     """The draw's households with the original record and the answers as the checker writes them."""
     labels = pd.DataFrame([answer_labels(r) for r in items[list(ANSWER_COLUMNS)].to_dict("records")],
