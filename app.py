@@ -1,16 +1,25 @@
-"""Entry point: page config, the shared sidebar, and the page registry turned into navigation."""
+"""Entry point: page config, sign-in, the shared sidebar, then the page registry as navigation."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from ui import keys
 from ui.pages import PAGES
+from ui.session import establish, sign_in_form
 from ui.text import t
 
 st.set_page_config(page_title=t("app.title"), page_icon="📋", layout="wide")
-# The menu is drawn by ui.session.sidebar with st.page_link: with a pages/ folder present,
-# Streamlit's own sidebar menu shows the folder's file names on deep links (/villages) instead of
-# the titles given here, so it is hidden (position="hidden", client.showSidebarNavigation=false).
+# Every page is registered whoever is signed in, so a deep link resolves to its page; the page
+# runs only after sign-in, and checks its own permission (ui.session.page_start).
 navigation = st.navigation([st.Page(p.script, title=t(p.title_key), icon=p.icon, url_path=p.url_path,
                                     default=p.default) for p in PAGES], position="hidden")
-navigation.run()
+# Drawn here, before the page runs, so the sidebar's widgets exist on every page and keep their
+# values when the page changes.
+if establish() is None:
+    sign_in_form()
+    st.stop()
+try:
+    navigation.run()
+finally:
+    st.session_state.pop(keys.RUN_SESSION, None)

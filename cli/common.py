@@ -35,6 +35,15 @@ def _json_default(value: object) -> object:
     raise TypeError(type(value).__name__)
 
 
+def json_rows(frame) -> list[dict]:
+    """A frame's rows for JSON: missing values (NaN, NaT, None) become null."""
+    import pandas as pd
+
+    rows = frame.to_dict(orient="records")
+    return [{k: None if not isinstance(v, str | list | dict) and pd.isna(v) else v for k, v in row.items()}
+            for row in rows]
+
+
 def emit(payload: object) -> None:
     json.dump(payload, sys.stdout, ensure_ascii=False, default=_json_default, indent=2)
     sys.stdout.write("\n")

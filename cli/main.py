@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cli import spot_checks
+from cli import spot_checks, users
 from cli.common import (
     EXIT_OK,
     EXIT_REJECTED,
@@ -126,6 +126,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p.add_argument("--out", help="输出文件路径")
 
     spot_checks.register(command)
+    users.register(command)
     return parser, handlers
 
 

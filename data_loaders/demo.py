@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, MultiPoint, Point, mapping
 
+from data_loaders.accounts import create_demo_accounts
 from data_loaders.divisions import read_divisions, read_outline
 from data_loaders.importing.apply import recompute_exposures
 from data_loaders.store import (
@@ -394,4 +395,5 @@ def build_demo(store: Store, settings: Settings, households: int | None = None,
         for key, value in (("is_demo", "true"), ("demo_seed", str(seed)),
                            ("demo_today", settings.demo_today.isoformat())):
             store.set_meta(key, value, cur)
+        create_demo_accounts(store, cur)
     return DemoSummary(households, n_screenings, len(villages), n_key, time.perf_counter() - began)

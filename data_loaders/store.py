@@ -77,6 +77,20 @@ CREATE SEQUENCE IF NOT EXISTS audit_seq;
 CREATE TABLE IF NOT EXISTS audit_log (
     id BIGINT DEFAULT nextval('audit_seq'), logged_at TIMESTAMP NOT NULL, user_name VARCHAR NOT NULL,
     action VARCHAR NOT NULL, scope VARCHAR NOT NULL, detail VARCHAR, row_count BIGINT);
+-- Added with sign-in: whether exported or shown rows were masked, and the exported file's hash.
+ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS masked BOOLEAN;
+ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS file_sha256 VARCHAR;
+-- Accounts and sessions (ARCHITECTURE §6). Passwords only as Argon2id hashes; a session is a
+-- server-side row, the browser holds only a random cookie whose SHA-256 is stored here.
+CREATE TABLE IF NOT EXISTS users (
+    username VARCHAR PRIMARY KEY, display_name VARCHAR NOT NULL, role VARCHAR NOT NULL,
+    town_code VARCHAR, password_hash VARCHAR NOT NULL, disabled BOOLEAN NOT NULL DEFAULT FALSE,
+    failed_count INTEGER NOT NULL DEFAULT 0, locked_until TIMESTAMP, created_at TIMESTAMP NOT NULL,
+    password_changed_at TIMESTAMP NOT NULL, last_sign_in_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS sessions (
+    session_id VARCHAR PRIMARY KEY, username VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL,
+    last_seen_at TIMESTAMP NOT NULL, ended_at TIMESTAMP, end_reason VARCHAR,
+    cookie_hash VARCHAR, ticket_hash VARCHAR, ticket_expires_at TIMESTAMP, prefs VARCHAR);
 -- Spot checks. A draw's town_code is its town, or the district code for a district-wide draw,
 -- so that Store.scope_sql confines the draw log like any other table.
 CREATE SEQUENCE IF NOT EXISTS spot_check_draw_seq;
@@ -230,7 +244,7 @@ class Store:
     def count(self, table: str) -> int:
         if table not in {"households", "screenings", "milestones", "divisions", "hazard_zones",
                          "household_hazards", "audit_log", "import_log", "household_status", "screening_days",
-                         "spot_check_draws", "spot_check_items"}:
+                         "spot_check_draws", "spot_check_items", "users", "sessions"}:
             raise ValueError(table)
         return int(self.cursor().execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
@@ -248,13 +262,47 @@ class Store:
             cur.unregister("_incoming")
 
     def audit(self, user: str, action: str, scope: Scope, detail: dict | str | None = None,
-              row_count: int | None = None) -> None:
+              row_count: int | None = None, masked: bool | None = None,
+              file_sha256: str | None = None) -> None:
         """Append one line to the audit log (never updated, never deleted)."""
-        text = detail if isinstance(detail, str) or detail is None else json.dumps(detail, ensure_ascii=False)
+        text = detail if isinstance(detail, str) or detail is None else json.dumps(
+            detail, ensure_ascii=False, default=str, sort_keys=True)
         self.cursor().execute(
-            "INSERT INTO audit_log (logged_at, user_name, action, scope, detail, row_count) VALUES (?, ?, ?, ?, ?, ?)",
-            [dt.datetime.now(), user, action, scope.key(), text, row_count],
+            "INSERT INTO audit_log (logged_at, user_name, action, scope, detail, row_count, masked, file_sha256) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [dt.datetime.now(), user, action, scope.key(), text, row_count, masked, file_sha256],
         )
+
+    def audit_entries(self, since: dt.date | None = None, until: dt.date | None = None,
+                      user: str | None = None, action: str | None = None,
+                      limit: int | None = None) -> pd.DataFrame:
+        """Audit lines, newest first, filtered by day range (inclusive), user and action."""
+        where, params = ["TRUE"], []
+        if since is not None:
+            where.append("logged_at >= ?")
+            params.append(dt.datetime.combine(since, dt.time.min))
+        if until is not None:
+            where.append("logged_at < ?")
+            params.append(dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min))
+        if user:
+            where.append("user_name = ?")
+            params.append(user)
+        if action:
+            where.append("action = ?")
+            params.append(action)
+        tail = " LIMIT ?" if limit else ""
+        return self.query(
+            "SELECT id, logged_at, user_name, action, scope, detail, row_count, masked, file_sha256 "
+            f"FROM audit_log WHERE {' AND '.join(where)} ORDER BY id DESC{tail}",
+            [*params, *([limit] if limit else [])])
+
+    def audit_vocabulary(self) -> tuple[list[str], list[str]]:
+        """The user names and actions that occur in the audit log, for the filter widgets."""
+        users = [r[0] for r in self.cursor().execute(
+            "SELECT DISTINCT user_name FROM audit_log ORDER BY 1").fetchall()]
+        actions = [r[0] for r in self.cursor().execute(
+            "SELECT DISTINCT action FROM audit_log ORDER BY 1").fetchall()]
+        return users, actions
 
     # -- scoped reads -------------------------------------------------------------------------
 

@@ -3,15 +3,15 @@
 import streamlit as st
 
 from data_loaders.importing import ImportKind, export_to_template, template_bytes
-from ui import cache, imports, keys
+from paicha.vocab import Permission
+from ui import cache, exports, imports, keys
 from ui.session import page_start
 from ui.text import t
 
-session = page_start("imports.title", t("imports.caption"))
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+session = page_start("imports.title", t("imports.caption"), permission=Permission.import_data)
 user = session.user
-if not (user and user.can("import")):
-    st.info(t("imports.no_permission"))
-    st.stop()
 if not session.scope.is_district:
     st.info(t("imports.district_only"))
     st.stop()
@@ -43,13 +43,17 @@ if uploads:
             except Exception as exc:  # the transaction rolled back; say so in the user's words
                 st.error(t("imports.failed_apply", error=exc))
 
-with st.expander(t("imports.export")):
-    for col, kind_ in zip(st.columns(3), [ImportKind.households, ImportKind.screenings, ImportKind.milestones], strict=True):
-        col.download_button(t("imports.export_button", kind=kind_.label),
-                            lambda k=kind_: export_to_template(cache.store(), k, session.scope),
-                            file_name=f"{kind_.label}_{session.as_of}.xlsx", key=f"imports.export.{kind_.value}",
-                            on_click=cache.audit, args=(user.id, f"export_{kind_.value}", session.scope,
-                                                        {"unmasked": True}, cache.store().count(kind_.value)))
+if user.can(Permission.export) and user.can(Permission.unmask):
+    with st.expander(t("imports.export")):
+        for col, kind_ in zip(st.columns(3), [ImportKind.households, ImportKind.screenings, ImportKind.milestones],
+                              strict=True):
+            with col:
+                exports.offer(session, t("imports.export_button", kind=kind_.label), f"imports.export.{kind_.value}",
+                              lambda k=kind_: (export_to_template(cache.store(), k, session.scope),
+                                               cache.store().count(k.value)),
+                              file_name=f"{kind_.label}_{session.as_of}.xlsx", mime=XLSX,
+                              action=f"export_{kind_.value}", masked=False, filters={"kind": kind_.value},
+                              note=False)
 
 st.subheader(t("imports.log"))
 st.dataframe(imports.log_table(cache.store().import_log()), hide_index=True, width="stretch")

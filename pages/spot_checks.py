@@ -3,18 +3,18 @@
 import streamlit as st
 
 from paicha.scope import Scope
-from ui import cache, keys
+from ui import cache, exports, keys
 from ui import spot_checks as view
 from ui.session import page_start
 from ui.text import t
+from ui.unmask import log_unmasked, unmask_reason
 
 session = page_start("spot_checks.title", t("spot_checks.caption"))
 user, scope, version = session.user, session.scope, session.version
 if notice := st.session_state.pop(keys.SPOT_NOTICE, None):
     st.success(notice)
-unmasked = user.can("unmask") and st.toggle(t("spot_checks.unmask"), key=keys.SPOT_UNMASK)
-if unmasked:
-    cache.audit(user.id, "unmask_view", scope, {"page": "spot_checks"}, 0)
+reason = unmask_reason(session, keys.SPOT_UNMASK, keys.SPOT_UNMASK_REASON)
+unmasked = reason is not None
 
 st.subheader(t("spot_checks.section_draw"))
 if user.can("sample"):
@@ -43,6 +43,8 @@ labels = view.draw_label(log)
 draw_id = st.selectbox(t("spot_checks.current"), list(labels), format_func=labels.get, key=keys.SPOT_PICK)
 record = log.loc[log["draw_id"] == draw_id].iloc[0]
 items = cache.spot_items(scope, draw_id, unmasked, version)
+if unmasked:
+    log_unmasked(session, "spot_checks", reason, items["household_id"])
 flagged, random_part = view.split_counts(items)
 cols = st.columns(4)
 cols[0].metric(t("spot_checks.frame_size"), f"{record['frame_size']:,}")
@@ -70,10 +72,9 @@ if user.can("export"):
     choices = view.export_choices(lists)
     team = st.selectbox(t("spot_checks.team"), list(choices), format_func=choices.get, key=keys.SPOT_TEAM)
     name, content, rows, mime = view.export_file(lists, team, draw_id)
-    st.download_button(t("spot_checks.export"), content, file_name=name, mime=mime, key=keys.SPOT_EXPORT,
-                       on_click=cache.audit, args=(user.id, "export_field_list", scope,
-                                                   {"draw_id": draw_id, "teams": teams, "team": team,
-                                                    "masked": not unmasked}, rows))
+    exports.offer(session, t("spot_checks.export"), keys.SPOT_EXPORT, lambda: (content, rows), file_name=name,
+                  mime=mime, action="export_field_list", masked=not unmasked, note=False,
+                  filters={"draw_id": draw_id, "teams": teams, "team": team, "reason": reason})
     st.caption(t("spot_checks.export_note", masked=t("spot_checks.unmasked" if unmasked else "spot_checks.masked")))
 else:
     st.info(t("spot_checks.no_export"))

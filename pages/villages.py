@@ -1,12 +1,16 @@
 """村级进度: town supervisors find lagging villages and the households nobody has reached."""
 
 import math
+from functools import partial
 
 import streamlit as st
 
-from ui import cache, keys, tables
+from data_loaders import reports
+from paicha.vocab import Permission
+from ui import cache, exports, keys, tables
 from ui.session import page_start, scope_label
 from ui.text import t
+from ui.unmask import log_unmasked, unmask_reason
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 20_000
@@ -31,9 +35,8 @@ options = [None, *shown["code"]]
 village = st.selectbox(t("villages.drill_village"), options, key=keys.VILLAGES_PICK,
                        format_func=lambda c: t("villages.all_villages") if c is None else village_names[c])
 user = session.user
-unmasked = bool(user and user.can("unmask")) and st.toggle(t("villages.unmask"), key=keys.VILLAGES_UNMASK)
-if unmasked:
-    cache.audit(user.id, "unmask_view", session.scope, {"page": "villages", "village": village}, 0)
+reason = unmask_reason(session, keys.VILLAGES_UNMASK, keys.VILLAGES_UNMASK_REASON)
+unmasked = reason is not None
 
 lists = {"unscreened": (keys.VILLAGES_PAGE_UNSCREENED, keys.VILLAGES_EXPORT_UNSCREENED, "villages.tab_unscreened"),
          "key_not_home": (keys.VILLAGES_PAGE_KEY, keys.VILLAGES_EXPORT_KEY, "villages.tab_key")}
@@ -52,15 +55,17 @@ for tab, (which, (page_key, export_key, _)) in zip(st.tabs([t(v[2], n=totals[k])
         frame, _ = cache.unreached(session.scope, session.as_of, village, which, page, PAGE_SIZE, unmasked, session.version)
         st.dataframe(tables.household_list(frame, village_names), hide_index=True, width="stretch")
         st.caption(t("villages.page_of", page=page + 1, pages=pages, size=PAGE_SIZE))
-        if not (user and user.can("export")):
+        if unmasked:
+            log_unmasked(session, f"villages.{which}", reason, frame["household_id"])
+        if not user.can(Permission.export):
             continue
         if totals[which] > EXPORT_LIMIT:
             st.info(t("villages.too_many", limit=EXPORT_LIMIT))
             continue
-        full, _ = cache.unreached(session.scope, session.as_of, village, which, 0, EXPORT_LIMIT, unmasked, session.version)
-        st.download_button(
-            t("villages.export"), tables.household_list(full, village_names).to_csv(index=False).encode("utf-8-sig"),
-            file_name=f"{which}_{village or session.scope.key()}_{session.as_of}.csv", mime="text/csv", key=export_key,
-            on_click=cache.audit, args=(user.id, f"export_{which}", session.scope,
-                                        {"village": village, "as_of": str(session.as_of), "masked": not unmasked}, len(full)))
-        st.caption(t("villages.export_note", masked=t("villages.unmasked" if unmasked else "villages.masked")))
+        fetch = partial(reports.unreached_page, cache.store(), session.scope, session.as_of, village, which,
+                        0, EXPORT_LIMIT, unmasked)
+        exports.offer(session, t("villages.export"), export_key,
+                      exports.csv_of(lambda fetch=fetch: tables.household_list(fetch()[0], village_names)),
+                      file_name=f"{which}_{village or session.scope.key()}_{session.as_of}.csv", mime="text/csv",
+                      action=f"export_{which}", masked=not unmasked,
+                      filters={"village": village, "as_of": session.as_of, "list": which, "reason": reason})

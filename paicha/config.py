@@ -8,6 +8,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+# Re-exported while callers move to paicha.access, its home since accounts moved into the store.
+from paicha.access import User  # noqa: F401
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "paicha.toml"
 
@@ -35,16 +38,15 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
-class User:
-    """A signed-in person: one scope (district when ``town_code`` is empty) and permissions."""
+class Auth:
+    """Sign-in rules: lockout, idle timeout, password length, session lifetime, cookie flags."""
 
-    id: str
-    name: str
-    town_code: str
-    permissions: frozenset[str]
-
-    def can(self, permission: str) -> bool:
-        return permission in self.permissions
+    idle_minutes: int = 30
+    max_failures: int = 5
+    lockout_minutes: int = 15
+    min_password_length: int = 10
+    session_hours: int = 12
+    cookie_secure: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,10 +64,7 @@ class Settings:
     max_upload_mb: float
     map_tiles: str
     tianditu_key: str
-    users: tuple[User, ...] = ()
-
-    def user(self, user_id: str) -> User | None:
-        return next((u for u in self.users if u.id == user_id), None)
+    auth: Auth = Auth()
 
 
 def _resolve(path: str) -> Path:
@@ -110,8 +109,5 @@ def load_settings(path: Path | None = None) -> Settings:
         max_upload_mb=float(raw["imports"]["max_upload_mb"]),
         map_tiles=raw["map"]["tiles"],
         tianditu_key=raw["map"]["tianditu_key"],
-        users=tuple(
-            User(u["id"], u["name"], u.get("town_code", ""), frozenset(u.get("permissions", [])))
-            for u in raw.get("users", [])
-        ),
+        auth=Auth(**raw.get("auth", {})),
     )

@@ -105,6 +105,26 @@ class HazardKind(LabelledEnum):
     water_shortage = ("water_shortage", "季节性缺水")
 
 
+class Permission(LabelledEnum):
+    """What a role may do beyond reading its scope; each is checked where the action happens."""
+
+    unmask = ("unmask", "查看完整身份证号和电话")
+    export = ("export", "导出")
+    import_data = ("import", "导入数据")
+    sample = ("sample", "抽查抽样与结果录入")
+    manage_users = ("manage_users", "用户管理")
+    read_audit = ("read_audit", "查看审计日志")
+
+
+class Role(LabelledEnum):
+    """The four kinds of account; the permissions of each are in ``paicha.access.ROLE_PERMISSIONS``."""
+
+    admin = ("admin", "管理员")
+    leader = ("leader", "区领导")
+    supervisor = ("supervisor", "镇街督导")
+    checker = ("checker", "抽查员")
+
+
 class DivisionKind(LabelledEnum):
     village = ("village", "村")
     community = ("community", "社区")

@@ -4,11 +4,13 @@ and a generated demo one), each in its own temporary file."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from data_loaders import accounts
 from data_loaders import store as store_module
 from data_loaders.demo import build_demo
 from data_loaders.divisions import read_divisions
@@ -60,6 +62,18 @@ def screening(hid: str, village: str, town: str, on: dt.date, method: str = "hom
             "confirmed_online_on": confirmed, "lon": None, "lat": None}
 
 
+@lru_cache(maxsize=1)
+def _test_password_hash() -> str:
+    return accounts.hash_password(accounts.DEMO_PASSWORD)
+
+
+def add_test_accounts(store: Store, settings: Settings) -> None:
+    """The demo's account names in a hand-made store, with the demo password (hashed once)."""
+    for username, role, town, name in accounts.DEMO_ACCOUNTS:
+        accounts.add_user(store, settings.auth, settings.district_code, username, role, None, town_code=town,
+                          display_name=name, by="test", password_hash=_test_password_hash())
+
+
 def build_known_store(path: Path, settings: Settings) -> Store:
     """Village A: 10 households, 3 key; village B: 4 households, 1 key. Screenings are dated so
     that the figures on 2024-09-12 can be worked out by hand (see the tests that use it)."""
@@ -94,6 +108,7 @@ def build_known_store(path: Path, settings: Settings) -> Store:
         Store.insert_frame(cur, "screenings", pd.DataFrame(sc), SCREENING_COLUMNS)
         Store.insert_frame(cur, "milestones", milestones, MILESTONE_COLUMNS)
         store.set_meta("is_demo", "false", cur)
+    add_test_accounts(store, settings)
     return store
 
 

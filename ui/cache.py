@@ -11,7 +11,8 @@ from data_loaders import reports
 from data_loaders import spot_checks as spot_data
 from data_loaders.demo import build_demo
 from data_loaders.store import Store
-from paicha.config import Settings, User, load_settings
+from paicha.access import User
+from paicha.config import Settings, load_settings
 from paicha.overview import Overview
 from paicha.scope import Scope
 from ui import maps
@@ -64,11 +65,6 @@ def meta(version: int) -> dict[str, str | None]:
 def unreached(scope: Scope, as_of: dt.date, village_code: str | None, which: str, page: int,
               page_size: int, unmasked: bool, version: int):
     return reports.unreached_page(store(), scope, as_of, village_code, which, page, page_size, unmasked)
-
-
-def audit(user_id: str, action: str, scope: Scope, detail: dict, rows: int) -> None:
-    """Writes are never cached: every export and unmasking leaves a line in the audit log."""
-    store().audit(user_id, action, scope, detail, rows)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

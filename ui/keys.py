@@ -1,7 +1,46 @@
 """Widget keys, one constant each, prefixed by page; AppTests find widgets by these keys."""
 
-SIDEBAR_USER = "sidebar.user"
+SIGNIN_FORM = "signin.form"
+SIGNIN_USERNAME = "signin.username"
+SIGNIN_PASSWORD = "signin.password"
+SIGNIN_SUBMIT = "signin.submit"
+
 SIDEBAR_AS_OF = "sidebar.as_of"
+SIDEBAR_SINCE = "sidebar.since"
+SIDEBAR_SIGN_OUT = "sidebar.sign_out"
+
+# Session-state slots (not widgets).
+AUTH_SESSION = "auth.session_id"      # the signed-in server-side session of this browser tab
+AUTH_TICKET = "auth.ticket"           # one-time ticket the page trades for the session cookie
+AUTH_CLEAR_COOKIE = "auth.clear_cookie"  # set on sign-out: the next run asks the browser to drop it
+AUTH_SINCE_EXPLICIT = "auth.since_explicit"  # the comparison date was chosen, not defaulted
+RUN_SESSION = "run.session"           # this run's Session, from app.py to the page it runs
+UNMASK_LOGGED = "unmask.logged"       # digests of unmasked views already written to the audit log
+
+USERS_ADD_FORM = "users.add"
+USERS_ADD_NAME = "users.add.username"
+USERS_ADD_DISPLAY = "users.add.display"
+USERS_ADD_ROLE = "users.add.role"
+USERS_ADD_TOWN = "users.add.town"
+USERS_ADD_PASSWORD = "users.add.password"
+USERS_ADD_PASSWORD2 = "users.add.password2"
+USERS_ADD_SUBMIT = "users.add.submit"
+USERS_PICK = "users.pick"
+USERS_DISABLE = "users.disable"
+USERS_ENABLE = "users.enable"
+USERS_UNLOCK = "users.unlock"
+USERS_RESET_FORM = "users.reset"
+USERS_RESET_PASSWORD = "users.reset.password"
+USERS_RESET_PASSWORD2 = "users.reset.password2"
+USERS_RESET_SUBMIT = "users.reset.submit"
+USERS_NOTICE = "users.notice"  # session-state slot: the message shown once after an action
+USERS_TABLE = "users.table"
+
+AUDIT_USER = "audit.user"
+AUDIT_ACTION = "audit.action"
+AUDIT_RANGE = "audit.range"
+AUDIT_TABLE = "audit.table"
+AUDIT_EXPORT = "audit.export"
 
 OVERVIEW_TOWNS = "overview.towns"
 OVERVIEW_BEHIND = "overview.behind"
@@ -12,6 +51,7 @@ VILLAGES_PICK = "villages.pick"
 VILLAGES_PAGE_UNSCREENED = "villages.page.unscreened"
 VILLAGES_PAGE_KEY = "villages.page.key"
 VILLAGES_UNMASK = "villages.unmask"
+VILLAGES_UNMASK_REASON = "villages.unmask.reason"
 VILLAGES_EXPORT_UNSCREENED = "villages.export.unscreened"
 VILLAGES_EXPORT_KEY = "villages.export.key"
 
@@ -24,6 +64,7 @@ IMPORT_CONFIRM = "imports.confirm"
 IMPORT_DRY_RUN = "imports.dry_run"  # session-state slot: (token, report) of the last check
 
 SPOT_UNMASK = "spot.unmask"
+SPOT_UNMASK_REASON = "spot.unmask.reason"
 SPOT_METHOD = "spot.method"
 SPOT_FORM = "spot.form"
 SPOT_TOWN = "spot.town"

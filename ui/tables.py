@@ -8,7 +8,8 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from paicha.progress import DeadlineState
-from ui.text import t
+from paicha.vocab import Role
+from ui.text import has, t
 
 
 def _date(value: object) -> str:
@@ -135,4 +136,51 @@ def exposure_table(villages: pd.DataFrame, town_names: dict[str, str]) -> pd.Dat
         t("map.exposed"): exposed["exposed"].astype(int).to_numpy(),
         t("map.exposed_unscreened"): exposed["exposed_unscreened"].astype(int).to_numpy(),
         t("map.exposed_key_not_home"): exposed["exposed_key_not_home"].astype(int).to_numpy(),
+    })
+
+
+def audit_action_label(action: str) -> str:
+    key = f"audit_action.{action}"
+    return t(key) if has(key) else action
+
+
+def users_table(users: pd.DataFrame, town_names: dict[str, str]) -> pd.DataFrame:
+    """Accounts with Chinese headers; the state says disabled or locked, never the password hash."""
+    now = pd.Timestamp.now()
+
+    def state(row: pd.Series) -> str:
+        if row["disabled"]:
+            return t("users.state_disabled")
+        if pd.notna(row["locked_until"]) and row["locked_until"] > now:
+            return t("users.state_locked", until=row["locked_until"].strftime("%m-%d %H:%M"))
+        return t("users.state_active")
+
+    return pd.DataFrame({
+        t("users.username"): users["username"].to_numpy(),
+        t("users.display_name"): users["display_name"].to_numpy(),
+        t("users.role"): [Role(r).label for r in users["role"]],
+        t("users.town"): [town_names.get(c, c) if isinstance(c, str) and c else t("users.town_none")
+                          for c in users["town_code"]],
+        t("users.state"): [state(r) for _, r in users.iterrows()] if len(users) else [],
+        t("users.last_sign_in"): [_time(v) for v in users["last_sign_in_at"]],
+        t("users.created_at"): [_time(v) for v in users["created_at"]],
+    })
+
+
+def _time(value: object) -> str:
+    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+
+
+def audit_table(entries: pd.DataFrame) -> pd.DataFrame:
+    """Audit lines with Chinese headers and action names; details stay the JSON that was written."""
+    return pd.DataFrame({
+        t("audit.when"): [pd.Timestamp(v).strftime("%Y-%m-%d %H:%M:%S") for v in entries["logged_at"]],
+        t("audit.user"): entries["user_name"].to_numpy(),
+        t("audit.action"): [audit_action_label(a) for a in entries["action"]],
+        t("audit.scope"): entries["scope"].to_numpy(),
+        t("audit.rows"): entries["row_count"].astype("Int64").to_numpy(),
+        t("audit.masked"): [None if pd.isna(m) else t("audit.masked_yes" if m else "audit.masked_no")
+                            for m in entries["masked"]],
+        t("audit.sha256"): entries["file_sha256"].to_numpy(),
+        t("audit.detail"): entries["detail"].to_numpy(),
     })

@@ -33,5 +33,13 @@ def t(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def options(key: str) -> list[str]:
+    """A list kept in the catalogue (the choices of a selectbox)."""
+    value = _catalogue()[key]
+    if not isinstance(value, list):
+        raise TypeError(f"{key} is not a list")
+    return list(value)
+
+
 def has(key: str) -> bool:
     return key in _catalogue()

@@ -3,13 +3,10 @@
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from ui import keys
+from tests.app.walk import APP, go_to, open_app, sign_in
 from ui.pages import PAGES
 from ui.text import has, t
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 def test_page_registry_is_consistent():
@@ -21,12 +18,9 @@ def test_page_registry_is_consistent():
 
 
 @pytest.mark.parametrize("page", [p.script for p in PAGES])
-@pytest.mark.parametrize("user", ["leader", "datun"])
+@pytest.mark.parametrize("user", ["leader", "datun", "admin"])
 def test_page_renders(page, user, demo_db_path, app_env):
     app_env(demo_db_path)
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.switch_page(page)
-    at.run()
-    at.selectbox(key=keys.SIDEBAR_USER).set_value(user).run()
+    at = go_to(sign_in(open_app(), user), page)
     assert not at.exception, at.exception
     assert at.title and at.title[0].value == t(next(p.title_key for p in PAGES if p.script == page))

@@ -6,20 +6,18 @@ from streamlit.testing.v1 import AppTest
 
 from data_loaders import store as store_module
 from data_loaders.store import Store
+from paicha.vocab import Permission
+from tests.app.walk import open_page
 from tests.conftest import build_known_store
 from ui import keys
 from ui.text import t
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 FILES = Path(__file__).resolve().parents[1] / "importing" / "files"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def open_imports(user: str = "admin") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.switch_page("pages/imports.py")
-    at.run()
-    return at.selectbox(key=keys.SIDEBAR_USER).set_value(user).run()
+    return open_page("pages/imports.py", user)
 
 
 def upload(at: AppTest, name: str) -> AppTest:
@@ -32,7 +30,7 @@ def test_users_without_the_import_permission_cannot_upload(tmp_path, settings, a
     app_env(tmp_path / "k.duckdb")
     at = open_imports("leader")
     assert not at.exception
-    assert t("imports.no_permission") in [i.value for i in at.info]
+    assert t("app.no_permission", permission=Permission.import_data.label) in [i.value for i in at.info]
     assert not at.file_uploader
 
 

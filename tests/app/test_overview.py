@@ -1,22 +1,17 @@
 """AppTest of the overview page: renders without exception and shows the known totals."""
 
 import datetime as dt
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from tests.app.walk import open_app, sign_in
 from tests.conftest import build_known_store
 from ui import keys
 from ui.text import t
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
-
-def run_app(**session) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in session.items():
-        at.session_state[key] = value
-    return at.run()
+def run_app(user: str = "leader") -> AppTest:
+    return sign_in(open_app(), user)
 
 
 def run_on_known_day(at: AppTest) -> AppTest:
@@ -54,9 +49,7 @@ def test_changing_the_as_of_date_replays_that_day(tmp_path, settings, app_env):
 def test_town_supervisor_sees_only_their_town(tmp_path, settings, app_env):
     build_known_store(tmp_path / "k.duckdb", settings)
     app_env(tmp_path / "k.duckdb")
-    at = run_app()
-    at = run_on_known_day(at)
-    at.selectbox(key=keys.SIDEBAR_USER).set_value("ganquan").run()
+    at = run_on_known_day(run_app("ganquan"))
     assert not at.exception
     assert metrics(at)[t("overview.households")] == "4"
     # AppTest does not expose dataframe keys; the lights table is the one with the plan column.

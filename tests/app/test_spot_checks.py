@@ -1,6 +1,7 @@
 """AppTest of the spot-check page: draw through the form, audited export, results in the editor."""
 
 import datetime as dt
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -10,23 +11,19 @@ from streamlit.testing.v1 import AppTest
 from data_loaders import spot_checks
 from data_loaders import store as store_module
 from data_loaders.store import SCREENING_COLUMNS, Store
-from paicha.config import User
+from paicha.access import User
 from paicha.scope import Scope
+from tests.app.walk import download, open_page
 from tests.conftest import TOWN_A, TOWN_B, VILLAGE_A, build_known_store, screening
 from tests.filled_lists import write_filled_list
 from ui import keys
 from ui.text import t
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "pages/spot_checks.py"
 
 
-def open_page(user: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.switch_page(PAGE)
-    at.run()
-    at.selectbox(key=keys.SIDEBAR_USER).set_value(user).run()
-    return at.date_input(key=keys.SIDEBAR_AS_OF).set_value(dt.date(2024, 9, 14)).run()
+def open_spot_checks(user: str) -> AppTest:
+    return open_page(PAGE, user, dt.date(2024, 9, 14))
 
 
 def draw_through_the_form(at: AppTest, method: str = "srs", seed: int = 7) -> AppTest:
@@ -49,7 +46,7 @@ def reopen(path: Path) -> Store:
 def test_a_draw_through_the_form_is_stored_and_shown_masked(tmp_path, settings, app_env):
     build_known_store(tmp_path / "k.duckdb", settings)
     app_env(tmp_path / "k.duckdb")
-    at = draw_through_the_form(open_page("checker"))
+    at = draw_through_the_form(open_spot_checks("checker"))
     assert not at.exception
     assert at.success[0].value == t("spot_checks.drawn", draw_id=1, n=8)  # the 8 households screened by 9-14
     metrics = {m.label: m.value for m in at.metric}
@@ -67,7 +64,7 @@ def test_a_draw_through_the_form_is_stored_and_shown_masked(tmp_path, settings, 
 def test_drawing_again_adds_a_draw_instead_of_replacing_one(tmp_path, settings, app_env):
     build_known_store(tmp_path / "k.duckdb", settings)
     app_env(tmp_path / "k.duckdb")
-    at = draw_through_the_form(open_page("checker"), method="backcheck", seed=3)
+    at = draw_through_the_form(open_spot_checks("checker"), method="backcheck", seed=3)
     at = at.button(key=keys.SPOT_DRAW).click().run()
     assert not at.exception
     assert at.selectbox(key=keys.SPOT_PICK).value == 2
@@ -77,22 +74,24 @@ def test_drawing_again_adds_a_draw_instead_of_replacing_one(tmp_path, settings, 
 def test_exporting_the_field_list_writes_an_audit_line(tmp_path, settings, app_env):
     build_known_store(tmp_path / "k.duckdb", settings)
     app_env(tmp_path / "k.duckdb")
-    at = draw_through_the_form(open_page("checker"))
+    at = draw_through_the_form(open_spot_checks("checker"))
     at.number_input(key=keys.SPOT_TEAMS).set_value(2).run()
     at.selectbox(key=keys.SPOT_TEAM).set_value(1).run()
-    at.download_button(key=keys.SPOT_EXPORT).click().run()
+    content = download(at, keys.SPOT_EXPORT)
     assert not at.exception
     log = reopen(tmp_path / "k.duckdb").query(
-        "SELECT user_name, action, detail, row_count FROM audit_log WHERE action = 'export_field_list'")
+        "SELECT user_name, action, detail, row_count, masked, file_sha256 FROM audit_log "
+        "WHERE action = 'export_field_list'")
     assert len(log) == 1 and log["user_name"][0] == "checker"
-    assert '"draw_id": 1' in log["detail"][0] and '"masked": true' in log["detail"][0]
+    assert '"draw_id": 1' in log["detail"][0] and bool(log["masked"][0]) is True
+    assert log["file_sha256"][0] == hashlib.sha256(content).hexdigest()
     assert 0 < log["row_count"][0] < 8  # team 1 of 2: part of the sample
 
 
 def test_results_typed_in_the_editor_are_saved_and_give_verdicts(tmp_path, settings, app_env):
     build_known_store(tmp_path / "k.duckdb", settings)
     app_env(tmp_path / "k.duckdb")
-    at = draw_through_the_form(open_page("checker"))
+    at = draw_through_the_form(open_spot_checks("checker"))
     editor = at.data_editor(key=keys.SPOT_EDITOR).value
     rows = {hid: i for i, hid in enumerate(editor["household_id"])}
     at.session_state[keys.SPOT_EDITOR] = {
@@ -113,17 +112,18 @@ def test_results_typed_in_the_editor_are_saved_and_give_verdicts(tmp_path, setti
 def test_an_invalid_editor_row_saves_nothing_and_says_where(tmp_path, settings, app_env):
     build_known_store(tmp_path / "k.duckdb", settings)
     app_env(tmp_path / "k.duckdb")
-    at = draw_through_the_form(open_page("checker"))
+    at = draw_through_the_form(open_spot_checks("checker"))
     at.session_state[keys.SPOT_EDITOR] = {"edited_rows": {0: {"consistent": "否"}}, "added_rows": [], "deleted_rows": []}
     at = at.button(key=keys.SPOT_SAVE).click().run()
     assert at.error and "「不一致字段」" in at.error[0].value
-    assert reopen(tmp_path / "k.duckdb").count("audit_log") == 1  # the draw's line only
+    lines = reopen(tmp_path / "k.duckdb").query("SELECT action FROM audit_log WHERE action LIKE 'spot_check%'")
+    assert lines["action"].tolist() == ["spot_check_draw"]  # the draw's line only
 
 
 def test_without_the_sample_permission_there_is_no_form_and_no_editor(tmp_path, settings, app_env):
     build_known_store(tmp_path / "k.duckdb", settings)
     app_env(tmp_path / "k.duckdb")
-    at = open_page("leader")
+    at = open_spot_checks("leader")
     assert not at.exception
     assert not [b for b in at.button if b.key == keys.SPOT_DRAW]
     assert t("spot_checks.no_permission") in [i.value for i in at.info]
@@ -139,7 +139,7 @@ def test_a_town_supervisor_sees_only_their_towns_draws(tmp_path, demo_db_path, s
                                         dt.date(2024, 9, 14), "srs", {"n": 10}, seed=1)
     spot_checks.create_draw(store, settings, admin, district, dt.date(2024, 9, 14), "srs", {"n": 10}, seed=1)
     app_env(tmp_path / "demo.duckdb")
-    at = open_page("ganquan")
+    at = open_spot_checks("ganquan")
     assert not at.exception
     assert len(at.selectbox(key=keys.SPOT_PICK).options) == 1
     assert at.selectbox(key=keys.SPOT_PICK).value == town_draw.draw_id
@@ -152,16 +152,18 @@ def test_a_town_supervisor_sees_only_their_towns_draws(tmp_path, demo_db_path, s
 def test_unmasking_needs_the_permission_and_is_audited(tmp_path, settings, app_env):
     build_known_store(tmp_path / "k.duckdb", settings)
     app_env(tmp_path / "k.duckdb")
-    at = draw_through_the_form(open_page("checker"))
+    at = draw_through_the_form(open_spot_checks("checker"))
     assert not [w for w in at.toggle if w.key == keys.SPOT_UNMASK]  # the checker may not unmask
-    at = draw_through_the_form(open_page("admin"))
+    at = draw_through_the_form(open_spot_checks("admin"))
     at.toggle(key=keys.SPOT_UNMASK).set_value(True).run()
+    assert set(table_with(at, t("household.head_id_number"))[t("household.head_id_number")]) == {"110105********002X"}
+    at.selectbox(key=keys.SPOT_UNMASK_REASON).set_value("数据纠错").run()  # a purpose, then full numbers
     assert set(table_with(at, t("household.head_id_number"))[t("household.head_id_number")]) == {"11010519491231002X"}
-    at.download_button(key=keys.SPOT_EXPORT).click().run()
-    log = reopen(tmp_path / "k.duckdb").query("SELECT user_name, action, detail FROM audit_log ORDER BY id")
+    download(at, keys.SPOT_EXPORT)
+    log = reopen(tmp_path / "k.duckdb").query("SELECT user_name, action, detail, masked FROM audit_log ORDER BY id")
     assert ("admin", "unmask_view") in set(zip(log["user_name"], log["action"], strict=True))
-    export = log.loc[log["action"] == "export_field_list", "detail"].tolist()
-    assert len(export) == 1 and '"masked": false' in export[0]
+    export = log.loc[log["action"] == "export_field_list"]
+    assert len(export) == 1 and not export["masked"].iloc[0] and '"reason": "数据纠错"' in export["detail"].iloc[0]
 
 
 def test_a_frame_changed_since_the_draw_is_flagged_on_the_page(tmp_path, settings, app_env):
@@ -174,14 +176,14 @@ def test_a_frame_changed_since_the_draw_is_flagged_on_the_page(tmp_path, setting
                            SCREENING_COLUMNS)
     # A record dated before the draw's as-of date, imported after the draw, changes its frame.
     app_env(tmp_path / "k.duckdb")
-    at = open_page("leader")
+    at = open_spot_checks("leader")
     assert t("spot_checks.frame_changed") in [w.value for w in at.warning]
 
 
 def test_an_uploaded_field_list_is_checked_whole_before_anything_is_saved(tmp_path, settings, app_env):
     build_known_store(tmp_path / "k.duckdb", settings)
     app_env(tmp_path / "k.duckdb")
-    at = draw_through_the_form(open_page("checker"))
+    at = draw_through_the_form(open_spot_checks("checker"))
     mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     bad = write_filled_list(tmp_path / "invalid_values.xlsx", [{"户编号": "A00", "是否一致": "是"},
                                                            {"户编号": "A01", "是否入户": "大概", "是否一致": "是"}],
@@ -192,7 +194,7 @@ def test_an_uploaded_field_list_is_checked_whole_before_anything_is_saved(tmp_pa
     assert reopen(tmp_path / "k.duckdb").query("SELECT count(*) AS n FROM spot_check_items "
                                                "WHERE consistent IS NOT NULL")["n"][0] == 0
     app_env(tmp_path / "k.duckdb")
-    at = open_page("checker")
+    at = open_spot_checks("checker")
     good = write_filled_list(tmp_path / "good.xlsx", [{"户编号": "A00", "是否一致": "是"}], with_serial=False)
     at.file_uploader(key=keys.SPOT_UPLOAD).upload("good.xlsx", good, mime)
     at = at.run().button(key=keys.SPOT_IMPORT).click().run()

@@ -1,24 +1,18 @@
 """AppTest of the villages page: drill-down lists, masking by default, audited export."""
 
 import datetime as dt
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from data_loaders.store import Store
+from tests.app.walk import open_page
 from tests.conftest import build_known_store
 from ui import keys
 from ui.text import t
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
 
 def open_villages(user: str = "leader") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("pages/villages.py")
-    at.run()
-    at.selectbox(key=keys.SIDEBAR_USER).set_value(user).run()
-    return at.date_input(key=keys.SIDEBAR_AS_OF).set_value(dt.date(2024, 9, 12)).run()
+    return open_page("pages/villages.py", user, dt.date(2024, 9, 12))
 
 
 def household_tables(at: AppTest):
@@ -55,8 +49,14 @@ def test_unmasking_needs_the_permission_and_is_audited(tmp_path, settings, app_e
     at = open_villages("admin")
     at.toggle(key=keys.VILLAGES_UNMASK).set_value(True).run()
     unscreened, _ = household_tables(at)
+    assert set(unscreened[t("household.head_id_number")]) == {"110105********002X"}  # no purpose yet
+    at.selectbox(key=keys.VILLAGES_UNMASK_REASON).set_value("入户核实").run()
+    unscreened, _ = household_tables(at)
     assert set(unscreened[t("household.head_id_number")]) == {"11010519491231002X"}
     from data_loaders import store as store_module
     store_module.close_all()
-    log = Store(tmp_path / "k.duckdb").query("SELECT user_name, action FROM audit_log")
-    assert ("admin", "unmask_view") in set(map(tuple, log.to_numpy()))
+    log = Store(tmp_path / "k.duckdb").query("SELECT user_name, action, detail, masked FROM audit_log "
+                                             "WHERE action = 'unmask_view'")
+    assert log["user_name"].tolist() == ["admin"] * len(log) and len(log) >= 1
+    assert '"reason": "入户核实"' in log["detail"][0] and '"A02"' in log["detail"][0]
+    assert not log["masked"][0]

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from data_loaders.accounts import DEMO_PASSWORD
 from ui import keys
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
+# Deferred download builders by element id, recorded by tests/app/conftest.py.
+DEFERRED: dict[str, Callable[[], bytes]] = {}
 
 
 def open_app(timeout: float = 90) -> AppTest:
@@ -17,9 +21,18 @@ def open_app(timeout: float = 90) -> AppTest:
     return AppTest.from_file(APP, default_timeout=timeout).run()
 
 
-def sign_in(at: AppTest, username: str) -> AppTest:
-    """Sign in as a demo account."""
-    return at.selectbox(key=keys.SIDEBAR_USER).set_value(username).run()
+def sign_in(at: AppTest, username: str, password: str = DEMO_PASSWORD) -> AppTest:
+    """Type the user name and password into the sign-in form and press 登录.
+
+    The demo store's accounts and the hand-made test stores' accounts share the demo password.
+    """
+    at.text_input(key=keys.SIGNIN_USERNAME).input(username)
+    at.text_input(key=keys.SIGNIN_PASSWORD).input(password)
+    return at.button(key=keys.SIGNIN_SUBMIT).click().run()
+
+
+def sign_out(at: AppTest) -> AppTest:
+    return at.button(key=keys.SIDEBAR_SIGN_OUT).click().run()
 
 
 def set_as_of(at: AppTest, day: dt.date) -> AppTest:
@@ -37,3 +50,15 @@ def open_page(script: str, username: str, as_of: dt.date | None = None) -> AppTe
     if as_of is not None:
         at = set_as_of(at, as_of)
     return go_to(at, script)
+
+
+def download_buttons(at: AppTest) -> dict[str, object]:
+    """The download buttons on the page, by widget key."""
+    return {b.proto.id.rsplit("-", 1)[-1]: b for b in at.get("download_button")}
+
+
+def download(at: AppTest, key: str) -> bytes:
+    """Click a download button as the browser does: ask the server for the file and get its bytes."""
+    button = next(b for b in at.get("download_button") if b.proto.id.endswith(f"-{key}"))
+    content = DEFERRED[button.proto.id]()
+    return content.encode() if isinstance(content, str) else content

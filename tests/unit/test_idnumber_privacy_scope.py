@@ -4,11 +4,12 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paicha.access import scope_for
+from paicha.access import User, scope_for
 from paicha.config import load_settings
 from paicha.idnumber import check_char, is_valid, synthetic_ids
 from paicha.privacy import mask_frame, mask_id, mask_phone
 from paicha.scope import Scope
+from paicha.vocab import Role
 
 
 def test_check_char_of_the_standard_example_is_x():
@@ -48,7 +49,8 @@ def test_empty_scope_admits_nothing_and_town_scope_only_its_town():
 
 
 def test_signed_out_user_gets_the_empty_scope_and_town_users_their_town():
-    s = load_settings()
-    assert scope_for(None, s).is_empty
-    assert scope_for(s.user("datun"), s).town_code == "210311103000"
-    assert scope_for(s.user("leader"), s).is_district
+    district = load_settings().district_code
+    assert scope_for(None, district).is_empty
+    datun = User.of_role("datun", "大屯镇督导员", Role.supervisor, "210311103000")
+    assert scope_for(datun, district).town_code == "210311103000"
+    assert scope_for(User.of_role("leader", "区领导", Role.leader), district).is_district

@@ -1,0 +1,90 @@
+"""The web server around app.py: the sign-in cookie routes and security headers (``streamlit run server.py``).
+
+A Streamlit script cannot set an HttpOnly cookie; these two routes can. After a sign-in the page
+makes the browser request ``/auth/bind?ticket=…`` (a one-time, one-minute ticket); the answer
+sets the session cookie, which a reload or a deep link later presents to find the server-side
+session again. ``/auth/clear`` drops the cookie after sign-out.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import anyio
+import streamlit as st
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from streamlit.runtime.pages_manager import PagesManager
+
+from data_loaders import accounts
+from data_loaders.store import Store
+from paicha.config import load_settings
+
+# Streamlit 1.67 decides once per process whether to route by the pages/ folder's file names (its
+# old multipage mode) and only leaves that mode when a script first calls st.navigation. A deep
+# link (/villages) as the first request after start would run pages/villages.py without app.py:
+# no sign-in, no shared sidebar, Streamlit's file-name menu. app.py always calls st.navigation,
+# so the old mode is switched off before any session starts.
+PagesManager.uses_pages_directory = False
+
+SETTINGS = load_settings()
+# Tiles come from the configured server only; everything else is served by the app itself.
+# Scripts and styles must be inline for Streamlit's own page and for the map's iframe.
+TILE_HOSTS = {"osm": "https://tile.openstreetmap.org", "tianditu": "https://*.tianditu.gov.cn",
+              "amap": "https://*.is.autonavi.com"}
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+    "style-src 'self' 'unsafe-inline'",
+    f"img-src 'self' data: blob: {TILE_HOSTS.get(SETTINGS.map_tiles, '')}".strip(),
+    "font-src 'self' data:",
+    "connect-src 'self' ws: wss:",
+    "frame-src 'self' blob: data: about:",
+    "frame-ancestors 'self'",
+    "form-action 'self'",
+    "base-uri 'self'",
+    "object-src 'none'",
+])
+
+
+@lru_cache(maxsize=1)
+def _store() -> Store:
+    # The same DuckDB connection as the app's (one per file per process), its own cursor per thread.
+    return Store(SETTINGS.db_path)
+
+
+async def bind(request: Request) -> Response:
+    """Trade a one-time sign-in ticket for the session cookie."""
+    ticket = request.query_params.get("ticket", "")
+    cookie = await anyio.to_thread.run_sync(lambda: accounts.bind_cookie(_store(), ticket)) if ticket else None
+    response = Response(status_code=204, headers={"Cache-Control": "no-store"})
+    if cookie:
+        response.set_cookie(accounts.COOKIE_NAME, cookie, max_age=SETTINGS.auth.session_hours * 3600,
+                            httponly=True, samesite="strict", secure=SETTINGS.auth.cookie_secure, path="/")
+    return response
+
+
+async def clear(request: Request) -> Response:
+    response = Response(status_code=204, headers={"Cache-Control": "no-store"})
+    response.delete_cookie(accounts.COOKIE_NAME, path="/", httponly=True, samesite="strict")
+    return response
+
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    """Headers for an intranet deployment: no sniffing, no framing by others, no referrer, a CSP
+    that keeps the browser from fetching anything (images included) from another host."""
+
+    async def dispatch(self, request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        return response
+
+
+app = st.App("app.py", routes=[Route("/auth/bind", bind), Route("/auth/clear", clear)],
+             middleware=[Middleware(SecurityHeaders)])
