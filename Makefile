@@ -21,7 +21,7 @@ browser:
 	fi
 
 run: setup
-	$(PY) streamlit run app.py
+	$(PY) streamlit run server.py
 
 demo: setup
 	$(PY) paicha demo

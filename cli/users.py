@@ -98,6 +98,10 @@ def register(command: Callable[[str, Handler, str], argparse.ArgumentParser]) ->
     reset = actions.add_parser("reset-password", help="重设密码并结束其会话")
     reset.add_argument("name")
     reset.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+    for action in actions.choices.values():
+        # `paicha user add NAME ... --db FILE` as well as `paicha user --db FILE add NAME ...`; SUPPRESS
+        # keeps an absent option from overwriting the one given before the action.
+        action.add_argument("--db", default=argparse.SUPPRESS, help="数据库文件（默认取配置）")
 
     p = command("audit", cmd_audit, "查询审计日志")
     p.add_argument("--since", type=parse_date, required=True, help="起始日期（含）")

@@ -233,9 +233,9 @@ def start_session(store: Store, user: User, scope: Scope, now: dt.datetime | Non
     now = now or _now()
     session_id, ticket = secrets.token_hex(16), secrets.token_urlsafe(32)
     store.cursor().execute(
-        "INSERT INTO sessions (session_id, username, created_at, last_seen_at, ticket_hash, ticket_expires_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [session_id, user.id, now, now, _sha256(ticket), now + dt.timedelta(seconds=TICKET_SECONDS)])
+        "INSERT INTO sessions (session_id, username, created_at, last_seen_at, scope, ticket_hash, "
+        "ticket_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [session_id, user.id, now, now, scope.key(), _sha256(ticket), now + dt.timedelta(seconds=TICKET_SECONDS)])
     store.audit(user.id, "sign_in", scope, {"session": session_id[:8]})
     return NewSession(session_id, ticket)
 
@@ -319,14 +319,14 @@ def save_prefs(store: Store, session_id: str, prefs: dict) -> None:
 
 
 def end_session(store: Store, session_id: str, reason: str, now: dt.datetime | None = None) -> None:
-    rows = store.cursor().execute("SELECT username FROM sessions WHERE session_id = ? AND ended_at IS NULL",
+    rows = store.cursor().execute("SELECT username, scope FROM sessions WHERE session_id = ? AND ended_at IS NULL",
                                   [session_id]).fetchall()
     if not rows:
         return
     store.cursor().execute(
         "UPDATE sessions SET ended_at = ?, end_reason = ?, cookie_hash = NULL, ticket_hash = NULL "
         "WHERE session_id = ?", [now or _now(), reason, session_id])
-    store.audit(rows[0][0], "sign_out" if reason == "sign_out" else "session_end", Scope.empty(),
+    store.audit(rows[0][0], "sign_out" if reason == "sign_out" else "session_end", Scope.from_key(rows[0][1]),
                 {"session": session_id[:8], "reason": reason})
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from collections.abc import Callable
 
@@ -45,4 +46,6 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(neutralise)
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    # Text quoted, numbers bare: a reader keeps numbers as numbers, and a carriage return inside a
+    # value stays inside its cell.
+    return safe.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")

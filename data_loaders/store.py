@@ -89,7 +89,7 @@ CREATE TABLE IF NOT EXISTS users (
     password_changed_at TIMESTAMP NOT NULL, last_sign_in_at TIMESTAMP);
 CREATE TABLE IF NOT EXISTS sessions (
     session_id VARCHAR PRIMARY KEY, username VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL,
-    last_seen_at TIMESTAMP NOT NULL, ended_at TIMESTAMP, end_reason VARCHAR,
+    last_seen_at TIMESTAMP NOT NULL, ended_at TIMESTAMP, end_reason VARCHAR, scope VARCHAR NOT NULL,
     cookie_hash VARCHAR, ticket_hash VARCHAR, ticket_expires_at TIMESTAMP, prefs VARCHAR);
 -- Spot checks. A draw's town_code is its town, or the district code for a district-wide draw,
 -- so that Store.scope_sql confines the draw log like any other table.

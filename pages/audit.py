@@ -25,9 +25,11 @@ picked = cols[2].date_input(t("audit.range"), value=(today - dt.timedelta(days=3
 since, until = (picked + (picked[0],))[:2] if isinstance(picked, tuple) and picked else (None, None)
 entries = store.audit_entries(since, until, user, action, LIMIT)
 st.caption(t("audit.count", n=len(entries), limit=LIMIT))
-st.dataframe(tables.audit_table(entries), hide_index=True, width="stretch", key=keys.AUDIT_TABLE)
+towns = cache.towns(session.scope, session.version)
+town_names = dict(zip(towns["town_code"], towns["town_name"], strict=True))
+st.dataframe(tables.audit_table(entries, town_names), hide_index=True, width="stretch", key=keys.AUDIT_TABLE)
 filters = {"user": user, "action": action, "since": since, "until": until}
 exports.offer(session, t("audit.export"), keys.AUDIT_EXPORT,
-              exports.csv_of(lambda: tables.audit_table(store.audit_entries(since, until, user, action))),
+              exports.csv_of(lambda: tables.audit_table(store.audit_entries(since, until, user, action), town_names)),
               file_name=f"audit_{since}_{until}.csv", mime="text/csv", action="export_audit", masked=True,
               filters=filters)

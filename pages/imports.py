@@ -1,5 +1,7 @@
 """数据导入: upload exports, see every problem at once, confirm, and see the import log."""
 
+from functools import partial
+
 import streamlit as st
 
 from data_loaders.importing import ImportKind, export_to_template, template_bytes
@@ -19,8 +21,9 @@ if not session.scope.is_district:
 with st.expander(t("imports.templates")):
     cols = st.columns(4)
     for col, kind in zip(cols, [k for k in ImportKind if k.is_tabular], strict=True):
-        col.download_button(t("imports.template_button", kind=kind.label), template_bytes(kind),
-                            file_name=f"{kind.label}导入模板.xlsx", key=f"imports.template.{kind.value}")
+        col.download_button(t("imports.template_button", kind=kind.label), partial(template_bytes, kind),
+                            file_name=f"{kind.label}导入模板.xlsx", key=f"imports.template.{kind.value}",
+                            on_click="ignore")
 
 kind = st.selectbox(t("imports.kind"), [None, *[k.value for k in ImportKind]], key=keys.IMPORT_KIND,
                     format_func=lambda k: t("imports.kind_auto") if k is None else ImportKind(k).label)

@@ -43,6 +43,16 @@ class Scope:
             return "none"
         return f"town:{self.town_code}" if self.town_code else f"district:{self.district_code}"
 
+    @classmethod
+    def from_key(cls, key: str) -> Scope:
+        """The scope a :meth:`key` names (the audit log and the session table store keys)."""
+        kind, _, code = key.partition(":")
+        if kind == "district" and code:
+            return cls.district(code)
+        if kind == "town" and code:
+            return cls.town(code[:6], code)
+        return cls.empty()
+
     def admits_town(self, town_code: str) -> bool:
         if self.is_empty:
             return False

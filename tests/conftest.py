@@ -124,3 +124,39 @@ def demo_db_path(tmp_path_factory, settings) -> Path:
     build_demo(Store(path), settings, households=2000, seed=7)
     store_module.close_all()
     return path
+
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="session")
+def hostile_db_path(tmp_path_factory, demo_db_path, settings) -> Path:
+    """The demo district after importing, through the importer, a roster row and a flood zone
+    whose names are HTML that would run a script if any page drew it as markup."""
+    import json
+    import shutil
+
+    from data_loaders.importing import import_files
+
+    path = tmp_path_factory.mktemp("hostile") / "hostile.duckdb"
+    shutil.copy(demo_db_path, path)
+    store = Store(path)
+    row = store.query("""
+        SELECT h.household_id, h.head_id_number, h.village_code, h.members, d.town_name, d.village_name
+        FROM households h JOIN divisions d USING (village_code)
+        LEFT JOIN household_status s USING (household_id)
+        WHERE s.first_on IS NULL OR s.first_on > DATE '2024-09-12'
+        ORDER BY h.household_id LIMIT 1""").iloc[0]
+    roster = ("户编号,户主姓名,户主证件号码,乡镇(街道),村(社区),家庭人口数,是否脱贫户\n"
+              f"{row.household_id},\"{HOSTILE}\",{row.head_id_number},{row.town_name},{row.village_name},"
+              f"{row.members},否\n").encode()
+    zone = {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"编号": "hostile-1", "名称": HOSTILE, "灾害类型": "暴雨洪涝", "风险等级": "高"},
+        "geometry": {"type": "Polygon", "coordinates": [[[122.90, 40.98], [122.95, 40.98], [122.95, 41.01],
+                                                          [122.90, 41.01], [122.90, 40.98]]]}}]}
+    for name, content in (("hostile_roster.csv", roster),
+                          ("hostile_zone.geojson", json.dumps(zone, ensure_ascii=False).encode())):
+        report = import_files(store, [(name, content)], settings=settings, user="test")
+        assert report.ok, report.errors
+    store_module.close_all()
+    return path

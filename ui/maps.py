@@ -14,6 +14,7 @@ import shapely
 from shapely.geometry import mapping
 
 from paicha.geo import wgs84_to_gcj02
+from ui.safe import html_text
 from ui.text import t
 
 HAZARD_STYLE = {
@@ -57,7 +58,8 @@ def risk_map(villages: pd.DataFrame, zones: pd.DataFrame, points: pd.DataFrame,
         folium.TileLayer(url.replace("{key}", tianditu_key), attr=attribution, name=t("map.tiles")).add_to(m)
 
     village_layer = folium.FeatureGroup(name=t("map.layer_villages"))
-    features = [_feature(r.geometry, {"name": r.village_name, "households": int(r.households),
+    # Leaflet tooltips are HTML: every value that came from a file is escaped before it is drawn.
+    features = [_feature(r.geometry, {"name": html_text(r.village_name), "households": int(r.households),
                                       "exposed": int(r.exposed), "unscreened": int(r.exposed_unscreened)}, gcj)
                 for r in villages.itertuples() if r.geometry]
     folium.GeoJson(
@@ -74,9 +76,9 @@ def risk_map(villages: pd.DataFrame, zones: pd.DataFrame, points: pd.DataFrame,
         layer = folium.FeatureGroup(name=t(f"hazard.{kind}"))
         for z in group.itertuples():
             style = HAZARD_STYLE.get((z.kind, z.level), HAZARD_STYLE["other"])
-            folium.GeoJson(_feature(z.geometry, {"name": z.name}, gcj),
+            folium.GeoJson(_feature(z.geometry, {"name": html_text(z.name)}, gcj),
                            style_function=lambda f, s=style: {**s, "weight": 1},
-                           tooltip=f"{z.name}（{t('map.source')}：{z.source}；{z.crs}）").add_to(layer)
+                           tooltip=html_text(f"{z.name}（{t('map.source')}：{z.source}；{z.crs}）")).add_to(layer)
         layer.add_to(m)
 
     if len(points):

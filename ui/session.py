@@ -247,5 +247,5 @@ def page_start(title_key: str, caption: str | None = None, permission: Permissio
 def scope_label(session: Session, town_names: dict[str, str]) -> str:
     """"范围：全区" or the town's name, for captions."""
     if session.scope.town_code:
-        return town_names.get(session.scope.town_code, session.scope.town_code)
+        return safe_text(town_names.get(session.scope.town_code, session.scope.town_code))
     return t("sidebar.scope_district")

@@ -8,7 +8,9 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from paicha.progress import DeadlineState
+from paicha.scope import Scope
 from paicha.vocab import Role
+from ui.safe import text as safe_text
 from ui.text import has, t
 
 
@@ -75,7 +77,8 @@ def behind_table(progress: pd.DataFrame, town_names: dict[str, str]) -> pd.DataF
 
 
 def short_span_names(short: pd.DataFrame) -> str:
-    return "、".join(short["name"].tolist())
+    """The villages' names for a Markdown message, escaped: names can come from imported files."""
+    return "、".join(safe_text(n) for n in short["name"].tolist())
 
 
 def deadline_text(state: DeadlineState) -> tuple[str, str, str]:
@@ -171,16 +174,24 @@ def _time(value: object) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
 
 
-def audit_table(entries: pd.DataFrame) -> pd.DataFrame:
+def scope_name(key: str, town_names: dict[str, str]) -> str:
+    """"全区", a town's name, or "-" for a stored scope key."""
+    scope = Scope.from_key(key)
+    if scope.town_code:
+        return town_names.get(scope.town_code, scope.town_code)
+    return t("users.town_none") if scope.is_district else "-"
+
+
+def audit_table(entries: pd.DataFrame, town_names: dict[str, str]) -> pd.DataFrame:
     """Audit lines with Chinese headers and action names; details stay the JSON that was written."""
     return pd.DataFrame({
         t("audit.when"): [pd.Timestamp(v).strftime("%Y-%m-%d %H:%M:%S") for v in entries["logged_at"]],
         t("audit.user"): entries["user_name"].to_numpy(),
         t("audit.action"): [audit_action_label(a) for a in entries["action"]],
-        t("audit.scope"): entries["scope"].to_numpy(),
-        t("audit.rows"): entries["row_count"].astype("Int64").to_numpy(),
-        t("audit.masked"): [None if pd.isna(m) else t("audit.masked_yes" if m else "audit.masked_no")
+        t("audit.scope"): [scope_name(k, town_names) for k in entries["scope"]],
+        t("audit.rows"): ["" if pd.isna(n) else f"{int(n):,}" for n in entries["row_count"]],
+        t("audit.masked"): ["" if pd.isna(m) else t("audit.masked_yes" if m else "audit.masked_no")
                             for m in entries["masked"]],
-        t("audit.sha256"): entries["file_sha256"].to_numpy(),
-        t("audit.detail"): entries["detail"].to_numpy(),
+        t("audit.sha256"): ["" if not isinstance(h, str) else h for h in entries["file_sha256"]],
+        t("audit.detail"): ["" if not isinstance(d, str) else d for d in entries["detail"]],
     })

@@ -60,5 +60,8 @@ def download_buttons(at: AppTest) -> dict[str, object]:
 def download(at: AppTest, key: str) -> bytes:
     """Click a download button as the browser does: ask the server for the file and get its bytes."""
     button = next(b for b in at.get("download_button") if b.proto.id.endswith(f"-{key}"))
+    # Every download is built when clicked (ui/exports.py): a button holding ready bytes would
+    # have built its file on every rerun, and exports would bypass the audit.
+    assert button.proto.id in DEFERRED, f"{key}: the file is not built on request"
     content = DEFERRED[button.proto.id]()
     return content.encode() if isinstance(content, str) else content

@@ -26,11 +26,11 @@ def free_port() -> int:
 
 @contextmanager
 def running_app(db_path: Path, port: int | None = None):
-    """Run ``streamlit run app.py`` against a database until the block ends; yield its URL."""
+    """Run ``streamlit run server.py`` (as `make run` does) on a database until the block ends; yield its URL."""
     port = port or free_port()
     env = {**os.environ, "PAICHA_DB": str(db_path)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true",
          "--server.port", str(port), "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -64,3 +64,44 @@ def wait_rendered(page, ready_selector: str = "h1", timeout_ms: int = 90_000) ->
                && document.querySelectorAll('[data-testid="stSkeleton"]').length === 0""",
         timeout=timeout_ms)
     page.wait_for_timeout(2000)  # plotly, maps and data grids draw a moment after the script ends
+
+
+def sign_in(page, username: str, password: str = "paicha-demo") -> None:
+    """Type the user name and password into the sign-in form and press 登录, as a person does."""
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_selector('[data-testid="stSidebar"] >> text=退出登录', timeout=60_000)
+    wait_rendered(page)
+
+
+def set_sidebar_date(page, label: str, day: str) -> None:
+    """Type a date (YYYY-MM-DD) into a sidebar date field, then click elsewhere, as a person does:
+    the field commits its value when it loses focus."""
+    y, m, d = day.split("-")
+    page.locator(f'[data-testid="stSidebar"] [role="spinbutton"][aria-label="year, {label}"]').click()
+    page.keyboard.type(y + m + d)
+    page.locator("h1").first.click()
+    page.wait_for_timeout(1000)
+    wait_rendered(page)
+
+
+def sidebar_date(page, label: str) -> str:
+    parts = ("year", "month", "day")
+    return "-".join(page.locator(f'[data-testid="stSidebar"] [role="spinbutton"][aria-label="{p}, {label}"]')
+                    .inner_text() for p in parts)
+
+
+def follow_menu(page, url_path: str) -> None:
+    """Click a page's link in the sidebar menu."""
+    # Streamlit writes the default page's link as href="" and the others as their url_path.
+    page.locator(f'[data-testid="stSidebar"] a[href="{url_path}"]').first.click()
+    page.wait_for_timeout(800)
+    wait_rendered(page)
+
+
+def everything_shown(page) -> str:
+    """The page's text plus the HTML of every frame (the map is an iframe): what the browser holds."""
+    parts = [page.inner_text("body")]
+    parts += [f.content() for f in page.frames if f != page.main_frame]
+    return "\n".join(parts)
