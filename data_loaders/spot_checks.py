@@ -483,6 +483,18 @@ def zip_lists(lists: list[FieldList]) -> bytes:
     return buffer.getvalue()
 
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def list_download(lists: list[FieldList], team: int, draw_id: int) -> tuple[str, bytes, int, str]:
+    """(file name, content, households, mime type) of one team's list, or of all in a zip (team 0)."""
+    if team == 0:
+        return (f"抽查清单_第{draw_id}号_全部{len(lists)}组.zip", zip_lists(lists),
+                sum(fl.households for fl in lists), "application/zip")
+    chosen = next(fl for fl in lists if fl.team == team)
+    return chosen.file_name, chosen.content, chosen.households, XLSX_MIME
+
+
 # --------------------------------------------------------------------------- results
 
 

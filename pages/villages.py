@@ -4,8 +4,9 @@ import math
 
 import streamlit as st
 
-from ui import cache, keys, tables
+from ui import cache, keys
 from ui.session import page_start, scope_label
+from ui.tables import households, progress
 from ui.text import t
 
 PAGE_SIZE = 50
@@ -20,11 +21,11 @@ village_names = dict(zip(villages["code"], villages["name"], strict=True))
 st.caption(t("villages.caption", as_of=session.as_of, scope=scope_label(session, town_names), n=len(villages)))
 
 statuses = st.multiselect(t("villages.status_filter"), ["severely_lagging", "lagging", "not_started", "on_track", "done"],
-                          format_func=tables.status_label, key=keys.VILLAGES_STATUS,
+                          format_func=progress.status_label, key=keys.VILLAGES_STATUS,
                           placeholder=t("villages.all_statuses"))
 shown = villages[villages["status"].isin(statuses)] if statuses else villages
 shown = shown.sort_values(["lag", "code"], ascending=[False, True])
-st.dataframe(tables.styled_villages(shown, town_names), hide_index=True, width="stretch", height=420)
+st.dataframe(progress.styled_villages(shown, town_names), hide_index=True, width="stretch", height=420)
 
 st.subheader(t("villages.drill"))
 options = [None, *shown["code"]]
@@ -50,7 +51,7 @@ for tab, (which, (page_key, export_key, _)) in zip(st.tabs([t(v[2], n=totals[k])
         pages = math.ceil(totals[which] / PAGE_SIZE)
         page = st.number_input(t("villages.page"), 1, pages, 1, key=page_key) - 1
         frame, _ = cache.unreached(session.scope, session.as_of, village, which, page, PAGE_SIZE, unmasked, session.version)
-        st.dataframe(tables.household_list(frame, village_names), hide_index=True, width="stretch")
+        st.dataframe(households.household_list(frame, village_names), hide_index=True, width="stretch")
         st.caption(t("villages.page_of", page=page + 1, pages=pages, size=PAGE_SIZE))
         if not (user and user.can("export")):
             continue
@@ -59,7 +60,7 @@ for tab, (which, (page_key, export_key, _)) in zip(st.tabs([t(v[2], n=totals[k])
             continue
         full, _ = cache.unreached(session.scope, session.as_of, village, which, 0, EXPORT_LIMIT, unmasked, session.version)
         st.download_button(
-            t("villages.export"), tables.household_list(full, village_names).to_csv(index=False).encode("utf-8-sig"),
+            t("villages.export"), households.household_list(full, village_names).to_csv(index=False).encode("utf-8-sig"),
             file_name=f"{which}_{village or session.scope.key()}_{session.as_of}.csv", mime="text/csv", key=export_key,
             on_click=cache.audit, args=(user.id, f"export_{which}", session.scope,
                                         {"village": village, "as_of": str(session.as_of), "masked": not unmasked}, len(full)))

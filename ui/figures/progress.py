@@ -1,4 +1,4 @@
-"""Figure builders: plain data in, plotly figure out; no Streamlit here so tests can inspect them."""
+"""Progress figures: the cumulative screening curve against the expected line (plotly, pure)."""
 
 from __future__ import annotations
 

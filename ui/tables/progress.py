@@ -1,4 +1,4 @@
-"""Turns domain frames into display frames: Chinese headers, status labels, light symbols."""
+"""Progress display frames (town lights, village progress, the lagging, deadline cards): pure, no Streamlit."""
 
 from __future__ import annotations
 
@@ -8,14 +8,8 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from paicha.progress import DeadlineState
+from ui.tables.formats import date_text
 from ui.text import t
-
-
-def _date(value: object) -> str:
-    # pd.NaT passes isinstance(date) but cannot format: test for missing first.
-    if value is None or pd.isna(value):
-        return ""
-    return value.strftime("%m-%d") if isinstance(value, dt.date) else ""
 
 
 def status_label(code: str) -> str:
@@ -30,12 +24,12 @@ LIGHT_COLOURS = {"green": "#d5f5e3", "amber": "#fdebd0", "red": "#f5b7b1", "grey
 def town_lights_table(lights: pd.DataFrame) -> Styler:
     """One row per town with its four lights (coloured cells) and the figures behind them."""
     light_cols = {
-        t("columns.plan_training"): ("deadline", lights["plan_training"], [_date(d) for d in lights["plan_training_on"]]),
+        t("columns.plan_training"): ("deadline", lights["plan_training"], [date_text(d) for d in lights["plan_training_on"]]),
         t("columns.screening"): ("pace", lights["screening"], [
             t("overview.pace_detail", done=f"{p:.1f}", expected=f"{e:.1f}")
             for p, e in zip(lights["screened_pct"], lights["expected_pct"], strict=True)]),
-        t("columns.finish"): ("finish", lights["finish"], [_date(d) or t("status.no_projection") for d in lights["projected_finish"]]),
-        t("columns.report"): ("deadline", lights["report"], [_date(d) for d in lights["report_on"]]),
+        t("columns.finish"): ("finish", lights["finish"], [date_text(d) or t("status.no_projection") for d in lights["projected_finish"]]),
+        t("columns.report"): ("deadline", lights["report"], [date_text(d) for d in lights["report_on"]]),
     }
     shown = pd.DataFrame({t("columns.town"): lights["town_name"].to_numpy()})
     colours = pd.DataFrame({t("columns.town"): [""] * len(lights)})
@@ -57,7 +51,7 @@ def villages_table(progress: pd.DataFrame, town_names: dict[str, str] | None = N
     out[t("columns.expected")] = progress["expected"].round(0).astype(int).to_numpy()
     out[t("columns.lag")] = progress["lag"].round(0).astype(int).to_numpy()
     out[t("columns.recent_rate")] = progress["recent_rate"].to_numpy()
-    out[t("columns.projected_finish")] = [_date(d) or t("status.no_projection") for d in progress["projected_finish"]]
+    out[t("columns.projected_finish")] = [date_text(d) or t("status.no_projection") for d in progress["projected_finish"]]
     out[t("columns.status")] = progress["status"].map(status_label).to_numpy()
     return out
 
@@ -69,7 +63,7 @@ def behind_table(progress: pd.DataFrame, town_names: dict[str, str]) -> pd.DataF
         t("columns.village"): progress["name"].to_numpy(),
         t("columns.screened_pct"): progress["screened_pct"].to_numpy(),
         t("columns.lag"): progress["lag"].round(0).astype(int).to_numpy(),
-        t("columns.projected_finish"): [_date(d) or t("status.no_projection") for d in progress["projected_finish"]],
+        t("columns.projected_finish"): [date_text(d) or t("status.no_projection") for d in progress["projected_finish"]],
     })
 
 
@@ -93,21 +87,6 @@ def weekday(day: dt.date) -> str:
     return t(f"weekday.{day.weekday()}")
 
 
-def household_list(frame: pd.DataFrame, village_names: dict[str, str]) -> pd.DataFrame:
-    """A drill-down page of households with Chinese headers (identifiers already masked)."""
-    return pd.DataFrame({
-        t("household.household_id"): frame["household_id"].to_numpy(),
-        t("household.village"): frame["village_code"].map(village_names).to_numpy(),
-        t("household.head_name"): frame["head_name"].to_numpy(),
-        t("household.head_id_number"): frame["head_id_number"].to_numpy(),
-        t("household.phone"): frame["phone"].to_numpy(),
-        t("household.members"): frame["members"].to_numpy(),
-        t("household.key_groups"): frame["key_groups"].to_numpy(),
-        t("household.first_on"): [_date(d) for d in frame["first_on"]],
-        t("household.methods"): frame["methods"].to_numpy(),
-    })
-
-
 def status_colours(progress: pd.DataFrame) -> list[str]:
     """Row colours of a village table by status, same palette as the town lights."""
     colour = {"done": "green", "on_track": "green", "lagging": "amber", "severely_lagging": "red",
@@ -122,17 +101,3 @@ def styled_villages(progress: pd.DataFrame, town_names: dict[str, str] | None = 
     return shown.style.apply(
         lambda col: [f"background-color: {c}" for c in colours] if col.name == status_col else [""] * len(col)
     ).format(precision=1)
-
-
-def exposure_table(villages: pd.DataFrame, town_names: dict[str, str]) -> pd.DataFrame:
-    """Villages with exposed households, the most exposed-and-unscreened first."""
-    exposed = villages[villages["exposed"] > 0].sort_values(["exposed_unscreened", "village_code"],
-                                                           ascending=[False, True])
-    return pd.DataFrame({
-        t("columns.town"): exposed["town_code"].map(town_names).to_numpy(),
-        t("columns.village"): exposed["village_name"].to_numpy(),
-        t("columns.households"): exposed["households"].astype(int).to_numpy(),
-        t("map.exposed"): exposed["exposed"].astype(int).to_numpy(),
-        t("map.exposed_unscreened"): exposed["exposed_unscreened"].astype(int).to_numpy(),
-        t("map.exposed_key_not_home"): exposed["exposed_key_not_home"].astype(int).to_numpy(),
-    })
