@@ -1,4 +1,4 @@
-"""Spot-check domain in paicha.verdicts: plans, the checker's answers, error rates and verdicts."""
+"""Spot-check domain: draw plans (paicha.sampling.plans), the checker's answers, error rates and verdicts."""
 
 from __future__ import annotations
 
@@ -9,21 +9,18 @@ import pandas as pd
 import pytest
 
 from paicha import stats
+from paicha.sampling import Method, draw, lqas_village_designs, make_plan
 from paicha.verdicts import (
     ANSWER_COLUMNS,
     REASON_LABELS,
     IncomeBand,
-    Method,
     Verdict,
     answer_labels,
-    draw,
     error_rates,
     estimate,
     follow_up_screeners,
     income_band,
     lqas_verdicts,
-    lqas_village_designs,
-    make_plan,
     parse_answers,
     split_teams,
 )

@@ -11,8 +11,9 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from paicha import stats
+from paicha.sampling import DEFAULTS, Method
 from paicha.scope import Scope
-from paicha.verdicts import ANSWER_LABELS, DEFAULTS, NO, YES, CheckedField, IncomeBand, Method
+from paicha.verdicts import ANSWER_LABELS, NO, YES, CheckedField, IncomeBand
 from paicha.vocab import ScreeningMethod, ScreeningResult
 from ui import keys
 from ui.text import t
