@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -95,10 +94,6 @@ ANSWER_LABELS: dict[str, str] = {**CheckedField.labels(), "consistent": "是否�
 """Chinese header of each answer column in the field list and the editor."""
 
 YES, NO = "是", "否"
-_YES = {"是", "y", "yes", "√", "✓", "✔", "1", "有", "true", "t", "对"}
-_NO = {"否", "n", "no", "×", "✗", "✘", "0", "无", "false", "f", "不是", "错"}
-_BLANK = {"", "-", "--", "—", "——", "/", "\\", "－", "nan", "none", "null"}
-_SEPARATORS = "、,，;；/ \n\t"
 
 
 @dataclass(frozen=True)
@@ -122,81 +117,29 @@ class Answers:
         return {c: getattr(self, c) for c in ANSWER_COLUMNS}
 
 
-def _fold(cell: object) -> str:
-    return unicodedata.normalize("NFKC", str(cell)).strip()
+def answers_from(values: Mapping[str, object]) -> tuple[Answers, list[tuple[str, str]]]:
+    """A checker's row from values already read off their cells, and what is wrong with it.
 
-
-def _blank(cell: object) -> bool:
-    if cell is None:
-        return True
-    if isinstance(cell, float) and math.isnan(cell):
-        return True
-    return isinstance(cell, str) and _fold(cell).lower() in _BLANK
-
-
-def _yes_no(cell: object) -> bool:
-    if isinstance(cell, bool | np.bool_):
-        return bool(cell)
-    if isinstance(cell, numbers.Real) and cell in (0, 1):
-        return bool(cell)
-    key = _fold(cell).lower()
-    if key in _YES:
-        return True
-    if key in _NO:
-        return False
-    raise ValueError("只能填“是”或“否”。")
-
-
-def _member(cell: object, enum: type[LabelledEnum]) -> str:
-    text = _fold(cell)
-    for member in enum:
-        if text in (member.label, member.value):
-            return member.value
-    raise ValueError(f"不在允许范围内，允许的值：{'、'.join(m.label for m in enum)}。")
-
-
-def _differing(cell: object) -> str:
-    text = _fold(cell)
-    for sep in _SEPARATORS:
-        text = text.replace(sep, ",")
-    codes = []
-    for token in filter(None, text.split(",")):
-        codes.append(_member(token, CheckedField))
-    # Field order, not the order typed, so that the same answer is always stored the same way.
-    order = [f.value for f in CheckedField]
-    return ",".join(sorted(set(codes), key=order.index))
-
-
-def parse_answers(cells: Mapping[str, object]) -> tuple[Answers, list[tuple[str, str]]]:
-    """Read one row of a checker's answers, keyed by answer column; returns answers and problems.
-
-    Every problem is reported as (column, Chinese message) so that a file import can point at
-    the cell. Rules: a row with any answer must say whether it is consistent (是否一致); "否"
-    needs the differing fields, "是" must leave them empty.
+    ``values`` holds, by answer column: flags as bool, method, result and income band as member
+    codes, the differing fields as an iterable of CheckedField codes, the note as text; None (or
+    an empty list) where nothing was written. Reading the cells is the I/O layer's job (one cell
+    parser for every file); this applies the rules of a re-check, each problem as (column,
+    Chinese message) so that a file import can point at the cell: a row with any answer must
+    say whether it is consistent (是否一致); "否" needs the differing fields, "是" must leave
+    them empty.
     """
+    fields = dict.fromkeys(ANSWER_COLUMNS)
+    fields.update({c: values.get(c) for c in ANSWER_COLUMNS})
+    # Field order, not the order typed, so that the same answer is always stored the same way.
+    differing = set(fields["differing"] or ())
+    if unknown := differing - {f.value for f in CheckedField}:
+        raise ValueError(f"不是核查字段：{'、'.join(sorted(unknown))}")
+    fields["differing"] = ",".join(f.value for f in CheckedField if f.value in differing) or None
+    # An empty note is no answer; False is one.
+    fields["note"] = fields["note"] or None
+    answers = Answers(**fields)
+    filled = [c for c in ANSWER_COLUMNS if c != "consistent" and fields[c] is not None]
     problems: list[tuple[str, str]] = []
-    values: dict[str, object] = {}
-    parsers = {"visited": _yes_no, "leaflet_given": _yes_no, "consistent": _yes_no,
-               "method": lambda c: _member(c, ScreeningMethod),
-               "result": lambda c: _member(c, ScreeningResult),
-               "income_band": lambda c: _member(c, IncomeBand),
-               "differing": _differing, "note": lambda c: _fold(c)}
-    for column in ANSWER_COLUMNS:
-        cell = cells.get(column)
-        if _blank(cell):
-            values[column] = None
-            continue
-        try:
-            value = parsers[column](cell)
-            # An empty string (a note of spaces, separators only) is no answer; False is one.
-            values[column] = None if value == "" else value
-        except ValueError as exc:
-            problems.append((column, str(exc)))
-            values[column] = None
-    answers = Answers(**values)
-    if problems:
-        return answers, problems
-    filled = [c for c in ANSWER_COLUMNS if c != "consistent" and values[c] is not None]
     if answers.consistent is None and filled:
         problems.append(("consistent", "已填写核查内容，但没有填写是否一致（“是”或“否”）。"))
     elif answers.consistent is False and not answers.differing:

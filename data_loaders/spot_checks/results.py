@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 import python_calamine
 from xlsxwriter.utility import xl_col_to_name
 
+from data_loaders.importing import cells
 from data_loaders.spot_checks.draws import check_scope, draw_record, nullable, plain_items
 from data_loaders.spot_checks.field_lists import (
     DRAW_IN_TITLE,
@@ -22,6 +23,7 @@ from data_loaders.store import Store
 from paicha import verdicts
 from paicha.config import User
 from paicha.scope import Scope
+from paicha.vocab import ScreeningMethod, ScreeningResult
 
 
 @dataclass(frozen=True)
@@ -88,13 +90,42 @@ def save_answers(store: Store, scope: Scope, draw_id: int, user: User,
     return len(changed)
 
 
+_YES_NO = ("visited", "leaflet_given", "consistent")
+_MEMBERS = {"method": ScreeningMethod, "result": ScreeningResult, "income_band": verdicts.IncomeBand}
+
+
+def parse_answers(row: Mapping[str, object]) -> tuple[verdicts.Answers, list[tuple[str, str]]]:
+    """One row of a checker's answers, keyed by answer column, read with the import's cell parser.
+
+    Returns the answers and every problem as (column, Chinese message): first what a cell cannot
+    say, then, when every cell could be read, the re-check's rules (:func:`verdicts.answers_from`).
+    """
+    values: dict[str, object] = {}
+    problems: list[tuple[str, str]] = []
+    for column in verdicts.ANSWER_COLUMNS:
+        cell = row.get(column)
+        try:
+            if column in _YES_NO:
+                values[column] = cells.parse_yes_no(cell)
+            elif column in _MEMBERS:
+                values[column] = cells.parse_member(cell, _MEMBERS[column])
+            elif column == "differing":
+                values[column] = cells.parse_members(cell, verdicts.CheckedField)
+            else:
+                values[column] = cells.parse_note(cell)
+        except cells.CellError as exc:
+            problems.append((column, exc.message(verdicts.ANSWER_LABELS[column])))
+    answers, rule_problems = verdicts.answers_from(values)
+    return answers, problems or rule_problems
+
+
 def save_editor(store: Store, scope: Scope, draw_id: int, user: User, edited: pd.DataFrame) -> ResultOutcome:
     """Results typed on the page: one row per household, answer columns holding checker labels."""
     _check_can_enter(user, scope)
     errors: list[str] = []
     parsed: dict[str, verdicts.Answers] = {}
     for i, row in enumerate(edited.to_dict("records"), start=1):
-        answers, problems = verdicts.parse_answers(row)
+        answers, problems = parse_answers(row)
         for column, message in problems:
             errors.append(f"第{i}行（户编号{row['household_id']}）「{verdicts.ANSWER_LABELS[column]}」：{message}")
         parsed[str(row["household_id"])] = answers
@@ -103,12 +134,8 @@ def save_editor(store: Store, scope: Scope, draw_id: int, user: User, edited: pd
     return ResultOutcome(save_answers(store, scope, draw_id, user, parsed, "editor", clear_blank=True), [])
 
 
-def _cell_text(cell: object) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip()
+def _text(cell: object) -> str:
+    return cells.parse_text(cell) or ""
 
 
 def read_results(content: bytes, file_name: str, draw_id: int, draw_households: set[str],
@@ -148,18 +175,18 @@ def read_results(content: bytes, file_name: str, draw_id: int, draw_households: 
                 continue
             # skip_empty_area=False keeps leading empty rows, so list index + 1 is Excel's row.
             grid = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-            header_at = next((r for r, cells in enumerate(grid[:HEADER_SCAN_ROWS])
-                              if HOUSEHOLD_HEADER in [_cell_text(c) for c in cells]), None)
+            header_at = next((r for r, row in enumerate(grid[:HEADER_SCAN_ROWS])
+                              if HOUSEHOLD_HEADER in [_text(c) for c in row]), None)
             if header_at is None:
                 continue
             found_header = True
             for r in range(header_at):
                 for c, cell in enumerate(grid[r]):
-                    match = DRAW_IN_TITLE.search(_cell_text(cell))
+                    match = DRAW_IN_TITLE.search(_text(cell))
                     if match and int(match.group(1)) != int(draw_id):
                         errors.append(f"{where(meta.name, r + 1, '标题', c)}：这是抽样编号{match.group(1)}的清单，"
                                       f"不是当前选择的抽样编号{draw_id}。")
-            headers = {_cell_text(h): j for j, h in enumerate(grid[header_at])}
+            headers = {_text(h): j for j, h in enumerate(grid[header_at])}
             missing = [h for h in verdicts.ANSWER_LABELS.values() if h not in headers]
             if missing:
                 errors.append(f"{file_name} 工作表「{meta.name}」第{header_at + 1}行：缺少列「"
@@ -167,13 +194,17 @@ def read_results(content: bytes, file_name: str, draw_id: int, draw_households: 
                 continue
             id_col = headers[HOUSEHOLD_HEADER]
             for r in range(header_at + 1, len(grid)):
-                cells = grid[r]
+                row = grid[r]
                 excel_row = r + 1
-                raw = {header_to_column[h]: (cells[j] if j < len(cells) else None)
+                raw = {header_to_column[h]: (row[j] if j < len(row) else None)
                        for h, j in headers.items() if h in header_to_column}
-                hid = _cell_text(cells[id_col] if id_col < len(cells) else None)
-                parsed, problems = verdicts.parse_answers(raw)
+                parsed, problems = parse_answers(raw)
                 if parsed.is_blank and not problems:
+                    continue
+                try:
+                    hid = cells.parse_code(row[id_col] if id_col < len(row) else None)
+                except cells.CellError as exc:
+                    errors.append(f"{where(meta.name, excel_row, HOUSEHOLD_HEADER, id_col)}：{exc.message(HOUSEHOLD_HEADER)}")
                     continue
                 if not hid:
                     errors.append(f"{where(meta.name, excel_row, HOUSEHOLD_HEADER, id_col)}：填写了核查结果，但户编号为空。")

@@ -306,6 +306,15 @@ def test_a_household_unknown_to_the_roster_is_named_with_sheet_row_and_column(dr
     assert store.query("SELECT count(*) AS n FROM spot_check_items WHERE consistent IS NOT NULL")["n"][0] == 0
 
 
+def test_a_household_id_stored_as_a_long_number_is_refused_with_the_fix(drawn, settings, tmp_path):
+    store, draw = drawn
+    content = write_filled_list_titled(tmp_path / "id_stored_as_number.xlsx",
+                                       [{"户编号": 210311006200001234.0, "是否一致": "是"}], f"抽样编号：{draw.draw_id}")
+    (error,) = import_file(store, settings, draw, content, "id_stored_as_number.xlsx").errors
+    assert error.startswith("id_stored_as_number.xlsx 工作表「第1组」第3行「户编号」列（B列）：")
+    assert "被存成了数字" in error and "文本" in error
+
+
 def test_a_household_of_the_roster_but_not_of_this_draw_is_refused(drawn, settings, tmp_path):
     store, draw = drawn
     content = write_filled_list_titled(tmp_path / "household_not_in_draw.xlsx", [{"户编号": "A02", "是否一致": "是"}],
