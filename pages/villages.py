@@ -4,6 +4,7 @@ import math
 
 import streamlit as st
 
+from data_loaders.excel import to_csv_bytes
 from ui import cache, keys
 from ui.session import page_start, scope_label
 from ui.tables import households, progress
@@ -60,7 +61,7 @@ for tab, (which, (page_key, export_key, _)) in zip(st.tabs([t(v[2], n=totals[k])
             continue
         full, _ = cache.unreached(session.scope, session.as_of, village, which, 0, EXPORT_LIMIT, unmasked, session.version)
         st.download_button(
-            t("villages.export"), households.household_list(full, village_names).to_csv(index=False).encode("utf-8-sig"),
+            t("villages.export"), to_csv_bytes(households.household_list(full, village_names)),
             file_name=f"{which}_{village or session.scope.key()}_{session.as_of}.csv", mime="text/csv", key=export_key,
             on_click=cache.audit, args=(user.id, f"export_{which}", session.scope,
                                         {"village": village, "as_of": str(session.as_of), "masked": not unmasked}, len(full)))

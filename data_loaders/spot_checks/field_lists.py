@@ -9,8 +9,8 @@ import zipfile
 from dataclasses import dataclass
 
 import pandas as pd
-import xlsxwriter
 
+from data_loaders.excel import Column, HelpSheet, Sheet, write_workbook
 from data_loaders.spot_checks.draws import draw_items, draw_record
 from data_loaders.store import Store
 from paicha import sampling, verdicts
@@ -37,7 +37,6 @@ ANSWER_WIDTHS = {"visited": 5, "method": 9, "result": 11, "leaflet_given": 6, "i
 HOUSEHOLD_HEADER = "户编号"
 DRAW_IN_TITLE = re.compile(r"抽样编号\s*[:：]?\s*(\d+)")
 HEADER_SCAN_ROWS = 10
-HELP_SHEET = "填写说明"
 
 
 @dataclass(frozen=True)
@@ -69,62 +68,29 @@ def _list_rows(items: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _choices() -> dict[str, tuple[str, ...]]:
+    yes_no = (verdicts.YES, verdicts.NO)
+    return {"visited": yes_no, "leaflet_given": yes_no, "consistent": yes_no,
+            "method": tuple(m.label for m in ScreeningMethod), "result": tuple(r.label for r in ScreeningResult),
+            "income_band": tuple(b.label for b in verdicts.IncomeBand)}
+
+
 def _workbook(rows: pd.DataFrame, title: str, team: int, settings: Settings, masked: bool) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    title_fmt = book.add_format({"bold": True, "font_size": 13, "valign": "vcenter"})
-    head_fmt = book.add_format({"bold": True, "border": 1, "text_wrap": True, "align": "center",
-                                "valign": "vcenter", "bg_color": "#D9E1F2"})
-    fill_head_fmt = book.add_format({"bold": True, "border": 1, "text_wrap": True, "align": "center",
-                                     "valign": "vcenter", "bg_color": "#FFE699"})
-    cell_fmt = book.add_format({"border": 1, "text_wrap": True, "valign": "vcenter", "font_size": 10})
-    fill_fmt = book.add_format({"border": 1, "text_wrap": True, "valign": "vcenter", "font_size": 10,
-                                "bg_color": "#FFF9E5"})
-    sheet = book.add_worksheet(f"第{team}组")
-    answer_headers = [(verdicts.ANSWER_LABELS[c], ANSWER_WIDTHS[c], c) for c in verdicts.ANSWER_COLUMNS]
-    columns = LIST_COLUMNS + answer_headers
-    fill_from = len(LIST_COLUMNS)
-    sheet.merge_range(0, 0, 0, len(columns) - 1, title, title_fmt)
-    sheet.set_row(0, 24)
-    sheet.set_row(1, 32)
-    for j, (header, width, _) in enumerate(columns):
-        sheet.set_column(j, j, width)
-        sheet.write_string(1, j, header, fill_head_fmt if j >= fill_from else head_fmt)
-    for i, row in enumerate(rows.to_dict("records")):
-        sheet.set_row(2 + i, 42)  # three lines of context, and room to write by hand
-        for j, (_, _, source) in enumerate(columns):
-            value = i + 1 if source == "row_no" else row.get(source)
-            fmt = fill_fmt if j >= fill_from else cell_fmt
-            if value is None or (isinstance(value, float) and pd.isna(value)):
-                sheet.write_blank(2 + i, j, None, fmt)
-            elif isinstance(value, int | float) and not isinstance(value, bool):
-                sheet.write_number(2 + i, j, value, fmt)
-            else:
-                # Text always: 户编号 and ID numbers must never become numbers in Excel.
-                sheet.write_string(2 + i, j, str(value), fmt)
-    last = max(2, 1 + len(rows))
-    choices = {"visited": [verdicts.YES, verdicts.NO], "leaflet_given": [verdicts.YES, verdicts.NO],
-               "consistent": [verdicts.YES, verdicts.NO],
-               "method": [m.label for m in ScreeningMethod], "result": [r.label for r in ScreeningResult],
-               "income_band": [b.label for b in verdicts.IncomeBand]}
-    for j, (_, _, source) in enumerate(columns):
-        if source in choices:
-            sheet.data_validation(2, j, last, j, {"validate": "list", "source": choices[source],
-                                                  "error_title": "取值无效", "error_type": "warning",
-                                                  "error_message": "请从下拉列表中选择。"})
-    sheet.freeze_panes(2, 2)
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.5)
-    sheet.repeat_rows(0, 1)
-    sheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
-    sheet.set_footer("&C第 &P 页，共 &N 页" + ("" if masked else "    &R未脱敏，注意保密"))
-    _help_sheet(book, settings)
-    book.close()
-    return buffer.getvalue()
+    choices = _choices()
+    columns = [Column(header, width) for header, width, _ in LIST_COLUMNS] + [
+        Column(verdicts.ANSWER_LABELS[c], ANSWER_WIDTHS[c], choices=choices.get(c, ()), header_style="fill")
+        for c in verdicts.ANSWER_COLUMNS]
+    sources = [source for _, _, source in LIST_COLUMNS] + list(verdicts.ANSWER_COLUMNS)
+    # Text always for the identifiers: 户编号 and ID numbers must never become numbers in Excel.
+    values = [[i + 1 if source == "row_no" else row.get(source) for source in sources]
+              for i, row in enumerate(rows.to_dict("records"))]
+    sheet = Sheet(f"第{team}组", columns, values, title=title, landscape=True, boxed=True, header_height=32,
+                  row_height=42,  # three lines of context, and room to write by hand
+                  frozen_columns=2, footer_note=None if masked else "未脱敏，注意保密")
+    return write_workbook([sheet], _help_sheet(settings))
 
 
-def _help_sheet(book: xlsxwriter.Workbook, settings: Settings) -> None:
+def _help_sheet(settings: Settings) -> HelpSheet:
     line = settings.thresholds.monitoring_income
     upper = line * verdicts.NEAR_LINE_FACTOR
     notes = [
@@ -138,11 +104,7 @@ def _help_sheet(book: xlsxwriter.Workbook, settings: Settings) -> None:
         "全部相符填“是”；有不符填“否”，并在不一致字段中写明哪几项，用顿号分隔，例如：排查方式、是否发放明白纸。",
         "未核查的户整行留空；导入时留空的行不会覆盖已录入的结果。",
     ]
-    sheet = book.add_worksheet(HELP_SHEET)
-    sheet.set_column(0, 0, 110)
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    for i, note in enumerate(notes):
-        sheet.write_string(i, 0, f"{i + 1}. {note}", wrap)
+    return HelpSheet([f"{i}. {note}" for i, note in enumerate(notes, start=1)])
 
 
 def field_lists(store: Store, settings: Settings, scope: Scope, draw_id: int, teams: int,

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
-import python_calamine
 from xlsxwriter.utility import xl_col_to_name
 
+from data_loaders.excel import UnreadableWorkbook, read_workbook
 from data_loaders.importing import cells
 from data_loaders.spot_checks.draws import check_scope, draw_record, nullable, plain_items
 from data_loaders.spot_checks.field_lists import (
     DRAW_IN_TITLE,
     HEADER_SCAN_ROWS,
-    HELP_SHEET,
     HOUSEHOLD_HEADER,
 )
 from data_loaders.store import Store
@@ -160,8 +158,8 @@ def read_results(content: bytes, file_name: str, draw_id: int, draw_households: 
         return f"{file_name} 工作表「{sheet}」第{row}行「{header}」列（{xl_col_to_name(col)}列）"
 
     try:
-        book = python_calamine.load_workbook(io.BytesIO(content))
-    except Exception as exc:  # calamine raises several unrelated types for a broken file
+        sheets = read_workbook(content)
+    except UnreadableWorkbook as exc:
         return {}, [f"{file_name}：无法读取Excel文件（文件可能已损坏、加密或不是xlsx格式）：{exc}"]
     errors: list[str] = []
     answers: dict[str, verdicts.Answers] = {}
@@ -169,59 +167,54 @@ def read_results(content: bytes, file_name: str, draw_id: int, draw_households: 
     foreign: list[tuple[int, str, str]] = []  # (error slot, household id, where)
     found_header = False
     header_to_column = {v: k for k, v in verdicts.ANSWER_LABELS.items()}
-    with book:
-        for meta in book.sheets_metadata:
-            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet or meta.name == HELP_SHEET:
+    for name, grid, _ in sheets:
+        header_at = next((r for r, row in enumerate(grid[:HEADER_SCAN_ROWS])
+                          if HOUSEHOLD_HEADER in [_text(c) for c in row]), None)
+        if header_at is None:
+            continue
+        found_header = True
+        for r in range(header_at):
+            for c, cell in enumerate(grid[r]):
+                match = DRAW_IN_TITLE.search(_text(cell))
+                if match and int(match.group(1)) != int(draw_id):
+                    errors.append(f"{where(name, r + 1, '标题', c)}：这是抽样编号{match.group(1)}的清单，"
+                                  f"不是当前选择的抽样编号{draw_id}。")
+        headers = {_text(h): j for j, h in enumerate(grid[header_at])}
+        missing = [h for h in verdicts.ANSWER_LABELS.values() if h not in headers]
+        if missing:
+            errors.append(f"{file_name} 工作表「{name}」第{header_at + 1}行：缺少列「"
+                          + "」「".join(missing) + "」。请使用系统导出的核查清单填写。")
+            continue
+        id_col = headers[HOUSEHOLD_HEADER]
+        for r in range(header_at + 1, len(grid)):
+            row = grid[r]
+            excel_row = r + 1
+            raw = {header_to_column[h]: (row[j] if j < len(row) else None)
+                   for h, j in headers.items() if h in header_to_column}
+            parsed, problems = parse_answers(raw)
+            if parsed.is_blank and not problems:
                 continue
-            # skip_empty_area=False keeps leading empty rows, so list index + 1 is Excel's row.
-            grid = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-            header_at = next((r for r, row in enumerate(grid[:HEADER_SCAN_ROWS])
-                              if HOUSEHOLD_HEADER in [_text(c) for c in row]), None)
-            if header_at is None:
+            try:
+                hid = cells.parse_code(row[id_col] if id_col < len(row) else None)
+            except cells.CellError as exc:
+                errors.append(f"{where(name, excel_row, HOUSEHOLD_HEADER, id_col)}：{exc.message(HOUSEHOLD_HEADER)}")
                 continue
-            found_header = True
-            for r in range(header_at):
-                for c, cell in enumerate(grid[r]):
-                    match = DRAW_IN_TITLE.search(_text(cell))
-                    if match and int(match.group(1)) != int(draw_id):
-                        errors.append(f"{where(meta.name, r + 1, '标题', c)}：这是抽样编号{match.group(1)}的清单，"
-                                      f"不是当前选择的抽样编号{draw_id}。")
-            headers = {_text(h): j for j, h in enumerate(grid[header_at])}
-            missing = [h for h in verdicts.ANSWER_LABELS.values() if h not in headers]
-            if missing:
-                errors.append(f"{file_name} 工作表「{meta.name}」第{header_at + 1}行：缺少列「"
-                              + "」「".join(missing) + "」。请使用系统导出的核查清单填写。")
+            if not hid:
+                errors.append(f"{where(name, excel_row, HOUSEHOLD_HEADER, id_col)}：填写了核查结果，但户编号为空。")
                 continue
-            id_col = headers[HOUSEHOLD_HEADER]
-            for r in range(header_at + 1, len(grid)):
-                row = grid[r]
-                excel_row = r + 1
-                raw = {header_to_column[h]: (row[j] if j < len(row) else None)
-                       for h, j in headers.items() if h in header_to_column}
-                parsed, problems = parse_answers(raw)
-                if parsed.is_blank and not problems:
-                    continue
-                try:
-                    hid = cells.parse_code(row[id_col] if id_col < len(row) else None)
-                except cells.CellError as exc:
-                    errors.append(f"{where(meta.name, excel_row, HOUSEHOLD_HEADER, id_col)}：{exc.message(HOUSEHOLD_HEADER)}")
-                    continue
-                if not hid:
-                    errors.append(f"{where(meta.name, excel_row, HOUSEHOLD_HEADER, id_col)}：填写了核查结果，但户编号为空。")
-                    continue
-                if hid not in draw_households:
-                    foreign.append((len(errors), hid, where(meta.name, excel_row, HOUSEHOLD_HEADER, id_col)))
-                    errors.append("")  # filled in below, once the roster has been asked about all of them
-                    continue
-                if hid in first_row:
-                    errors.append(f"{where(meta.name, excel_row, HOUSEHOLD_HEADER, id_col)}：户编号「{hid}」"
-                                  f"重复，已在{first_row[hid]}出现。")
-                    continue
-                first_row[hid] = f"工作表「{meta.name}」第{excel_row}行"
-                for column, message in problems:
-                    header = verdicts.ANSWER_LABELS[column]
-                    errors.append(f"{where(meta.name, excel_row, header, headers[header])}：{message}")
-                answers[hid] = parsed
+            if hid not in draw_households:
+                foreign.append((len(errors), hid, where(name, excel_row, HOUSEHOLD_HEADER, id_col)))
+                errors.append("")  # filled in below, once the roster has been asked about all of them
+                continue
+            if hid in first_row:
+                errors.append(f"{where(name, excel_row, HOUSEHOLD_HEADER, id_col)}：户编号「{hid}」"
+                              f"重复，已在{first_row[hid]}出现。")
+                continue
+            first_row[hid] = f"工作表「{name}」第{excel_row}行"
+            for column, message in problems:
+                header = verdicts.ANSWER_LABELS[column]
+                errors.append(f"{where(name, excel_row, header, headers[header])}：{message}")
+            answers[hid] = parsed
     roster = known({hid for _, hid, _ in foreign}) if known and foreign else None
     for index, hid, place in foreign:
         if roster is not None and hid not in roster:
