@@ -1,6 +1,7 @@
 """Layer rules: the domain imports no UI library and no I/O layer; pages hold no SQL."""
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,6 +35,14 @@ def test_table_and_figure_builders_import_no_streamlit():
     builders = [*(ROOT / "ui" / "tables").glob("*.py"), *(ROOT / "ui" / "figures").glob("*.py")]
     offenders = {str(p.relative_to(ROOT)): imported_roots(p) & {"streamlit"} for p in builders}
     assert builders and {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_colours_and_fonts_live_in_the_theme_module():
+    colour = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?\b|rgba?\(|YaHei|Noto Sans")
+    sources = [*(ROOT / "ui").rglob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"]
+    offenders = [p.relative_to(ROOT).as_posix() for p in sources
+                 if p.name != "theme.py" and colour.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
 
 
 def test_only_the_cache_module_uses_streamlit_caching():

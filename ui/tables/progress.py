@@ -8,17 +8,13 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from paicha.progress import DeadlineState
+from ui import theme
 from ui.tables.formats import date_text
 from ui.text import t
 
 
 def status_label(code: str) -> str:
     return t(f"status.{code}")
-
-
-# Cell colours of the traffic lights. Colour plus a word, never an emoji: intranet PCs often
-# lack a colour-emoji font, and the word keeps the table readable when printed in grey.
-LIGHT_COLOURS = {"green": "#d5f5e3", "amber": "#fdebd0", "red": "#f5b7b1", "grey": "#f2f3f4"}
 
 
 def town_lights_table(lights: pd.DataFrame) -> Styler:
@@ -35,7 +31,7 @@ def town_lights_table(lights: pd.DataFrame) -> Styler:
     colours = pd.DataFrame({t("columns.town"): [""] * len(lights)})
     for header, (kind, codes, details) in light_cols.items():
         shown[header] = [f"{t(f'light.{kind}.{c}')} {d}".strip() for c, d in zip(codes, details, strict=True)]
-        colours[header] = [f"background-color: {LIGHT_COLOURS[c]}" for c in codes]
+        colours[header] = [theme.background_css(c) for c in codes]
     return shown.style.apply(lambda _: colours, axis=None)
 
 
@@ -89,9 +85,7 @@ def weekday(day: dt.date) -> str:
 
 def status_colours(progress: pd.DataFrame) -> list[str]:
     """Row colours of a village table by status, same palette as the town lights."""
-    colour = {"done": "green", "on_track": "green", "lagging": "amber", "severely_lagging": "red",
-              "not_started": "red"}
-    return [LIGHT_COLOURS[colour[s]] for s in progress["status"]]
+    return [theme.LIGHT_COLOURS[theme.STATUS_LIGHTS[s]] for s in progress["status"]]
 
 
 def styled_villages(progress: pd.DataFrame, town_names: dict[str, str] | None = None) -> Styler:

@@ -11,6 +11,7 @@ from data_loaders.spot_checks import DrawVerdicts, FieldList
 from paicha import sampling
 from paicha.verdicts import ANSWER_COLUMNS, NO, YES, IncomeBand, PartRate, answer_labels
 from paicha.vocab import ScreeningMethod, ScreeningResult
+from ui import theme
 from ui.tables.formats import interval_text, pct_text, when_text
 from ui.text import t
 
@@ -216,12 +217,9 @@ def lqas_table(lqas: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-VERDICT_COLOURS = {"passed": "#d5f5e3", "failed": "#f5b7b1", "pending": "#f2f3f4"}
-
-
 def styled_lqas(lqas: pd.DataFrame) -> Styler:
     shown = lqas_table(lqas)
-    colours = [f"background-color: {VERDICT_COLOURS[v]}" for v in lqas["verdict"]]
+    colours = [theme.background_css(theme.VERDICT_LIGHTS[v]) for v in lqas["verdict"]]
     column = t(C + "verdict")
     return shown.style.apply(lambda col: colours if col.name == column else [""] * len(col))
 
