@@ -8,9 +8,7 @@ from ui.pages import PAGES
 from ui.text import t
 
 st.set_page_config(page_title=t("app.title"), page_icon="📋", layout="wide")
-# The menu is drawn by ui.session.sidebar with st.page_link: with a pages/ folder present,
-# Streamlit's own sidebar menu shows the folder's file names on deep links (/villages) instead of
-# the titles given here, so it is hidden (position="hidden", client.showSidebarNavigation=false).
+# Streamlit's own menu is hidden and ui.session draws it: why, see ui/pages.py.
 navigation = st.navigation([st.Page(p.script, title=t(p.title_key), icon=p.icon, url_path=p.url_path,
                                     default=p.default) for p in PAGES], position="hidden")
 navigation.run()

@@ -26,8 +26,7 @@ class Session:
 
 def sidebar() -> Session:
     """Draw the sidebar and return what every page needs to query."""
-    # Repeated here although app.py sets it: on a deep link (/villages) with a pages/ folder
-    # present, Streamlit 1.67 otherwise draws the page in the centred layout.
+    # Repeated here although app.py sets it: deep links, see ui/pages.py.
     st.set_page_config(page_title=t("app.title"), layout="wide")
     cfg = cache.settings()
     version = cache.data_version()
