@@ -104,6 +104,20 @@ def _is_missing(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
+# quote_prefix is what Excel sets when a user types a leading apostrophe: the cell shows the text
+# as typed and stays text when edited, instead of becoming a formula.
+_GUARD = {"quote_prefix": True}
+
+
+@dataclass(frozen=True)
+class _Style:
+    """The formats one kind of cell needs: as is, guarded against formulas, and as a date."""
+
+    plain: Format | None
+    guarded: Format
+    date: Format
+
+
 @dataclass
 class _Book:
     """A workbook being written, with its formats made once per distinct set of properties."""
@@ -122,26 +136,26 @@ class _Book:
             self.formats[key] = self.book.add_format(props)
         return self.formats[key]
 
-    def write(self, sheet: Worksheet, row: int, col: int, value: object, *style: dict) -> None:
+    def style(self, *parts: dict) -> _Style:
+        return _Style(self.format(*parts), self.format(*parts, _GUARD), self.format(*parts, _KIND_FORMATS["date"]))
+
+    def write(self, sheet: Worksheet, row: int, col: int, value: object, style: _Style) -> None:
         """One cell by its Python type: never through xlsxwriter's guessing ``write``, which
         would turn "=1+1" into a formula and "0012" into 12."""
-        if _is_missing(value):
-            fmt = self.format(*style)
-            if fmt is not None:
-                sheet.write_blank(row, col, None, fmt)
+        if isinstance(value, str):  # most cells: tested first
+            sheet.write_string(row, col, value, style.guarded if value.startswith(FORMULA_STARTS) else style.plain)
+        elif _is_missing(value):
+            if style.plain is not None:
+                sheet.write_blank(row, col, None, style.plain)
         elif isinstance(value, bool | np.bool_):
-            sheet.write_boolean(row, col, bool(value), self.format(*style))
+            sheet.write_boolean(row, col, bool(value), style.plain)
         elif isinstance(value, numbers.Real) and math.isfinite(value):
-            sheet.write_number(row, col, float(value), self.format(*style))
+            sheet.write_number(row, col, float(value), style.plain)
         elif isinstance(value, dt.date):
             moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
-            sheet.write_datetime(row, col, moment, self.format(*style, _KIND_FORMATS["date"]))
+            sheet.write_datetime(row, col, moment, style.date)
         else:
-            text = str(value)
-            # quote_prefix is what Excel sets when a user types a leading apostrophe: the cell shows
-            # the text as typed and stays text when edited, instead of becoming a formula.
-            guard = {"quote_prefix": True} if needs_neutralising(text) else {}
-            sheet.write_string(row, col, text, self.format(*style, guard))
+            self.write(sheet, row, col, str(value), style)
 
 
 def _write_sheet(out: _Book, spec: Sheet) -> None:
@@ -151,7 +165,7 @@ def _write_sheet(out: _Book, spec: Sheet) -> None:
     if spec.title is not None:
         # merge_range writes through ``write``; the title goes in as a string afterwards.
         sheet.merge_range(0, 0, 0, last_col, "", out.format(_TITLE))
-        out.write(sheet, 0, 0, spec.title, _TITLE)
+        out.write(sheet, 0, 0, spec.title, out.style(_TITLE))
         sheet.set_row(0, 24)
         header_row = 1
     if spec.header_height:
@@ -159,10 +173,10 @@ def _write_sheet(out: _Book, spec: Sheet) -> None:
     styles = {"plain": _HEADER, "required": _REQUIRED_HEADER, "fill": _FILL_HEADER}
     cell_styles = []
     for col, column in enumerate(spec.columns):
-        out.write(sheet, header_row, col, column.header, styles[column.header_style])
+        out.write(sheet, header_row, col, column.header, out.style(styles[column.header_style]))
         kind = _KIND_FORMATS[column.kind]
         sheet.set_column(col, col, column.width, out.format(kind))
-        cell_styles.append((kind, _BOXED if spec.boxed else {}, _FILL if column.header_style == "fill" else {}))
+        cell_styles.append(out.style(kind, _BOXED if spec.boxed else {}, _FILL if column.header_style == "fill" else {}))
     first = header_row + 1
     for i, values in enumerate(spec.rows):
         if spec.row_height:
@@ -170,7 +184,7 @@ def _write_sheet(out: _Book, spec: Sheet) -> None:
         for col, value in enumerate(values):
             if _is_missing(value) and not spec.boxed:
                 continue
-            out.write(sheet, first + i, col, value, *cell_styles[col])
+            out.write(sheet, first + i, col, value, cell_styles[col])
     last = header_row + max(len(spec.rows), spec.dropdown_rows, 1)
     for col, column in enumerate(spec.columns):
         if column.choices:
@@ -189,15 +203,15 @@ def _write_sheet(out: _Book, spec: Sheet) -> None:
 
 def _write_help(out: _Book, spec: HelpSheet) -> None:
     sheet = out.book.add_worksheet(HELP_SHEET)
-    wrap = {"text_wrap": True, "valign": "top"}
+    wrap = out.style({"text_wrap": True, "valign": "top"})
     for col, width in enumerate(spec.widths):
         sheet.set_column(col, col, width)
     for row, line in enumerate(spec.lines):
-        out.write(sheet, row, 0, line, wrap if len(spec.widths) == 1 else {})
+        out.write(sheet, row, 0, line, wrap if len(spec.widths) == 1 else out.style())
     if spec.table_header:
         top = len(spec.lines) + 1
         for col, title in enumerate(spec.table_header):
-            out.write(sheet, top, col, title, _HEADER)
+            out.write(sheet, top, col, title, out.style(_HEADER))
         for row, values in enumerate(spec.table_rows, start=top + 1):
             for col, value in enumerate(values):
                 out.write(sheet, row, col, value, wrap)
