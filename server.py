@@ -23,11 +23,8 @@ from data_loaders import accounts
 from data_loaders.store import Store
 from paicha.config import load_settings
 
-# Streamlit 1.67 decides once per process whether to route by the pages/ folder's file names (its
-# old multipage mode) and only leaves that mode when a script first calls st.navigation. A deep
-# link (/villages) as the first request after start would run pages/villages.py without app.py:
-# no sign-in, no shared sidebar, Streamlit's file-name menu. app.py always calls st.navigation,
-# so the old mode is switched off before any session starts.
+# Streamlit's old file-name routing of the pages/ folder, off before any session starts: why, see
+# ui/pages.py.
 PagesManager.uses_pages_directory = False
 
 SETTINGS = load_settings()

@@ -93,7 +93,7 @@ def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     parser = argparse.ArgumentParser(prog="paicha", description="排查看板命令行")
-    parser.add_argument("--config", help="配置文件路径（默认 config/paicha.toml）")
+    parser.add_argument("--config", help="配置文件路径（默认使用随程序安装的配置；也可设环境变量 PAICHA_CONFIG）")
     sub = parser.add_subparsers(dest="command", required=True)
     handlers: dict[str, Handler] = {}
 

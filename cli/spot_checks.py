@@ -19,9 +19,9 @@ from cli.common import (
 )
 from data_loaders import spot_checks
 from paicha import stats
-from paicha.config import Settings, User
-from paicha.sampling import SAMPLE_COLUMNS
-from paicha.verdicts import Method
+from paicha.access import User
+from paicha.config import Settings
+from paicha.sampling import SAMPLE_COLUMNS, Method
 
 # The CLI is an operator's tool on the server: it may draw and enter results, and every draw
 # and every result it writes is logged under this name like a user's.

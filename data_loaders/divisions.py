@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +14,9 @@ from shapely.geometry import shape
 from data_loaders.store import DIVISION_COLUMNS, Store
 from paicha.vocab import DivisionKind
 
+REFERENCE = resources.files("data_loaders").joinpath("reference")
+"""The NBS divisions and the outline of the default district, shipped as package data."""
+
 
 def division_kind(village_code: str) -> DivisionKind:
     """NBS rule on the last three digits: 001–199 居委会/社区, 200–399 村委会."""
@@ -19,31 +24,35 @@ def division_kind(village_code: str) -> DivisionKind:
     return DivisionKind.community if suffix < 200 else DivisionKind.village
 
 
-def read_divisions(path: Path) -> pd.DataFrame:
+def read_divisions(path: Path | None = None) -> pd.DataFrame:
     """The reference list as a frame: town_code, town_name, village_code, village_name, kind.
 
-    Codes are read as text: a 12-digit code read as a number would still round-trip, but a
-    leading-zero code elsewhere in the country would not.
+    ``path`` None reads the list shipped with the package. Codes are read as text: a 12-digit
+    code read as a number would still round-trip, but a leading-zero code elsewhere in the
+    country would not.
     """
-    frame = pd.read_csv(path, dtype=str, encoding="utf-8").fillna("")
+    source: Path | Traversable = path or REFERENCE.joinpath("divisions.csv")
+    with source.open("rb") as fh:
+        frame = pd.read_csv(fh, dtype=str, encoding="utf-8").fillna("")
     bad = frame[~frame["village_code"].str.fullmatch(r"\d{12}") | ~frame["town_code"].str.fullmatch(r"\d{12}")]
     if not bad.empty:
-        raise ValueError(f"{path.name}: 第{bad.index[0] + 2}行的区划代码不是12位数字")
+        raise ValueError(f"{source.name}: 第{bad.index[0] + 2}行的区划代码不是12位数字")
     mismatch = frame[frame["village_code"].str[:9] != frame["town_code"].str[:9]]
     if not mismatch.empty:
-        raise ValueError(f"{path.name}: 第{mismatch.index[0] + 2}行的村代码不属于所填乡镇")
+        raise ValueError(f"{source.name}: 第{mismatch.index[0] + 2}行的村代码不属于所填乡镇")
     frame["kind"] = frame["village_code"].map(lambda c: division_kind(c).value)
     return frame[["town_code", "town_name", "village_code", "village_name", "kind"]]
 
 
-def read_outline(path: Path) -> shapely.Geometry:
-    """The district outline (WGS-84) as one shapely geometry."""
-    with open(path, encoding="utf-8") as fh:
+def read_outline(path: Path | None = None) -> shapely.Geometry:
+    """The district outline (WGS-84) as one shapely geometry; None reads the shipped one."""
+    source: Path | Traversable = path or REFERENCE.joinpath("district_outline.geojson")
+    with source.open(encoding="utf-8") as fh:
         data = json.load(fh)
     return shapely.union_all([shape(f["geometry"]) for f in data["features"]])
 
 
-def ensure_divisions(store: Store, divisions_file: Path) -> bool:
+def ensure_divisions(store: Store, divisions_file: Path | None = None) -> bool:
     """Load the reference divisions into an empty store (no geometry: none is public).
 
     Returns True when it loaded them. Imports need them to resolve towns and villages.

@@ -5,8 +5,9 @@ import datetime as dt
 import streamlit as st
 
 from paicha.vocab import Permission
-from ui import cache, exports, keys, tables
+from ui import cache, exports, keys
 from ui.session import page_start
+from ui.tables import admin as tables
 from ui.text import t
 
 LIMIT = 2000

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from ui import cache, figures, keys, tables
+from ui import cache, keys
+from ui.figures import progress as figures
 from ui.session import page_start
+from ui.tables import progress as tables
 from ui.text import t
 
 session = page_start("overview.title")

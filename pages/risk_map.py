@@ -5,8 +5,9 @@ import streamlit.components.v1 as components
 
 from data_loaders.reports import POINT_LIMIT
 from paicha.vocab import HazardKind
-from ui import cache, keys, tables
+from ui import cache, keys
 from ui.session import page_start, scope_label
+from ui.tables import risk
 from ui.text import t
 
 session = page_start("map.title")
@@ -26,7 +27,7 @@ if drawn >= POINT_LIMIT:
     right.info(t("map.points_capped", n=POINT_LIMIT))
 
 st.subheader(t("map.table"))
-table = tables.exposure_table(villages, town_names)
+table = risk.exposure_table(villages, town_names)
 if table.empty:
     st.info(t("map.none"))
 else:

@@ -4,9 +4,10 @@ import streamlit as st
 
 from data_loaders import accounts
 from paicha.vocab import Permission, Role
-from ui import cache, keys, tables
+from ui import cache, keys
 from ui.safe import text as safe_text
 from ui.session import page_start
+from ui.tables import admin as tables
 from ui.text import t
 
 session = page_start("users.title", t("users.caption"), permission=Permission.manage_users)

@@ -7,8 +7,9 @@ import streamlit as st
 
 from data_loaders import reports
 from paicha.vocab import Permission
-from ui import cache, exports, keys, tables
+from ui import cache, exports, keys
 from ui.session import page_start, scope_label
+from ui.tables import households, progress
 from ui.text import t
 from ui.unmask import log_unmasked, unmask_reason
 
@@ -24,11 +25,11 @@ village_names = dict(zip(villages["code"], villages["name"], strict=True))
 st.caption(t("villages.caption", as_of=session.as_of, scope=scope_label(session, town_names), n=len(villages)))
 
 statuses = st.multiselect(t("villages.status_filter"), ["severely_lagging", "lagging", "not_started", "on_track", "done"],
-                          format_func=tables.status_label, key=keys.VILLAGES_STATUS,
+                          format_func=progress.status_label, key=keys.VILLAGES_STATUS,
                           placeholder=t("villages.all_statuses"))
 shown = villages[villages["status"].isin(statuses)] if statuses else villages
 shown = shown.sort_values(["lag", "code"], ascending=[False, True])
-st.dataframe(tables.styled_villages(shown, town_names), hide_index=True, width="stretch", height=420)
+st.dataframe(progress.styled_villages(shown, town_names), hide_index=True, width="stretch", height=420)
 
 st.subheader(t("villages.drill"))
 options = [None, *shown["code"]]
@@ -53,7 +54,7 @@ for tab, (which, (page_key, export_key, _)) in zip(st.tabs([t(v[2], n=totals[k])
         pages = math.ceil(totals[which] / PAGE_SIZE)
         page = st.number_input(t("villages.page"), 1, pages, 1, key=page_key) - 1
         frame, _ = cache.unreached(session.scope, session.as_of, village, which, page, PAGE_SIZE, unmasked, session.version)
-        st.dataframe(tables.household_list(frame, village_names), hide_index=True, width="stretch")
+        st.dataframe(households.household_list(frame, village_names), hide_index=True, width="stretch")
         st.caption(t("villages.page_of", page=page + 1, pages=pages, size=PAGE_SIZE))
         if unmasked:
             log_unmasked(session, f"villages.{which}", reason, frame["household_id"])
@@ -65,7 +66,7 @@ for tab, (which, (page_key, export_key, _)) in zip(st.tabs([t(v[2], n=totals[k])
         fetch = partial(reports.unreached_page, cache.store(), session.scope, session.as_of, village, which,
                         0, EXPORT_LIMIT, unmasked)
         exports.offer(session, t("villages.export"), export_key,
-                      exports.csv_of(lambda fetch=fetch: tables.household_list(fetch()[0], village_names)),
+                      exports.csv_of(lambda fetch=fetch: households.household_list(fetch()[0], village_names)),
                       file_name=f"{which}_{village or session.scope.key()}_{session.as_of}.csv", mime="text/csv",
                       action=f"export_{which}", masked=not unmasked,
                       filters={"village": village, "as_of": session.as_of, "list": which, "reason": reason})

@@ -1,4 +1,9 @@
-"""Loads the one TOML configuration file into typed, immutable settings."""
+"""Loads the one TOML configuration file into typed, immutable settings.
+
+The default configuration is package data (``paicha/defaults/paicha.toml``), read through
+importlib.resources so that an installed ``paicha`` works outside the checkout; a deployment
+points ``PAICHA_CONFIG`` at its own copy.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,11 @@ import datetime as dt
 import os
 import tomllib
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
-# Re-exported while callers move to paicha.access, its home since accounts moved into the store.
-from paicha.access import User  # noqa: F401
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG = PROJECT_ROOT / "config" / "paicha.toml"
+DEFAULT_CONFIG = resources.files("paicha").joinpath("defaults", "paicha.toml")
+"""The configuration shipped with the package, used when neither a path nor PAICHA_CONFIG is given."""
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,9 @@ class Auth:
 class Settings:
     district_code: str
     district_name: str
-    divisions_file: Path
-    outline_file: Path
+    # None: the reference shipped in data_loaders/reference (the district of the default config).
+    divisions_file: Path | None
+    outline_file: Path | None
     campaign: Campaign
     thresholds: Thresholds
     demo_seed: int
@@ -67,24 +71,35 @@ class Settings:
     auth: Auth = Auth()
 
 
-def _resolve(path: str) -> Path:
+def _resolve(path: str | None, folder: Path) -> Path | None:
+    """A file named in a configuration, relative to that configuration's folder."""
+    if not path:
+        return None
     p = Path(path)
-    return p if p.is_absolute() else PROJECT_ROOT / p
+    return p if p.is_absolute() else folder / p
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    """Read the configuration; ``PAICHA_CONFIG`` and ``PAICHA_DB`` override the defaults."""
-    path = path or Path(os.environ.get("PAICHA_CONFIG", DEFAULT_CONFIG))
-    with open(path, "rb") as fh:
-        raw = tomllib.load(fh)
+    """Read the configuration; ``PAICHA_CONFIG`` and ``PAICHA_DB`` override the defaults.
+
+    The store path stays relative to the working directory (where the app or command runs);
+    reference files a configuration names are relative to the configuration file.
+    """
+    if path is None and os.environ.get("PAICHA_CONFIG"):
+        path = Path(os.environ["PAICHA_CONFIG"])
+    if path is None:
+        raw, folder = tomllib.loads(DEFAULT_CONFIG.read_text(encoding="utf-8")), Path.cwd()
+    else:
+        with open(path, "rb") as fh:
+            raw, folder = tomllib.load(fh), Path(path).resolve().parent
     c, t = raw["campaign"], raw["thresholds"]
     db = os.environ.get("PAICHA_DB") or raw["store"]["path"]
     db_path = Path(db) if Path(db).is_absolute() else Path.cwd() / db
     return Settings(
         district_code=raw["district"]["code"],
         district_name=raw["district"]["name"],
-        divisions_file=_resolve(raw["district"]["divisions_file"]),
-        outline_file=_resolve(raw["district"]["outline_file"]),
+        divisions_file=_resolve(raw["district"].get("divisions_file"), folder),
+        outline_file=_resolve(raw["district"].get("outline_file"), folder),
         campaign=Campaign(
             name=c["name"],
             start=c["start"],

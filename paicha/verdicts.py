@@ -1,10 +1,9 @@
-"""Spot-check (抽查) domain beyond drawing: method plans, the checker's answers, and the verdicts."""
+"""Spot-check (抽查) domain after the draw: team split, the checker's answers, and the verdicts."""
 
 from __future__ import annotations
 
 import math
 import numbers
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -15,141 +14,7 @@ import pandas as pd
 from paicha import sampling, stats
 from paicha.vocab import LabelledEnum, ScreeningMethod, ScreeningResult
 
-# --------------------------------------------------------------------------- draw plans
-
-
-class Method(LabelledEnum):
-    """The five ways a spot-check sample can be drawn (the page shows the same labels)."""
-
-    srs = ("srs", "简单随机抽样")
-    stratified = ("stratified", "分层随机抽样")
-    pps = ("pps", "按规模成比例抽村（PPS）")
-    backcheck = ("backcheck", "复核抽查（疑点户优先）")
-    lqas = ("lqas", "逐村批质量保证抽样（LQAS）")
-
-
-class Verdict(StrEnum):
-    """An LQAS village's state: judged on its ``n`` re-checks, or still waiting for some."""
-
-    passed = "passed"
-    failed = "failed"
-    pending = "pending"
-
-
-DEFAULTS: dict[Method, dict[str, object]] = {
-    Method.srs: {"n": 100},
-    Method.stratified: {"n": 100, "by": "village_code", "allocation": "proportional",
-                        "min_per_stratum": 2},
-    Method.pps: {"n_villages": 10, "per_village": 10, "size": "households"},
-    # The work plan's rule is to re-check 10-20 % of each screener's work; two per screener is
-    # the least that does not rest a screener's verdict on a single household.
-    Method.backcheck: {"share": 0.15, "min_per_screener": 2, "flag_weight": 4.0},
-    # 80 % acceptable / 50 % unacceptable with 10 % risks is the classic LQAS plan (n=19, d=13).
-    Method.lqas: {"upper": 0.80, "lower": 0.50, "alpha": 0.10, "beta": 0.10},
-}
-"""Parameters of each method when the caller gives none; every drawn plan stores all of them."""
-
-_CHOICES = {"by": ("village_code", "town_code"), "allocation": ("proportional", "equal"),
-            "size": ("households", "key_households")}
-_COUNTS = {"n", "min_per_stratum", "n_villages", "per_village", "min_per_screener"}
-_SHARES = {"share", "flag_weight", "upper", "lower", "alpha", "beta"}
-
-
-@dataclass(frozen=True)
-class DrawPlan:
-    """A method with every parameter spelled out, so the stored draw can be replayed exactly."""
-
-    method: Method
-    params: dict[str, object]
-
-
-def make_plan(method: str, given: Mapping[str, object] | None = None) -> DrawPlan:
-    """Complete ``given`` with the method's defaults and check the types of the values.
-
-    Ranges are checked by the sampling functions themselves; this only refuses what they would
-    misread (a share written as 15 instead of 0.15, an unknown parameter name).
-    """
-    try:
-        m = Method(method)
-    except ValueError as exc:
-        raise ValueError(f"未知的抽样方法：{method}（可选：{'、'.join(Method)}）") from exc
-    params = dict(DEFAULTS[m])
-    for key, value in (given or {}).items():
-        if value is None:
-            continue
-        if key not in params:
-            raise ValueError(f"抽样方法{m.label}没有参数{key}")
-        if key in _CHOICES:
-            if value not in _CHOICES[key]:
-                raise ValueError(f"参数{key}只能是{'或'.join(_CHOICES[key])}")
-        elif key in _COUNTS:
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-                raise ValueError(f"参数{key}必须是整数")
-            value = int(value)
-        elif key in _SHARES:
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                raise ValueError(f"参数{key}必须是数字")
-            value = float(value)
-        params[key] = value
-    if m is Method.backcheck and not 0.0 < float(params["share"]) <= 1.0:
-        raise ValueError("抽查比例须写成小数，例如15%写作0.15")
-    return DrawPlan(m, params)
-
-
-def lqas_village_designs(frame: pd.DataFrame, params: Mapping[str, object]) -> dict[str, dict]:
-    """The LQAS plan of every village, computed for the village's own number of screened households.
-
-    Sampling without replacement from a small village is hypergeometric, and the exact plan
-    needs fewer re-checks than the binomial one; for a large village the two agree. Where no
-    plan meets both risks (only in villages of a handful of households, when the acceptable
-    and unacceptable shares round to the same count) the whole village is checked and passes
-    with at least the midpoint share correct: a census has no sampling risk to balance.
-    """
-    screened = frame.loc[frame["screened"].astype(bool)]
-    sizes = screened.groupby("village_code", sort=True).size()
-    upper, lower = float(params["upper"]), float(params["lower"])
-    alpha, beta = float(params["alpha"]), float(params["beta"])
-    by_size: dict[int, dict] = {}
-    designs: dict[str, dict] = {}
-    for code, population in sizes.items():
-        population = int(population)
-        if population not in by_size:
-            try:
-                plan = stats.lqas_design(upper, lower, alpha, beta, population=population)
-                by_size[population] = {"population": population, "n": plan.n, "d": plan.d,
-                                       "alpha": plan.alpha, "beta": plan.beta}
-            except ValueError:
-                d = max(1, math.ceil((upper + lower) / 2 * population - 1e-9))
-                by_size[population] = {"population": population, "n": population, "d": d,
-                                       "alpha": 0.0, "beta": 0.0}
-        designs[str(code)] = by_size[population]
-    return designs
-
-
-def draw(frame: pd.DataFrame, plan: DrawPlan, seed: int) -> tuple[pd.DataFrame, dict[str, object]]:
-    """Draw a sample from a frame by the plan; returns the sample and the parameters to store.
-
-    The stored parameters are the plan's plus, for LQAS, each village's plan (population, n,
-    d): the verdict is later judged against exactly the rule the sample was drawn for.
-    """
-    p = plan.params
-    if plan.method is Method.srs:
-        sample = sampling.simple_random(frame, p["n"], seed)
-    elif plan.method is Method.stratified:
-        sample = sampling.stratified(frame, p["n"], seed, by=p["by"], allocation=p["allocation"],
-                                     min_per_stratum=p["min_per_stratum"])
-    elif plan.method is Method.pps:
-        sample = sampling.pps_villages(frame, p["n_villages"], p["per_village"], seed, size=p["size"])
-    elif plan.method is Method.backcheck:
-        sample = sampling.backcheck(frame, p["share"], seed, min_per_screener=p["min_per_screener"],
-                                    flag_weight=p["flag_weight"])
-    else:
-        designs = lqas_village_designs(frame, p)
-        village_n = {code: design["n"] for code, design in designs.items()}
-        largest = max(village_n.values(), default=1)
-        sample = sampling.lqas_villages(frame, largest, seed, village_n=village_n)
-        return sample, {**p, "villages": designs}
-    return sample, dict(p)
+# --------------------------------------------------------------------------- reasons and teams
 
 
 REASON_LABELS: dict[str, str] = {
@@ -229,10 +94,6 @@ ANSWER_LABELS: dict[str, str] = {**CheckedField.labels(), "consistent": "是否�
 """Chinese header of each answer column in the field list and the editor."""
 
 YES, NO = "是", "否"
-_YES = {"是", "y", "yes", "√", "✓", "✔", "1", "有", "true", "t", "对"}
-_NO = {"否", "n", "no", "×", "✗", "✘", "0", "无", "false", "f", "不是", "错"}
-_BLANK = {"", "-", "--", "—", "——", "/", "\\", "－", "nan", "none", "null"}
-_SEPARATORS = "、,，;；/ \n\t"
 
 
 @dataclass(frozen=True)
@@ -256,81 +117,29 @@ class Answers:
         return {c: getattr(self, c) for c in ANSWER_COLUMNS}
 
 
-def _fold(cell: object) -> str:
-    return unicodedata.normalize("NFKC", str(cell)).strip()
+def answers_from(values: Mapping[str, object]) -> tuple[Answers, list[tuple[str, str]]]:
+    """A checker's row from values already read off their cells, and what is wrong with it.
 
-
-def _blank(cell: object) -> bool:
-    if cell is None:
-        return True
-    if isinstance(cell, float) and math.isnan(cell):
-        return True
-    return isinstance(cell, str) and _fold(cell).lower() in _BLANK
-
-
-def _yes_no(cell: object) -> bool:
-    if isinstance(cell, bool | np.bool_):
-        return bool(cell)
-    if isinstance(cell, numbers.Real) and cell in (0, 1):
-        return bool(cell)
-    key = _fold(cell).lower()
-    if key in _YES:
-        return True
-    if key in _NO:
-        return False
-    raise ValueError("只能填“是”或“否”。")
-
-
-def _member(cell: object, enum: type[LabelledEnum]) -> str:
-    text = _fold(cell)
-    for member in enum:
-        if text in (member.label, member.value):
-            return member.value
-    raise ValueError(f"不在允许范围内，允许的值：{'、'.join(m.label for m in enum)}。")
-
-
-def _differing(cell: object) -> str:
-    text = _fold(cell)
-    for sep in _SEPARATORS:
-        text = text.replace(sep, ",")
-    codes = []
-    for token in filter(None, text.split(",")):
-        codes.append(_member(token, CheckedField))
-    # Field order, not the order typed, so that the same answer is always stored the same way.
-    order = [f.value for f in CheckedField]
-    return ",".join(sorted(set(codes), key=order.index))
-
-
-def parse_answers(cells: Mapping[str, object]) -> tuple[Answers, list[tuple[str, str]]]:
-    """Read one row of a checker's answers, keyed by answer column; returns answers and problems.
-
-    Every problem is reported as (column, Chinese message) so that a file import can point at
-    the cell. Rules: a row with any answer must say whether it is consistent (是否一致); "否"
-    needs the differing fields, "是" must leave them empty.
+    ``values`` holds, by answer column: flags as bool, method, result and income band as member
+    codes, the differing fields as an iterable of CheckedField codes, the note as text; None (or
+    an empty list) where nothing was written. Reading the cells is the I/O layer's job (one cell
+    parser for every file); this applies the rules of a re-check, each problem as (column,
+    Chinese message) so that a file import can point at the cell: a row with any answer must
+    say whether it is consistent (是否一致); "否" needs the differing fields, "是" must leave
+    them empty.
     """
+    fields = dict.fromkeys(ANSWER_COLUMNS)
+    fields.update({c: values.get(c) for c in ANSWER_COLUMNS})
+    # Field order, not the order typed, so that the same answer is always stored the same way.
+    differing = set(fields["differing"] or ())
+    if unknown := differing - {f.value for f in CheckedField}:
+        raise ValueError(f"不是核查字段：{'、'.join(sorted(unknown))}")
+    fields["differing"] = ",".join(f.value for f in CheckedField if f.value in differing) or None
+    # An empty note is no answer; False is one.
+    fields["note"] = fields["note"] or None
+    answers = Answers(**fields)
+    filled = [c for c in ANSWER_COLUMNS if c != "consistent" and fields[c] is not None]
     problems: list[tuple[str, str]] = []
-    values: dict[str, object] = {}
-    parsers = {"visited": _yes_no, "leaflet_given": _yes_no, "consistent": _yes_no,
-               "method": lambda c: _member(c, ScreeningMethod),
-               "result": lambda c: _member(c, ScreeningResult),
-               "income_band": lambda c: _member(c, IncomeBand),
-               "differing": _differing, "note": lambda c: _fold(c)}
-    for column in ANSWER_COLUMNS:
-        cell = cells.get(column)
-        if _blank(cell):
-            values[column] = None
-            continue
-        try:
-            value = parsers[column](cell)
-            # An empty string (a note of spaces, separators only) is no answer; False is one.
-            values[column] = None if value == "" else value
-        except ValueError as exc:
-            problems.append((column, str(exc)))
-            values[column] = None
-    answers = Answers(**values)
-    if problems:
-        return answers, problems
-    filled = [c for c in ANSWER_COLUMNS if c != "consistent" and values[c] is not None]
     if answers.consistent is None and filled:
         problems.append(("consistent", "已填写核查内容，但没有填写是否一致（“是”或“否”）。"))
     elif answers.consistent is False and not answers.differing:
@@ -364,6 +173,14 @@ def answer_labels(answers: Mapping[str, object]) -> dict[str, str | None]:
 
 
 # --------------------------------------------------------------------------- verdicts
+
+
+class Verdict(StrEnum):
+    """An LQAS village's state: judged on its ``n`` re-checks, or still waiting for some."""
+
+    passed = "passed"
+    failed = "failed"
+    pending = "pending"
 
 
 def _checked(items: pd.DataFrame) -> pd.DataFrame:

@@ -126,6 +126,23 @@ def demo_db_path(tmp_path_factory, settings) -> Path:
     return path
 
 
+@pytest.fixture
+def demo_copy(tmp_path, demo_db_path) -> Path:
+    """A private copy of the demo district for a test that signs in or writes (the shared file
+    stays as built, so tests never see each other's sessions and audit lines)."""
+    import shutil
+
+    return Path(shutil.copy(demo_db_path, tmp_path / "demo.duckdb"))
+
+
+@pytest.fixture(scope="module")
+def demo_module_copy(tmp_path_factory, demo_db_path) -> Path:
+    """The same, shared by one module's tests (a browser test module runs one server on it)."""
+    import shutil
+
+    return Path(shutil.copy(demo_db_path, tmp_path_factory.mktemp("demo_module") / "demo.duckdb"))
+
+
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 

@@ -7,7 +7,8 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from data_loaders.exports import Builder, audited_file, csv_bytes
+from data_loaders.excel import to_csv_bytes
+from data_loaders.exports import Builder, audited_file
 from ui import cache
 from ui.session import Session
 from ui.text import t
@@ -35,5 +36,5 @@ def csv_of(table: Callable[[], pd.DataFrame]) -> Builder:
     """A builder of a CSV file (UTF-8 with BOM for Excel, formulas neutralised) from a display table."""
     def build() -> tuple[bytes, int]:
         frame = table()
-        return csv_bytes(frame), len(frame)
+        return to_csv_bytes(frame), len(frame)
     return build

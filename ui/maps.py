@@ -14,14 +14,10 @@ import shapely
 from shapely.geometry import mapping
 
 from paicha.geo import wgs84_to_gcj02
+from ui import theme
 from ui.safe import html_text
 from ui.text import t
 
-HAZARD_STYLE = {
-    ("flood", "高"): {"color": "#1f4e9c", "fillColor": "#2e86de", "fillOpacity": 0.55},
-    ("flood", "中"): {"color": "#5dade2", "fillColor": "#85c1e9", "fillOpacity": 0.4},
-    "other": {"color": "#b9770e", "fillColor": "#f5b041", "fillOpacity": 0.25, "dashArray": "6 4"},
-}
 # Tile sources. GCJ-02 tiles (AMap) need every vector shifted onto their grid before drawing.
 TILES = {
     "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap", "WGS-84"),
@@ -64,7 +60,7 @@ def risk_map(villages: pd.DataFrame, zones: pd.DataFrame, points: pd.DataFrame,
                 for r in villages.itertuples() if r.geometry]
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
-        style_function=lambda f: {"color": "#566573", "weight": 1, "fillColor": "#ffffff",
+        style_function=lambda f: {"color": theme.VILLAGE_LINE, "weight": 1, "fillColor": theme.VILLAGE_FILL,
                                   "fillOpacity": 0.0 if tiles in TILES else 0.6},
         tooltip=folium.GeoJsonTooltip(["name", "households", "exposed", "unscreened"],
                                       aliases=[t("columns.village"), t("columns.households"),
@@ -75,7 +71,7 @@ def risk_map(villages: pd.DataFrame, zones: pd.DataFrame, points: pd.DataFrame,
     for kind, group in zones.groupby("kind", sort=True):
         layer = folium.FeatureGroup(name=t(f"hazard.{kind}"))
         for z in group.itertuples():
-            style = HAZARD_STYLE.get((z.kind, z.level), HAZARD_STYLE["other"])
+            style = theme.HAZARD_STYLE.get((z.kind, z.level), theme.HAZARD_STYLE["other"])
             folium.GeoJson(_feature(z.geometry, {"name": html_text(z.name)}, gcj),
                            style_function=lambda f, s=style: {**s, "weight": 1},
                            tooltip=html_text(f"{z.name}（{t('map.source')}：{z.source}；{z.crs}）")).add_to(layer)
@@ -86,7 +82,7 @@ def risk_map(villages: pd.DataFrame, zones: pd.DataFrame, points: pd.DataFrame,
         lon, lat = (wgs84_to_gcj02(points["lon"], points["lat"]) if gcj else (points["lon"], points["lat"]))
         for x, y, screened in zip(np.asarray(lon), np.asarray(lat), points["screened"], strict=True):
             folium.CircleMarker([y, x], radius=2, weight=0, fill=True, fill_opacity=0.85,
-                                fill_color="#1e8449" if screened else "#c0392b").add_to(layer)
+                                fill_color=theme.SCREENED if screened else theme.UNSCREENED).add_to(layer)
         layer.add_to(m)
 
     folium.LayerControl(collapsed=False).add_to(m)
@@ -99,14 +95,14 @@ def risk_map(villages: pd.DataFrame, zones: pd.DataFrame, points: pd.DataFrame,
 
 def legend_html(tiles: str) -> str:
     crs = TILES[tiles][2] if tiles in TILES else "WGS-84"
-    rows = [("#2e86de", t("map.legend_flood_high")), ("#85c1e9", t("map.legend_flood_medium")),
-            ("#f5b041", t("map.legend_other")), ("#c0392b", t("map.legend_unscreened")),
-            ("#1e8449", t("map.legend_screened"))]
+    rows = [(theme.FLOOD_HIGH, t("map.legend_flood_high")), (theme.FLOOD_MEDIUM, t("map.legend_flood_medium")),
+            (theme.OTHER_HAZARD, t("map.legend_other")), (theme.UNSCREENED, t("map.legend_unscreened")),
+            (theme.SCREENED, t("map.legend_screened"))]
     items = "".join(f'<div><span style="display:inline-block;width:12px;height:12px;background:{c};'
                     f'margin-right:6px;border-radius:2px"></span>{label}</div>' for c, label in rows)
-    return (f'<div style="position:fixed;bottom:26px;right:10px;z-index:9999;background:rgba(255,255,255,.92);'
-            f'padding:8px 10px;border:1px solid #bbb;border-radius:6px;font:13px sans-serif;line-height:1.6">'
-            f'{items}<div style="color:#666;margin-top:4px">{t("map.legend_note", crs=crs)}</div></div>')
+    return (f'<div style="position:fixed;bottom:26px;right:10px;z-index:9999;background:{theme.LEGEND_BACKGROUND};'
+            f'padding:8px 10px;border:1px solid {theme.LEGEND_BORDER};border-radius:6px;font:13px sans-serif;line-height:1.6">'
+            f'{items}<div style="color:{theme.LEGEND_NOTE};margin-top:4px">{t("map.legend_note", crs=crs)}</div></div>')
 
 
 @lru_cache(maxsize=1)

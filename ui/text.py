@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import tomllib
 from functools import lru_cache
-from pathlib import Path
+from importlib import resources
 
-CATALOGUE = Path(__file__).resolve().parent.parent / "locales" / "zh.toml"
+# Package data of the domain package, the one every layer may read: the command line and the
+# I/O layer's messages can come from the same catalogue as the pages.
+CATALOGUE = resources.files("paicha").joinpath("locales", "zh.toml")
 
 
 @lru_cache(maxsize=1)
 def _catalogue() -> dict[str, str]:
-    with open(CATALOGUE, "rb") as fh:
-        raw = tomllib.load(fh)
+    raw = tomllib.loads(CATALOGUE.read_text(encoding="utf-8"))
     flat: dict[str, str] = {}
 
     def walk(prefix: str, node: dict) -> None:

@@ -1,8 +1,10 @@
 """Turns one spreadsheet cell, as calamine or the CSV reader gives it, into a typed value.
 
-Each parser returns the value (None for blank) or raises :class:`CellError` with the Chinese
-message. Parsers only decide what a cell *says*; rules about what it may say (ranges, allowed
-values, the ID check digit) are pandera checks in ``validate``, so every failure is reported.
+The one cell parser of paicha: imports and spot-check results (the editor and filled-in field
+lists) both read their cells here. Each parser returns the value (None for blank) or raises
+:class:`CellError` with the Chinese message. Parsers only decide what a cell *says*; rules about
+what it may say (ranges, allowed values, the ID check digit) are pandera checks in ``validate``
+for imports and :func:`paicha.verdicts.answers_from` for results, so every failure is reported.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Callable
 
 from data_loaders.importing import messages
 from data_loaders.importing.spec import Field, enum_lookup, normalise_value
+from paicha.vocab import LabelledEnum
 
 
 class CellError(ValueError):
@@ -46,7 +49,9 @@ _BLANK_MARKS = {"", "-", "--", "—", "——", "/", "\\", "－", "n/a", "na", "
 _NONE_MEANS_BLANK = {"无", "暂无", "没有"}
 
 _YES = {"是", "y", "yes", "√", "✓", "✔", "1", "有", "true", "t", "对"}
-_NO = {"否", "n", "no", "×", "✗", "✘", "0", "无", "false", "f", "不是", "没有"}
+_NO = {"否", "n", "no", "×", "✗", "✘", "0", "无", "false", "f", "不是", "没有", "错"}
+# Between the items of a list typed into one cell (NFKC has already made "，；" ASCII).
+_LIST_SEPARATORS = re.compile(r"[、,;/\s]+")
 
 
 def fold(text: str) -> str:
@@ -88,7 +93,7 @@ def _is_number(cell: object) -> bool:
     return isinstance(cell, int | float) and not isinstance(cell, bool)
 
 
-def parse_text(cell: object, field: Field) -> str | None:
+def parse_text(cell: object, field: Field | None = None) -> str | None:
     if is_blank(cell):
         return None
     text = fold(display(cell))
@@ -96,7 +101,7 @@ def parse_text(cell: object, field: Field) -> str | None:
     return _SPACES.sub(" ", _CJK_GAP.sub("", text)) or None
 
 
-def parse_code(cell: object, field: Field) -> str | None:
+def parse_code(cell: object, field: Field | None = None) -> str | None:
     """An identifier such as 户编号: text; a number is accepted only while its digits are intact."""
     if is_blank(cell):
         return None
@@ -157,7 +162,8 @@ def parse_int(cell: object, field: Field) -> int | None:
     return int(value)
 
 
-def _parse_bool(cell: object) -> bool | None:
+def parse_yes_no(cell: object) -> bool | None:
+    """是/否 in any of its usual spellings (Y/N, √/×, 1/0, 有/无, 对/错); None when blank."""
     if is_blank(cell):
         return None
     if isinstance(cell, bool):
@@ -173,7 +179,7 @@ def _parse_bool(cell: object) -> bool | None:
 
 
 def parse_bool(cell: object, field: Field) -> bool | None:
-    value = _parse_bool(cell)
+    value = parse_yes_no(cell)
     return field.default if value is None else value
 
 
@@ -212,6 +218,32 @@ def parse_enum(cell: object, field: Field) -> str | None:
         return field.default.value if field.default is not None else None
     text = display(cell)
     return _ENUM_TABLES[field.enum].get(normalise_value(text), fold(text))
+
+
+def parse_member(cell: object, enum: type[LabelledEnum]) -> str | None:
+    """The member's English code for any accepted spelling; an unknown one is refused here, for
+    readers without a schema behind them (spot-check results)."""
+    if is_blank(cell):
+        return None
+    code = _ENUM_TABLES[enum].get(normalise_value(display(cell)))
+    if code is None:
+        raise CellError(messages.NOT_ALLOWED, allowed="、".join(m.label for m in enum))
+    return code
+
+
+def parse_members(cell: object, enum: type[LabelledEnum]) -> list[str]:
+    """Several members typed into one cell, separated by 、 , ; / or spaces; [] when blank."""
+    if is_blank(cell):
+        return []
+    tokens = _LIST_SEPARATORS.split(fold(display(cell)))
+    return [code for token in tokens if token and (code := parse_member(token, enum)) is not None]
+
+
+def parse_note(cell: object) -> str | None:
+    """Free text kept as typed (only NFKC and trimmed); None when blank."""
+    if is_blank(cell):
+        return None
+    return fold(display(cell)) or None
 
 
 def parse_division(cell: object, field: Field) -> str | None:

@@ -15,8 +15,8 @@ import zipfile
 from dataclasses import dataclass, field
 
 import pandas as pd
-import python_calamine
 
+from data_loaders.excel import UnreadableWorkbook, read_workbook
 from data_loaders.importing import messages
 from data_loaders.importing.cells import display, is_blank
 from data_loaders.importing.report import ImportIssue
@@ -84,27 +84,14 @@ def sniff_format(content: bytes) -> str:
 
 
 def read_grids(content: bytes, fmt: str) -> list[tuple[str, Grid, Merges]]:
-    """Every visible worksheet as (name, rows of cells, merged ranges); a CSV is one sheet ''."""
+    """Every visible worksheet but the help sheet as (name, rows of cells, merged ranges); a CSV is
+    one sheet ''."""
     if fmt == "csv":
         return [("", _csv_grid(content), [])]
     try:
-        book = python_calamine.load_workbook(io.BytesIO(content))
-    except Exception as exc:  # calamine raises several unrelated types for a broken file
+        return read_workbook(content)
+    except UnreadableWorkbook as exc:
         raise ReadError(messages.UNREADABLE_EXCEL.format(reason=exc)) from None
-    grids = []
-    with book:
-        for meta in book.sheets_metadata:
-            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
-                continue
-            if meta.visible != python_calamine.SheetVisibleEnum.Visible:
-                continue
-            if meta.name == messages.HELP_SHEET:
-                continue
-            sheet = book.get_sheet_by_name(meta.name)
-            # skip_empty_area=False keeps leading empty rows, so list index + 1 is Excel's row.
-            grids.append((meta.name, sheet.to_python(skip_empty_area=False),
-                          list(sheet.merged_cell_ranges or [])))
-    return grids
 
 
 def _csv_grid(content: bytes) -> Grid:

@@ -1,13 +1,10 @@
-"""Writes the Excel import templates, empty or filled from the store, with a 填表说明 sheet."""
+"""The Excel import templates, empty or filled from the store, laid out for data_loaders.excel."""
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-
 import pandas as pd
-import xlsxwriter
 
+from data_loaders.excel import Column, HelpSheet, Sheet, write_workbook
 from data_loaders.importing import messages
 from data_loaders.importing.spec import FIELDS, Field, ImportKind
 from data_loaders.store import Store
@@ -80,73 +77,37 @@ def _cell(f: Field, value: object) -> object:
     return value
 
 
+def _column(f: Field) -> Column:
+    width = max(10, min(24, len(f.header) * 2 + 2))
+    choices = (_YES, _NO) if f.parse in _BOOL_PARSES else (
+        tuple(m.label for m in f.enum) if f.enum is not None else ())
+    style = "required" if f.required else "plain"
+    if f.parse in _TEXT_PARSES:
+        # Text format keeps an 18-digit ID typed into the template from turning into 2.1E+17.
+        return Column(f.header, max(width, 20) if f.parse == "id_number" else width, "text", choices, style)
+    if f.parse == "date":
+        return Column(f.header, max(width, 12), "date", choices, style)
+    return Column(f.header, width, "any", choices, style)
+
+
 def _workbook(kind: ImportKind, frame: pd.DataFrame | None) -> bytes:
     fields = FIELDS[kind]
-    buffer = io.BytesIO()
-    # in_memory: xlsxwriter would otherwise stage the sheets in temporary files.
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                              "valign": "vcenter", "align": "center"})
-    required = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                                "valign": "vcenter", "align": "center", "font_color": "#C00000"})
-    text = book.add_format({"num_format": "@"})
-    date = book.add_format({"num_format": "yyyy-mm-dd"})
-    sheet = book.add_worksheet(messages.KIND_SHEET_NAMES[kind.value])
-    rows = len(frame) if frame is not None else 0
-    last = max(rows, TEMPLATE_ROWS)
-    for col, f in enumerate(fields):
-        sheet.write_string(0, col, f.header, required if f.required else header)
-        width = max(10, min(24, len(f.header) * 2 + 2))
-        if f.parse in _TEXT_PARSES:
-            # Text format keeps an 18-digit ID typed into the template from turning into 2.1E+17.
-            sheet.set_column(col, col, max(width, 20 if f.parse == "id_number" else width), text)
-        elif f.parse == "date":
-            sheet.set_column(col, col, max(width, 12), date)
-        else:
-            sheet.set_column(col, col, width)
-        choices = [_YES, _NO] if f.parse in _BOOL_PARSES else (
-            [m.label for m in f.enum] if f.enum is not None else None)
-        if choices:
-            sheet.data_validation(1, col, last, col, {"validate": "list", "source": choices,
-                                                      "error_type": "warning"})
-    sheet.set_row(0, 30)
-    sheet.freeze_panes(1, 0)
+    rows: list[list[object]] = []
     if frame is not None:
-        _write_rows(sheet, fields, frame, text, date)
-    _help_sheet(book, fields, header)
-    book.close()
-    return buffer.getvalue()
+        columns = [frame[_EXPORT_SOURCE.get(f.name, f.name)].tolist() for f in fields]
+        rows = [[_cell(f, v) for f, v in zip(fields, values, strict=True)] for values in zip(*columns, strict=True)]
+    sheet = Sheet(messages.KIND_SHEET_NAMES[kind.value], [_column(f) for f in fields], rows,
+                  header_height=30, dropdown_rows=TEMPLATE_ROWS)
+    return write_workbook([sheet], _help_sheet(fields))
 
 
-def _write_rows(sheet, fields: tuple[Field, ...], frame: pd.DataFrame, text, date) -> None:
-    columns = [frame[_EXPORT_SOURCE.get(f.name, f.name)].tolist() for f in fields]
-    for col, (f, values) in enumerate(zip(fields, columns, strict=True)):
-        for row, value in enumerate(values, start=1):
-            value = _cell(f, value)
-            if value is None:
-                continue
-            if isinstance(value, dt.date):
-                sheet.write_datetime(row, col, dt.datetime.combine(value, dt.time()), date)
-            elif isinstance(value, str):
-                sheet.write_string(row, col, value, text if f.parse in _TEXT_PARSES else None)
-            else:
-                sheet.write_number(row, col, value)
-
-
-def _help_sheet(book, fields: tuple[Field, ...], header) -> None:
-    sheet = book.add_worksheet(messages.HELP_SHEET)
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    sheet.write_string(0, 0, messages.HELP_INTRO)
-    for col, title in enumerate(messages.HELP_COLUMNS):
-        sheet.write_string(2, col, title, header)
-    for row, f in enumerate(fields, start=3):
+def _help_sheet(fields: tuple[Field, ...]) -> HelpSheet:
+    rows = []
+    for f in fields:
         fmt_key = "enum" if f.enum is not None else f.parse
         allowed = "、".join(m.label for m in f.enum) if f.enum is not None else (
             f"{_YES}、{_NO}" if f.parse in _BOOL_PARSES else "")
-        values = (f.header, messages.FIELD_MEANING[f.help_key], messages.FORMAT_HELP[fmt_key],
-                  messages.REQUIRED_YES if f.required else messages.REQUIRED_NO, allowed,
-                  "、".join(f.aliases))
-        for col, value in enumerate(values):
-            sheet.write_string(row, col, value, wrap)
-    for col, width in enumerate((22, 36, 36, 10, 36, 40)):
-        sheet.set_column(col, col, width)
+        rows.append((f.header, messages.FIELD_MEANING[f.help_key], messages.FORMAT_HELP[fmt_key],
+                     messages.REQUIRED_YES if f.required else messages.REQUIRED_NO, allowed,
+                     "、".join(f.aliases)))
+    return HelpSheet([messages.HELP_INTRO], messages.HELP_COLUMNS, rows, widths=(22, 36, 36, 10, 36, 40))

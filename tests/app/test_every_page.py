@@ -19,8 +19,8 @@ def test_page_registry_is_consistent():
 
 @pytest.mark.parametrize("page", [p.script for p in PAGES])
 @pytest.mark.parametrize("user", ["leader", "datun", "admin"])
-def test_page_renders(page, user, demo_db_path, app_env):
-    app_env(demo_db_path)
+def test_page_renders(page, user, demo_copy, app_env):
+    app_env(demo_copy)
     at = go_to(sign_in(open_app(), user), page)
     assert not at.exception, at.exception
     assert at.title and at.title[0].value == t(next(p.title_key for p in PAGES if p.script == page))

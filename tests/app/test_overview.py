@@ -57,8 +57,8 @@ def test_town_supervisor_sees_only_their_town(tmp_path, settings, app_env):
     assert towns[t("columns.town")].tolist() == ["甘泉镇"]
 
 
-def test_demo_database_shows_the_demo_banner(demo_db_path, app_env):
-    app_env(demo_db_path)
+def test_demo_database_shows_the_demo_banner(demo_copy, app_env):
+    app_env(demo_copy)
     at = run_app()
     assert not at.exception
     assert t("app.demo_banner") in [w.value for w in at.warning]

@@ -62,9 +62,9 @@ def foreign_names(town_code: str, settings) -> set[str]:
 
 @pytest.mark.parametrize(("username", "role", "town"), [(a[0], a[1], a[2]) for a in DEMO_ACCOUNTS],
                          ids=[a[0] for a in DEMO_ACCOUNTS])
-def test_an_account_sees_and_downloads_only_what_its_role_and_scope_allow(username, role, town, demo_db_path,
+def test_an_account_sees_and_downloads_only_what_its_role_and_scope_allow(username, role, town, demo_copy,
                                                                            app_env, settings):
-    app_env(demo_db_path)
+    app_env(demo_copy)
     may_unmask = Permission.unmask in ROLE_PERMISSIONS[role]
     forbidden = foreign_names(town, settings) if town else set()
     at = sign_in(open_app(), username)
@@ -80,10 +80,10 @@ def test_an_account_sees_and_downloads_only_what_its_role_and_scope_allow(userna
                 assert not ID_NUMBER.search(text) and not PHONE.search(text), (username, where)
 
 
-def test_the_walk_would_notice_an_unmasked_number(demo_db_path, app_env):
+def test_the_walk_would_notice_an_unmasked_number(demo_copy, app_env):
     """The detector itself: the demo store holds valid 18-character numbers and 11-digit phones."""
-    app_env(demo_db_path)
+    app_env(demo_copy)
     from data_loaders.store import Store
 
-    row = Store(demo_db_path).query("SELECT head_id_number, phone FROM households LIMIT 1").iloc[0]
+    row = Store(demo_copy).query("SELECT head_id_number, phone FROM households LIMIT 1").iloc[0]
     assert ID_NUMBER.search(pd.DataFrame([row]).to_csv()) and PHONE.search(str(row["phone"]))

@@ -90,8 +90,8 @@ def test_a_store_without_accounts_says_how_to_create_the_first_administrator(tmp
     assert not [i for i in at.info if accounts.DEMO_PASSWORD in i.value]  # not a demo: no demo accounts
 
 
-def test_the_demo_store_lists_its_accounts_on_the_form(demo_db_path, app_env):
-    app_env(demo_db_path)
+def test_the_demo_store_lists_its_accounts_on_the_form(demo_copy, app_env):
+    app_env(demo_copy)
     at = open_app()
     assert any(accounts.DEMO_PASSWORD in i.value and "ganquan" in i.value for i in at.info)
     assert t("app.demo_banner") in [w.value for w in at.warning]

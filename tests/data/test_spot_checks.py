@@ -18,7 +18,7 @@ import xlsxwriter
 from data_loaders import spot_checks
 from data_loaders.divisions import read_divisions
 from data_loaders.store import DIVISION_COLUMNS, HOUSEHOLD_COLUMNS, SCREENING_COLUMNS, Store
-from paicha.config import User
+from paicha.access import User
 from paicha.sampling import FLAG_COLUMNS, FRAME_COLUMNS, frame_hash
 from paicha.scope import Scope
 from paicha.verdicts import ANSWER_LABELS
@@ -304,6 +304,15 @@ def test_a_household_unknown_to_the_roster_is_named_with_sheet_row_and_column(dr
     assert outcome.saved == 0 and outcome.errors == [
         "unknown_household.xlsx 工作表「第1组」第4行「户编号」列（B列）：户编号「ZZ99」不在农户花名册中（或不在您的管辖范围内），请核对户编号。"]
     assert store.query("SELECT count(*) AS n FROM spot_check_items WHERE consistent IS NOT NULL")["n"][0] == 0
+
+
+def test_a_household_id_stored_as_a_long_number_is_refused_with_the_fix(drawn, settings, tmp_path):
+    store, draw = drawn
+    content = write_filled_list_titled(tmp_path / "id_stored_as_number.xlsx",
+                                       [{"户编号": 210311006200001234.0, "是否一致": "是"}], f"抽样编号：{draw.draw_id}")
+    (error,) = import_file(store, settings, draw, content, "id_stored_as_number.xlsx").errors
+    assert error.startswith("id_stored_as_number.xlsx 工作表「第1组」第3行「户编号」列（B列）：")
+    assert "被存成了数字" in error and "文本" in error
 
 
 def test_a_household_of_the_roster_but_not_of_this_draw_is_refused(drawn, settings, tmp_path):

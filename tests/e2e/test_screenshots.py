@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.browser import ROOT, running_app, wait_rendered
+from tests.e2e.browser import ROOT, running_app, sign_in, wait_rendered
 from ui.text import t
 
 pytestmark = pytest.mark.e2e
@@ -10,17 +10,19 @@ SHOTS = ROOT / "artifacts" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def app_url(demo_db_path):
-    with running_app(demo_db_path) as url:
+def app_url(demo_module_copy):
+    with running_app(demo_module_copy) as url:
         yield url
 
 
-def shoot(browser, url: str, name: str, height: int = 2000):
+def shoot(browser, url: str, name: str, height: int = 2000, user: str = "leader"):
+    """Open a page's link, sign in there, and keep a screenshot of what that user sees."""
     page = browser.new_page(viewport={"width": 1600, "height": height})
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url)
     wait_rendered(page)
+    sign_in(page, user)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     return page, errors
@@ -59,18 +61,11 @@ def test_risk_map_draws_its_layers_offline(browser, app_url):
     page.close()
 
 
-def sign_in(page, user_label: str) -> None:
-    """Pick a demo user in the sidebar selectbox, as a person would."""
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
-    page.get_by_role("option", name=user_label).click()
-    wait_rendered(page)
-
-
 def test_import_page_reports_a_broken_file_row_by_row(browser, app_url):
     page = browser.new_page(viewport={"width": 1600, "height": 1400})
     page.goto(f"{app_url}/imports")
     wait_rendered(page)
-    sign_in(page, "区乡村振兴局管理员(演示)")
+    sign_in(page, "admin")
     broken = ROOT / "tests" / "importing" / "files" / "village_of_other_town.xlsx"
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(broken))
     page.wait_for_selector("text=校验未通过", timeout=60_000)

@@ -30,8 +30,8 @@ PHONE = re.compile(r"(?<![0-9A-Za-z_.])1[3-9][0-9]{9}(?![0-9A-Za-z_])")
 
 
 @pytest.fixture(scope="module")
-def app_url(demo_db_path):
-    with running_app(demo_db_path) as url:
+def app_url(demo_module_copy):
+    with running_app(demo_module_copy) as url:
         yield url
 
 

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from tests.e2e.browser import ROOT, running_app, wait_rendered
+from tests.e2e.browser import ROOT, running_app, sign_in, wait_rendered
 from ui.text import t
 
 pytestmark = pytest.mark.e2e
@@ -27,9 +27,8 @@ def test_drawing_a_back_check_sample_in_chromium(browser, app_url):
     page.goto(f"{app_url}/spot_checks")
     wait_rendered(page)
     assert "Page not found" not in page.inner_text("body")
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
-    page.get_by_role("option", name="区抽查组(演示)").click()
-    wait_rendered(page)
+    sign_in(page, "checker")
+    assert page.locator("h1").first.inner_text() == t("spot_checks.title")  # the deep link is kept
     page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click()
     page.get_by_role("option", name=t("spot_checks.method.backcheck")).click()
     wait_rendered(page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -58,6 +59,16 @@ def test_date_text_round_trips(day, pattern):
 ])
 def test_yes_no_spellings(cell, expected):
     assert parse_bool(cell, ROSTER["is_former_poor"]) is expected
+
+
+def test_wrong_means_no_as_right_means_yes():
+    # 对/错 was understood by the result entry only; one parser now serves both.
+    assert parse_bool("错", ROSTER["is_former_poor"]) is False and parse_bool("对", ROSTER["is_former_poor"]) is True
+
+
+def test_a_numpy_flag_reads_as_a_flag():
+    assert parse_bool(np.bool_(True), ROSTER["is_former_poor"]) is True
+    assert parse_bool(np.bool_(False), ROSTER["is_former_poor"]) is False
 
 
 def test_blank_flag_means_no():

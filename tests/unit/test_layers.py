@@ -1,6 +1,7 @@
 """Layer rules: the domain imports no UI library and no I/O layer; pages hold no SQL."""
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,7 +20,7 @@ def imported_roots(path: Path) -> set[str]:
 
 
 def test_domain_package_imports_no_ui_library_or_io_layer():
-    offenders = {p.name: imported_roots(p) & FORBIDDEN_IN_DOMAIN for p in (ROOT / "paicha").glob("*.py")}
+    offenders = {str(p.relative_to(ROOT)): imported_roots(p) & FORBIDDEN_IN_DOMAIN for p in (ROOT / "paicha").rglob("*.py")}
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
@@ -27,6 +28,21 @@ def test_data_loaders_import_no_ui_library():
     bad = {"streamlit", "plotly", "folium", "ui"}
     offenders = {str(p.relative_to(ROOT)): imported_roots(p) & bad for p in (ROOT / "data_loaders").rglob("*.py")}
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_table_and_figure_builders_import_no_streamlit():
+    # Pure builders (data in, frame or figure out) are testable without a running app.
+    builders = [*(ROOT / "ui" / "tables").glob("*.py"), *(ROOT / "ui" / "figures").glob("*.py")]
+    offenders = {str(p.relative_to(ROOT)): imported_roots(p) & {"streamlit"} for p in builders}
+    assert builders and {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_colours_and_fonts_live_in_the_theme_module():
+    colour = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?\b|rgba?\(|YaHei|Noto Sans")
+    sources = [*(ROOT / "ui").rglob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"]
+    offenders = [p.relative_to(ROOT).as_posix() for p in sources
+                 if p.name != "theme.py" and colour.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
 
 
 def test_only_the_cache_module_uses_streamlit_caching():

@@ -1,4 +1,4 @@
-"""Spot-check domain in paicha.verdicts: plans, the checker's answers, error rates and verdicts."""
+"""Spot-check domain: draw plans (paicha.sampling.plans), the checker's answers, error rates and verdicts."""
 
 from __future__ import annotations
 
@@ -8,23 +8,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from data_loaders.spot_checks.results import parse_answers
 from paicha import stats
+from paicha.sampling import Method, draw, lqas_village_designs, make_plan
 from paicha.verdicts import (
     ANSWER_COLUMNS,
     REASON_LABELS,
     IncomeBand,
-    Method,
     Verdict,
     answer_labels,
-    draw,
+    answers_from,
     error_rates,
     estimate,
     follow_up_screeners,
     income_band,
     lqas_verdicts,
-    lqas_village_designs,
-    make_plan,
-    parse_answers,
     split_teams,
 )
 from ui.text import t
@@ -157,6 +155,21 @@ def test_bad_answers_name_their_column(cells, column, message):
     _, problems = parse_answers(cells)
     assert len(problems) == 1
     assert problems[0][0] == column and message in problems[0][1]
+
+
+def test_results_read_their_cells_with_the_import_parser_and_its_wider_spellings():
+    # Spellings the import always took and the result entry used to refuse: 没有 for no, n/a
+    # for blank, the import's other names for a screening method, a number typed as a note.
+    answers, problems = parse_answers({"visited": "没有", "method": "入户走访", "leaflet_given": "N/A",
+                                       "consistent": "否", "differing": "是否入户；排查方式", "note": 123.0})
+    assert problems == []
+    assert (answers.visited, answers.method, answers.leaflet_given, answers.differing, answers.note) == (
+        False, "home_visit", None, "visited,method", "123")
+
+
+def test_the_domain_refuses_a_differing_field_that_is_not_checked():
+    with pytest.raises(ValueError, match="不是核查字段"):
+        answers_from({"consistent": False, "differing": ["address"]})
 
 
 def test_stored_answers_turn_back_into_the_words_a_checker_writes():

@@ -1,4 +1,4 @@
-"""Figure builders: plain data in, plotly figure out; no Streamlit here so tests can inspect them."""
+"""Progress figures: the cumulative screening curve against the expected line (plotly, pure)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from paicha.calendar import is_workday
+from ui import theme
 from ui.text import t
-
-PALETTE = {"actual": "#c0392b", "expected": "#7f8c8d", "holiday": "rgba(127,140,141,0.15)"}
 
 
 def rest_day_spans(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
@@ -35,13 +34,13 @@ def cumulative_figure(curve: pd.DataFrame, start: dt.date, deadline: dt.date) ->
     end = max(deadline, curve["day"].max()) if not curve.empty else deadline
     for lo, hi in rest_day_spans(start, end):
         fig.add_vrect(x0=pd.Timestamp(lo) - pd.Timedelta(hours=12), x1=pd.Timestamp(hi) + pd.Timedelta(hours=12),
-                      fillcolor=PALETTE["holiday"], line_width=0, layer="below")
+                      fillcolor=theme.REST_DAY, line_width=0, layer="below")
     if not curve.empty:
         fig.add_trace(go.Scatter(x=curve["day"], y=curve["expected"], name=t("overview.curve_expected"),
-                                 mode="lines", line={"color": PALETTE["expected"], "dash": "dash", "width": 2}))
+                                 mode="lines", line={"color": theme.EXPECTED, "dash": "dash", "width": 2}))
         fig.add_trace(go.Scatter(x=curve["day"], y=curve["screened"], name=t("overview.curve_actual"),
-                                 mode="lines+markers", line={"color": PALETTE["actual"], "width": 3}))
-    fig.add_vline(x=pd.Timestamp(deadline).timestamp() * 1000, line_dash="dot", line_color="#34495e",
+                                 mode="lines+markers", line={"color": theme.ACTUAL, "width": 3}))
+    fig.add_vline(x=pd.Timestamp(deadline).timestamp() * 1000, line_dash="dot", line_color=theme.REFERENCE,
                   annotation_text=t("overview.curve_deadline"), annotation_position="top left")
     fig.update_layout(
         height=360, margin={"l": 10, "r": 10, "t": 30, "b": 10},
@@ -49,8 +48,8 @@ def cumulative_figure(curve: pd.DataFrame, start: dt.date, deadline: dt.date) ->
         xaxis={"range": [pd.Timestamp(start) - pd.Timedelta(days=1), pd.Timestamp(end) + pd.Timedelta(days=1)],
                "tickformat": "%m-%d", "title": None},
         yaxis={"title": t("columns.screened"), "rangemode": "tozero"},
-        font={"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif", "size": 14},
-        plot_bgcolor="white",
+        font=theme.figure_font(14),
+        plot_bgcolor=theme.BACKGROUND,
     )
-    fig.update_yaxes(gridcolor="#ecf0f1")
+    fig.update_yaxes(gridcolor=theme.GRID)
     return fig

@@ -1,0 +1,195 @@
+"""Stored draws: create one (frame, plan, seed, frame hash, audit), the log, one draw's households."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from data_loaders.spot_checks.frame import FIRST_RECORD_ORDER, build_frame
+from data_loaders.store import KEY_COLUMNS, Store
+from paicha import sampling, verdicts
+from paicha.access import User
+from paicha.config import Settings
+from paicha.privacy import mask_frame
+from paicha.scope import Scope
+from paicha.vocab import key_group_labels
+
+ITEM_COLUMNS = ["draw_id", "household_id", "town_code", "village_code", "screener",
+                *sampling.SAMPLE_COLUMNS[2:]]
+
+
+class SpotCheckError(ValueError):
+    """A draw or result entry that cannot be carried out; ``args[0]`` is the Chinese message."""
+
+
+
+@dataclass(frozen=True)
+class Draw:
+    """A stored draw: what was drawn, from which frame, and the households it picked."""
+
+    draw_id: int
+    method: str
+    parameters: dict
+    seed: int
+    as_of: dt.date
+    scope: str
+    frame_size: int
+    frame_hash: str
+    sample: pd.DataFrame = field(repr=False)  # SAMPLE_COLUMNS + town_code, screener
+
+
+def check_scope(user: User, scope: Scope) -> None:
+    if scope.is_empty:
+        raise PermissionError("未登录，不能抽样或录入。")
+    if user.town_code and scope.town_code != user.town_code:
+        raise PermissionError("乡镇用户只能在本乡镇（街道）范围内抽样和录入。")
+
+
+def create_draw(store: Store, settings: Settings, user: User, scope: Scope, as_of: dt.date,
+                method: str, params: dict | None = None, seed: int | None = None,
+                include_unscreened: bool = False) -> Draw:
+    """Build the frame, draw by the method and store draw and items in one transaction.
+
+    Every call is a new draw with a new ``draw_id``, also when it repeats an earlier one: a
+    redraw stays visible in the log instead of silently replacing the sample. Without a seed
+    one is chosen at random and stored, so the draw can still be replayed.
+    """
+    if user is None or not user.can("sample"):
+        raise PermissionError("没有抽样权限。")
+    check_scope(user, scope)
+    plan = sampling.make_plan(method, params)
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    frame = build_frame(store, settings, scope, as_of, include_unscreened)
+    if frame.empty:
+        raise SpotCheckError(f"抽样框为空：截至{as_of}，范围内没有可抽取的农户。")
+    sample, stored = sampling.draw(frame, plan, seed)
+    if sample.empty:
+        raise SpotCheckError("按所选方法和参数没有抽到任何农户（例如范围内没有已排查农户或重点户）。")
+    sample = sample.merge(frame[["household_id", "town_code", "screener"]], on="household_id", how="left")
+    frame_digest = sampling.frame_hash(frame)
+    town_code = scope.town_code or scope.district_code
+    with store.transaction(refresh=False) as cur:
+        draw_id = int(cur.execute("SELECT nextval('spot_check_draw_seq')").fetchone()[0])
+        cur.execute(
+            "INSERT INTO spot_check_draws VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [draw_id, dt.datetime.now(), user.id, scope.key(), town_code, as_of, plan.method.value,
+             json.dumps(stored, ensure_ascii=False, sort_keys=True), int(seed), bool(include_unscreened),
+             frame_digest, len(frame), len(sample)])
+        Store.insert_frame(cur, "spot_check_items", sample.assign(draw_id=draw_id), ITEM_COLUMNS)
+        store.audit(user.id, "spot_check_draw", scope,
+                    {"draw_id": draw_id, "method": plan.method.value, "seed": int(seed),
+                     "as_of": as_of.isoformat(), "frame_hash": frame_digest}, len(sample))
+    return Draw(draw_id, plan.method.value, stored, int(seed), as_of, scope.key(), len(frame),
+                frame_digest, sample)
+
+
+def draw_log(store: Store, scope: Scope) -> pd.DataFrame:
+    """Every draw visible in the scope, newest first, with how many of its households are checked.
+
+    A town sees the draws made in that town; the district sees its own and every town's.
+    """
+    where, params = store.scope_sql(scope, "d")
+    frame = store.query(f"""
+        SELECT d.draw_id, d.drawn_at, d.user_name, d.scope, d.town_code, t.town_name, d.as_of,
+               d.method, d.parameters, d.seed, d.include_unscreened, d.frame_hash, d.frame_size,
+               d.sample_size,
+               (SELECT count(*) FROM spot_check_items i
+                WHERE i.draw_id = d.draw_id AND i.consistent IS NOT NULL) AS checked
+        FROM spot_check_draws d
+        LEFT JOIN (SELECT DISTINCT town_code, town_name FROM divisions) t USING (town_code)
+        WHERE {where}
+        ORDER BY d.draw_id DESC
+    """, params)
+    frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
+    return frame
+
+
+def draw_record(store: Store, scope: Scope, draw_id: int) -> dict | None:
+    """One draw of the log (parameters parsed), or None when it is not visible in the scope."""
+    where, params = store.scope_sql(scope, "d")
+    rows = store.query(f"SELECT * FROM spot_check_draws d WHERE d.draw_id = ? AND {where}",
+                       [int(draw_id), *params])
+    if rows.empty:
+        return None
+    record = rows.iloc[0].to_dict()
+    record["parameters"] = json.loads(record["parameters"])
+    record["as_of"] = pd.Timestamp(record["as_of"]).date()
+    return record
+
+
+def frame_unchanged(store: Store, settings: Settings, scope: Scope, draw_id: int) -> bool | None:
+    """Whether the draw's frame, rebuilt today, still has the hash stored with the draw.
+
+    Records after the as-of date are invisible to the frame, so it only changes when records on
+    or before that date were added, corrected or deleted since: exactly what an auditor must
+    know before trusting that the stored sample came from the frame as it now stands.
+    None when the draw is not visible in the scope.
+    """
+    record = draw_record(store, scope, draw_id)
+    if record is None:
+        return None
+    code = record["town_code"]
+    own = (Scope.district(settings.district_code) if code == settings.district_code
+           else Scope.town(settings.district_code, code))
+    frame = build_frame(store, settings, own, record["as_of"], bool(record["include_unscreened"]))
+    return sampling.frame_hash(frame) == record["frame_hash"]
+
+
+def _items_sql(scope: Scope, personal: bool) -> tuple[str, list]:
+    where_d, p_d = Store.scope_sql(scope, "d")
+    where_i, p_i = Store.scope_sql(scope, "i")
+    kg = ", ".join(f"h.{c}" for c in KEY_COLUMNS)
+    person = (f"h.head_name, h.head_id_number, h.phone, h.members, h.per_capita_income, {kg}, "
+              if personal else "")
+    sql = f"""
+    WITH draw AS (SELECT d.draw_id, d.as_of FROM spot_check_draws d WHERE d.draw_id = ? AND {where_d}),
+    mine AS (SELECT i.* FROM spot_check_items i JOIN draw USING (draw_id) WHERE {where_i}),
+    ref AS (
+        SELECT s.household_id, s.screened_on AS ref_screened_on, s.method AS ref_method,
+               s.result AS ref_result, s.leaflet_given AS ref_leaflet_given
+        FROM screenings s SEMI JOIN mine USING (household_id)
+        WHERE s.screened_on <= (SELECT as_of FROM draw)
+        QUALIFY row_number() OVER (PARTITION BY s.household_id ORDER BY {FIRST_RECORD_ORDER}) = 1)
+    SELECT mine.*, dv.town_name, dv.village_name, {person}
+           ref.ref_screened_on, ref.ref_method, ref.ref_result, ref.ref_leaflet_given
+    FROM mine
+    LEFT JOIN households h USING (household_id)
+    LEFT JOIN divisions dv ON dv.village_code = mine.village_code
+    LEFT JOIN ref USING (household_id)
+    ORDER BY mine.village_code, mine.household_id
+    """
+    return sql, [*p_d, *p_i]
+
+
+def nullable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing values as None (not NaN or NA), so that comparisons and labels treat them alike."""
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def draw_items(store: Store, settings: Settings, scope: Scope, draw_id: int,
+               unmasked: bool = False) -> pd.DataFrame:
+    """A draw's households with who they are, their reference screening and any results so far.
+
+    ID numbers and phones are masked unless ``unmasked`` (the caller checks the permission).
+    """
+    sql, params = _items_sql(scope, personal=True)
+    frame = store.query(Store._numbered(sql), [int(draw_id), *params])
+    frame = mask_frame(frame, unmasked=unmasked)
+    frame["key_groups"] = key_group_labels(frame)
+    line = settings.thresholds.monitoring_income
+    frame["roster_income_band"] = [
+        band.value if (band := verdicts.income_band(v, line)) else None for v in frame["per_capita_income"]]
+    frame["ref_screened_on"] = pd.to_datetime(frame["ref_screened_on"]).dt.date
+    frame = frame.drop(columns=[c for c in frame.columns if c.startswith("kg_")] + ["per_capita_income"])
+    answers = nullable(frame[list(verdicts.ANSWER_COLUMNS)])
+    frame[list(verdicts.ANSWER_COLUMNS)] = answers
+    return frame
+
+
+def plain_items(store: Store, scope: Scope, draw_id: int) -> pd.DataFrame:
+    sql, params = _items_sql(scope, personal=False)
+    return store.query(Store._numbered(sql), [int(draw_id), *params])

@@ -1,0 +1,111 @@
+"""Draw plans: the five methods, their defaults, a plan checked and spelled out, and the draw by plan."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from paicha.sampling.backcheck import backcheck
+from paicha.sampling.lqas import lqas_village_designs, lqas_villages
+from paicha.sampling.pps import pps_villages
+from paicha.sampling.simple import simple_random, stratified
+from paicha.vocab import LabelledEnum
+
+
+class Method(LabelledEnum):
+    """The five ways a spot-check sample can be drawn (the page shows the same labels)."""
+
+    srs = ("srs", "简单随机抽样")
+    stratified = ("stratified", "分层随机抽样")
+    pps = ("pps", "按规模成比例抽村（PPS）")
+    backcheck = ("backcheck", "复核抽查（疑点户优先）")
+    lqas = ("lqas", "逐村批质量保证抽样（LQAS）")
+
+
+DEFAULTS: dict[Method, dict[str, object]] = {
+    Method.srs: {"n": 100},
+    Method.stratified: {"n": 100, "by": "village_code", "allocation": "proportional",
+                        "min_per_stratum": 2},
+    Method.pps: {"n_villages": 10, "per_village": 10, "size": "households"},
+    # The work plan's rule is to re-check 10-20 % of each screener's work; two per screener is
+    # the least that does not rest a screener's verdict on a single household.
+    Method.backcheck: {"share": 0.15, "min_per_screener": 2, "flag_weight": 4.0},
+    # 80 % acceptable / 50 % unacceptable with 10 % risks is the classic LQAS plan (n=19, d=13).
+    Method.lqas: {"upper": 0.80, "lower": 0.50, "alpha": 0.10, "beta": 0.10},
+}
+"""Parameters of each method when the caller gives none; every drawn plan stores all of them."""
+
+_CHOICES = {"by": ("village_code", "town_code"), "allocation": ("proportional", "equal"),
+            "size": ("households", "key_households")}
+_COUNTS = {"n", "min_per_stratum", "n_villages", "per_village", "min_per_screener"}
+_SHARES = {"share", "flag_weight", "upper", "lower", "alpha", "beta"}
+
+
+@dataclass(frozen=True)
+class DrawPlan:
+    """A method with every parameter spelled out, so the stored draw can be replayed exactly."""
+
+    method: Method
+    params: dict[str, object]
+
+
+def make_plan(method: str, given: Mapping[str, object] | None = None) -> DrawPlan:
+    """Complete ``given`` with the method's defaults and check the types of the values.
+
+    Ranges are checked by the sampling functions themselves; this only refuses what they would
+    misread (a share written as 15 instead of 0.15, an unknown parameter name).
+    """
+    try:
+        m = Method(method)
+    except ValueError as exc:
+        raise ValueError(f"未知的抽样方法：{method}（可选：{'、'.join(Method)}）") from exc
+    params = dict(DEFAULTS[m])
+    for key, value in (given or {}).items():
+        if value is None:
+            continue
+        if key not in params:
+            raise ValueError(f"抽样方法{m.label}没有参数{key}")
+        if key in _CHOICES:
+            if value not in _CHOICES[key]:
+                raise ValueError(f"参数{key}只能是{'或'.join(_CHOICES[key])}")
+        elif key in _COUNTS:
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise ValueError(f"参数{key}必须是整数")
+            value = int(value)
+        elif key in _SHARES:
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise ValueError(f"参数{key}必须是数字")
+            value = float(value)
+        params[key] = value
+    if m is Method.backcheck and not 0.0 < float(params["share"]) <= 1.0:
+        raise ValueError("抽查比例须写成小数，例如15%写作0.15")
+    return DrawPlan(m, params)
+
+
+def draw(frame: pd.DataFrame, plan: DrawPlan, seed: int) -> tuple[pd.DataFrame, dict[str, object]]:
+    """Draw a sample from a frame by the plan; returns the sample and the parameters to store.
+
+    The stored parameters are the plan's plus, for LQAS, each village's plan (population, n,
+    d): the verdict is later judged against exactly the rule the sample was drawn for.
+    """
+    p = plan.params
+    if plan.method is Method.srs:
+        sample = simple_random(frame, p["n"], seed)
+    elif plan.method is Method.stratified:
+        sample = stratified(frame, p["n"], seed, by=p["by"], allocation=p["allocation"],
+                                     min_per_stratum=p["min_per_stratum"])
+    elif plan.method is Method.pps:
+        sample = pps_villages(frame, p["n_villages"], p["per_village"], seed, size=p["size"])
+    elif plan.method is Method.backcheck:
+        sample = backcheck(frame, p["share"], seed, min_per_screener=p["min_per_screener"],
+                                    flag_weight=p["flag_weight"])
+    else:
+        designs = lqas_village_designs(frame, p)
+        village_n = {code: design["n"] for code, design in designs.items()}
+        largest = max(village_n.values(), default=1)
+        sample = lqas_villages(frame, largest, seed, village_n=village_n)
+        return sample, {**p, "villages": designs}
+    return sample, dict(p)

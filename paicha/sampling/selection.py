@@ -1,0 +1,80 @@
+"""What every design shares: the seeded generator, equal-probability positions, the sample table."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from paicha.sampling.frame import Units
+
+
+def sample_table(
+    household_id: Sequence[str] | pd.Series,
+    village_code: Sequence[str] | pd.Series,
+    stratum: Sequence[str] | pd.Series,
+    inclusion_probability: Sequence[float] | np.ndarray,
+    reason: Sequence[str] | pd.Series,
+) -> pd.DataFrame:
+    ids = [str(v) for v in household_id]
+    villages = [str(v) for v in village_code]
+    strata = [str(v) for v in stratum]
+    pi = np.asarray(inclusion_probability, dtype=float)
+    reasons = [str(v) for v in reason]
+    order = sorted(range(len(ids)), key=lambda i: (strata[i], ids[i]))
+    return pd.DataFrame(
+        {
+            "household_id": pd.Series([ids[i] for i in order], dtype=str),
+            "village_code": pd.Series([villages[i] for i in order], dtype=str),
+            "stratum": pd.Series([strata[i] for i in order], dtype=str),
+            "inclusion_probability": pd.Series(pi[order], dtype=float),
+            "reason": pd.Series([reasons[i] for i in order], dtype=str),
+        }
+    )
+
+
+def empty_sample() -> pd.DataFrame:
+    return sample_table([], [], [], [], [])
+
+
+def assemble(
+    units: Units,
+    picks: list[np.ndarray],
+    strata: list[str],
+    probabilities: list[float],
+    reasons: list[str],
+) -> pd.DataFrame:
+    """Sample table from per-stratum picks, each with one stratum, probability and reason."""
+    if not picks:
+        return empty_sample()
+    counts = [len(p) for p in picks]
+    rows = np.concatenate(picks)
+    return sample_table(
+        units["household_id"][rows],
+        units["village_code"][rows],
+        np.repeat(np.asarray(strata, dtype=object), counts),
+        np.repeat(np.asarray(probabilities, dtype=float), counts),
+        np.repeat(np.asarray(reasons, dtype=object), counts),
+    )
+
+
+def check_count(value: int, name: str, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name}必须是不小于{minimum}的整数")
+    return int(value)
+
+
+def seeded_rng(seed: int) -> np.random.Generator:
+    # None would seed from the operating system: a sample nobody could ever redraw to audit it.
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError("随机种子必须是非负整数，以便复现抽样结果")
+    return np.random.default_rng(int(seed))
+
+
+def srs_positions(rng: np.random.Generator, population: int, size: int) -> np.ndarray:
+    """Positions of an equal-probability sample without replacement, in frame order."""
+    if size >= population:
+        return np.arange(population)
+    return np.sort(rng.choice(population, size=size, replace=False))

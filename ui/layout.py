@@ -1,0 +1,21 @@
+"""Drawing patterns the pages share: a row of metrics, a set of tables in tabs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from pandas.io.formats.style import Styler
+
+
+def metric_row(metrics: list[dict[str, object]]) -> None:
+    """One column per metric; each dict holds st.metric's keyword arguments (built by a tables module)."""
+    for column, metric in zip(st.columns(len(metrics)), metrics, strict=True):
+        column.metric(**metric)
+
+
+def tabbed_tables(tabs: dict[str, tuple[str | None, pd.DataFrame | Styler]]) -> None:
+    """One tab per title, each with its caption (if any) over its table."""
+    for tab, (caption, table) in zip(st.tabs(list(tabs)), tabs.values(), strict=True):
+        if caption:
+            tab.caption(caption)
+        tab.dataframe(table, hide_index=True, width="stretch")
