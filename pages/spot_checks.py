@@ -3,7 +3,7 @@
 import streamlit as st
 
 from paicha.scope import Scope
-from ui import cache, keys
+from ui import cache, keys, safe
 from ui import spot_checks as view
 from ui.session import page_start
 from ui.text import t
@@ -25,7 +25,7 @@ if user.can("sample"):
             draw = cache.spot_draw(user, target, session.as_of, request.method, request.params, request.seed,
                                    request.include_unscreened)
         except (ValueError, PermissionError) as exc:
-            st.error(t("spot_checks.failed", error=exc))
+            st.error(safe.t("spot_checks.failed", error=exc))
         else:
             st.session_state[keys.SPOT_PICK] = draw.draw_id
             st.session_state[keys.SPOT_NOTICE] = t("spot_checks.drawn", draw_id=draw.draw_id, n=len(draw.sample))
@@ -92,7 +92,7 @@ if user.can("sample"):
     if upload is not None and load.button(t("spot_checks.import"), key=keys.SPOT_IMPORT):
         outcome, done = cache.spot_import(user, scope, draw_id, upload.getvalue(), upload.name), "spot_checks.imported"
     if outcome is not None and not outcome.ok:
-        st.error(view.rejection_text(outcome.errors))
+        st.error(view.rejection_text([safe.escape(e) for e in outcome.errors]))  # errors quote the file
     elif outcome is not None:
         st.session_state[keys.SPOT_NOTICE] = t(done, n=outcome.saved) if outcome.saved else t("spot_checks.unchanged")
         st.session_state.pop(keys.SPOT_EDITOR, None)  # the saved answers are now the editor's data

@@ -25,7 +25,7 @@ from paicha.verdicts import (
     answer_labels,
 )
 from paicha.vocab import ScreeningMethod, ScreeningResult
-from ui import keys
+from ui import keys, safe
 from ui.text import t
 
 # --------------------------------------------------------------------------- the draw form
@@ -141,7 +141,7 @@ def size_calculator() -> None:
         try:
             plan = stats.lqas_design(upper / 100, lower / 100, alpha, beta, _population(population))
         except ValueError as exc:
-            st.warning(str(exc))
+            st.warning(safe.escape(exc))
         else:
             st.metric(t("spot_checks.size_lqas"), t("spot_checks.lqas_result", n=plan.n, d=plan.d),
                       label_visibility="collapsed")

@@ -7,7 +7,9 @@ import datetime as dt
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from paicha.calendar import covered_range
 from paicha.progress import DeadlineState
+from ui.safe import escape
 from ui.text import t
 
 
@@ -22,6 +24,17 @@ def status_label(code: str) -> str:
     return t(f"status.{code}")
 
 
+def finish_text(day: object, beyond_calendar: object) -> str:
+    """A projected finish as shown: its date, "past the calendar", or "cannot be projected"."""
+    if bool(beyond_calendar) and not pd.isna(beyond_calendar):
+        return t("status.beyond_calendar", year=covered_range()[1].year)
+    return _date(day) or t("status.no_projection")
+
+
+def finish_texts(frame: pd.DataFrame) -> list[str]:
+    return [finish_text(d, b) for d, b in zip(frame["projected_finish"], frame["finish_beyond_calendar"], strict=True)]
+
+
 # Cell colours of the traffic lights. Colour plus a word, never an emoji: intranet PCs often
 # lack a colour-emoji font, and the word keeps the table readable when printed in grey.
 LIGHT_COLOURS = {"green": "#d5f5e3", "amber": "#fdebd0", "red": "#f5b7b1", "grey": "#f2f3f4"}
@@ -34,7 +47,7 @@ def town_lights_table(lights: pd.DataFrame) -> Styler:
         t("columns.screening"): ("pace", lights["screening"], [
             t("overview.pace_detail", done=f"{p:.1f}", expected=f"{e:.1f}")
             for p, e in zip(lights["screened_pct"], lights["expected_pct"], strict=True)]),
-        t("columns.finish"): ("finish", lights["finish"], [_date(d) or t("status.no_projection") for d in lights["projected_finish"]]),
+        t("columns.finish"): ("finish", lights["finish"], finish_texts(lights)),
         t("columns.report"): ("deadline", lights["report"], [_date(d) for d in lights["report_on"]]),
     }
     shown = pd.DataFrame({t("columns.town"): lights["town_name"].to_numpy()})
@@ -57,7 +70,7 @@ def villages_table(progress: pd.DataFrame, town_names: dict[str, str] | None = N
     out[t("columns.expected")] = progress["expected"].round(0).astype(int).to_numpy()
     out[t("columns.lag")] = progress["lag"].round(0).astype(int).to_numpy()
     out[t("columns.recent_rate")] = progress["recent_rate"].to_numpy()
-    out[t("columns.projected_finish")] = [_date(d) or t("status.no_projection") for d in progress["projected_finish"]]
+    out[t("columns.projected_finish")] = finish_texts(progress)
     out[t("columns.status")] = progress["status"].map(status_label).to_numpy()
     return out
 
@@ -69,12 +82,13 @@ def behind_table(progress: pd.DataFrame, town_names: dict[str, str]) -> pd.DataF
         t("columns.village"): progress["name"].to_numpy(),
         t("columns.screened_pct"): progress["screened_pct"].to_numpy(),
         t("columns.lag"): progress["lag"].round(0).astype(int).to_numpy(),
-        t("columns.projected_finish"): [_date(d) or t("status.no_projection") for d in progress["projected_finish"]],
+        t("columns.projected_finish"): finish_texts(progress),
     })
 
 
 def short_span_names(short: pd.DataFrame) -> str:
-    return "、".join(short["name"].tolist())
+    """The villages' names for a warning line: names come from a file, so they are escaped."""
+    return "、".join(escape(name) for name in short["name"].tolist())
 
 
 def deadline_text(state: DeadlineState) -> tuple[str, str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -37,3 +38,12 @@ def open_page(script: str, username: str, as_of: dt.date | None = None) -> AppTe
     if as_of is not None:
         at = set_as_of(at, as_of)
     return go_to(at, script)
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def shown(markdown: str) -> str:
+    """The text a person reads in an st.error/st.info/…: the Markdown source without the
+    backslash escapes ``ui.safe`` puts before punctuation of values from files."""
+    return _ESCAPED.sub(r"\1", markdown)
