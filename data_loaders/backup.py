@@ -73,7 +73,8 @@ def backup(store: Store, out: Path | str) -> BackupInfo:
     store.check_file()
     cur = store.cursor()
     try:
-        cur.execute(f"ATTACH {_quoted(partial)} AS {alias}")
+        # READ_WRITE spelled out: a store opened read-only would attach read-only by default.
+        cur.execute(f"ATTACH {_quoted(partial)} AS {alias} (READ_WRITE)")
         try:
             source = cur.execute("SELECT current_database()").fetchall()[0][0]
             cur.execute(f'COPY FROM DATABASE "{source}" TO {alias}')

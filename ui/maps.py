@@ -86,15 +86,18 @@ def risk_map(villages: pd.DataFrame, zones: pd.DataFrame, points: pd.DataFrame,
     features = [_feature(r.geometry, {"name": safe.html_text(r.village_name), "households": int(r.households),
                                       "exposed": int(r.exposed), "unscreened": int(r.exposed_unscreened)}, gcj)
                 for r in villages.itertuples() if _shape(r.geometry) is not None]
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        style_function=lambda f: {"color": "#566573", "weight": 1, "fillColor": "#ffffff",
-                                  "fillOpacity": 0.0 if tiles in TILES else 0.6},
-        tooltip=folium.GeoJsonTooltip(["name", "households", "exposed", "unscreened"],
-                                      aliases=[t("columns.village"), t("columns.households"),
-                                               t("map.exposed"), t("map.exposed_unscreened")]),
-    ).add_to(village_layer)
-    village_layer.add_to(m)
+    # A real store's divisions come without village areas (none are public): no layer then,
+    # since folium refuses a tooltip over an empty collection.
+    if features:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            style_function=lambda f: {"color": "#566573", "weight": 1, "fillColor": "#ffffff",
+                                      "fillOpacity": 0.0 if tiles in TILES else 0.6},
+            tooltip=folium.GeoJsonTooltip(["name", "households", "exposed", "unscreened"],
+                                          aliases=[t("columns.village"), t("columns.households"),
+                                                   t("map.exposed"), t("map.exposed_unscreened")]),
+        ).add_to(village_layer)
+        village_layer.add_to(m)
 
     zones, _ = drawable_zones(zones)
     for kind, group in zones.groupby("kind", sort=True):

@@ -73,3 +73,10 @@ def test_names_from_files_are_text_in_tooltips_never_html_or_script():
     # GeoJSON properties are written as JSON with & as \u0026: the escaped name, not a tag.
     assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
     assert "&#96;);alert(document.cookie);(&#96;洪涝区" in html
+
+
+def test_a_real_store_without_village_areas_still_gets_a_map():
+    villages, zones, points = frames()
+    villages["geometry"] = None  # divisions loaded by `paicha db init` carry no polygons
+    html = maps.offline_html(maps.risk_map(villages, zones, points))
+    assert maps.geojson_sizes(html)["circles"] == 2 and present("沿河洪涝风险区", html)
