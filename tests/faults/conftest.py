@@ -21,7 +21,7 @@ from data_loaders.store import (
 from paicha.config import Settings
 from paicha.vocab import MonitorType, ScreeningMethod, ScreeningResult
 from tests.app.conftest import app_env  # noqa: F401  (the AppTest fixture, shared)
-from tests.conftest import D, TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B, household, screening
+from tests.conftest import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B, D, household, screening
 from tests.importing.synthetic_import_data import divisions, households, screenings
 
 
