@@ -22,6 +22,7 @@ from paicha.config import Settings
 from paicha.vocab import MonitorType, ScreeningMethod, ScreeningResult
 from tests.app.conftest import app_env  # noqa: F401  (the AppTest fixture, shared)
 from tests.conftest import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B, D, household, screening
+from tests.e2e.conftest import browser  # noqa: F401  (Chromium, shared with the browser tests)
 from tests.importing.synthetic_import_data import divisions, households, screenings
 
 
