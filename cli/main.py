@@ -17,7 +17,6 @@ from cli.common import (
     Handler,
     UsageError,
     checked_scope,
-    db_path,
     emit,
     open_store,
     parse_as_of,
@@ -26,12 +25,16 @@ from data_loaders.store import Store, StoreError
 from paicha.calendar import CalendarRangeError
 from paicha.config import Settings, load_settings
 
+DEMO_NAME = "demo.duckdb"
+
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Create the demo store marked demo, or rebuild an existing demo store; a real one is refused."""
     from data_loaders.demo import build_demo
 
-    path = db_path(args, settings)
+    # Without --db the demo lives beside the configured store, never at its path: that name is
+    # kept for real data (`paicha db init`).
+    path = Path(args.db) if args.db else settings.db_path.with_name(DEMO_NAME)
     store = Store(path, read_only=False) if path.exists() else Store.create(path, demo=True)
     summary = build_demo(store, settings, households=args.households, seed=args.seed)
     emit({"db": str(store.path), "households": summary.households, "screenings": summary.screenings,
@@ -127,7 +130,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         handlers[name] = handler
         return p
 
-    p = command("demo", cmd_demo, "生成演示数据库")
+    p = command("demo", cmd_demo, "生成演示数据库（标记为演示库；默认写在配置的数据库旁，名为 demo.duckdb）")
     p.add_argument("--households", type=int, default=None)
     p.add_argument("--seed", type=int, default=None)
 

@@ -122,3 +122,10 @@ def test_backup_while_the_dashboard_holds_the_database_names_its_pid(tmp_path, s
             if argv[0] != "restore":  # restore refuses the roster before it looks at the store
                 assert f"PID {dashboard.pid}" in err and "「数据导入」页使用「备份数据库」" in err
     assert not (tmp_path / "b.duckdb").exists()
+
+
+def test_demo_without_a_path_writes_beside_the_configured_store_not_at_its_path(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PAICHA_DB", str(tmp_path / "paicha.duckdb"))
+    code, out, _ = run_json(capsys, "demo", "--households", "100")
+    assert code == 0 and out["db"] == str(tmp_path / "demo.duckdb")
+    assert not (tmp_path / "paicha.duckdb").exists()
