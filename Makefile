@@ -20,11 +20,18 @@ browser:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 
+# The dashboard's database: PAICHA_DB when set, else the real store when there is one, else the
+# demo store, which is generated (and marked demo) on first use. A real store is never touched.
+REAL_DB := data/paicha.duckdb
+DEMO_DB := data/demo.duckdb
+RUN_DB = $(or $(PAICHA_DB),$(if $(wildcard $(REAL_DB)),$(REAL_DB),$(DEMO_DB)))
+
 run: setup
-	$(PY) streamlit run server.py
+	@if [ "$(RUN_DB)" = "$(DEMO_DB)" ] && [ ! -e "$(DEMO_DB)" ]; then $(PY) paicha demo --db "$(DEMO_DB)"; fi
+	PAICHA_DB="$(RUN_DB)" $(PY) streamlit run server.py
 
 demo: setup
-	$(PY) paicha demo
+	$(PY) paicha demo --db "$(DEMO_DB)"
 
 test: setup browser
 	$(PY) pytest

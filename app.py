@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import keys
+from ui.errors import shown_as_page
 from ui.pages import PAGES
 from ui.session import establish, sign_in_form
 from ui.text import t
@@ -17,10 +18,11 @@ navigation = st.navigation([st.Page(p.script, title=t(p.title_key), icon=p.icon,
                                     default=p.default) for p in PAGES], position="hidden")
 # Drawn here, before the page runs, so the sidebar's widgets exist on every page and keep their
 # values when the page changes.
-if establish() is None:
-    sign_in_form()
-    st.stop()
-try:
-    navigation.run()
-finally:
-    st.session_state.pop(keys.RUN_SESSION, None)
+with shown_as_page():  # a store or calendar problem is a message, never a traceback
+    if establish() is None:
+        sign_in_form()
+        st.stop()
+    try:
+        navigation.run()
+    finally:
+        st.session_state.pop(keys.RUN_SESSION, None)

@@ -33,12 +33,12 @@ def timed(label: str, func):
 def main(n: int = 18_000) -> None:
     settings = load_settings()
     with tempfile.TemporaryDirectory() as tmp:
-        source = Store(Path(tmp) / "source.duckdb")
+        source = Store.create(Path(tmp) / "source.duckdb", demo=False)
         load(source, settings, roster=households(settings, n=n, seed=1))
         content = timed("write .xlsx (export_to_template)", lambda: export_to_template(
             source, ImportKind.households, Scope.district(settings.district_code)))
         print(f"{'file size':<34}{len(content) / 1024 / 1024:7.2f} MB, {n} rows")
-        target = Store(Path(tmp) / "target.duckdb")
+        target = Store.create(Path(tmp) / "target.duckdb", demo=False)
         load(target, settings)
 
         def run(dry_run: bool):

@@ -37,7 +37,7 @@ def one_size(households: int, db: Path) -> dict:
 
     settings = load_settings()
     t0 = time.perf_counter()
-    summary = build_demo(Store(db), settings, households=households)
+    summary = build_demo(Store.create(db, demo=True), settings, households=households)
     build_s = time.perf_counter() - t0
     build_peak = peak_mb()
     store_module.close_all()

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from data_loaders.store import Store
+from paicha.calendar import CalendarRangeError, check_covered
 from paicha.config import Settings
 from paicha.scope import Scope
 
@@ -25,6 +26,15 @@ def parse_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD: {text}") from exc
+
+
+def parse_as_of(text: str) -> dt.date:
+    """An as-of date the working-day calendar covers; any other is a usage error (exit 2)."""
+    day = parse_date(text)
+    try:
+        return check_covered(day)
+    except CalendarRangeError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def _json_default(value: object) -> object:
@@ -49,11 +59,17 @@ def emit(payload: object) -> None:
     sys.stdout.write("\n")
 
 
-def open_store(args: argparse.Namespace, settings: Settings, must_exist: bool = True) -> Store:
-    path = Path(args.db) if args.db else settings.db_path
-    if must_exist and not path.exists():
-        raise UsageError(f"数据库不存在: {path}（先运行 paicha demo 或 paicha import）")
-    return Store(path)
+def db_path(args: argparse.Namespace, settings: Settings) -> Path:
+    return Path(args.db) if getattr(args, "db", None) else settings.db_path
+
+
+def open_store(args: argparse.Namespace, settings: Settings, read_only: bool | None = None) -> Store:
+    """The existing store named by --db (or the configuration); never creates one."""
+    path = db_path(args, settings)
+    if not path.exists():
+        raise UsageError(f"数据库不存在: {path}。正式库请先运行 paicha db init --db {path}，"
+                         "演示库请运行 paicha demo。")
+    return Store(path, read_only)
 
 
 def scope_of(args: argparse.Namespace, settings: Settings) -> Scope:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cli import spot_checks, users
+from cli import db, spot_checks, users
 from cli.common import (
     EXIT_OK,
     EXIT_REJECTED,
@@ -19,17 +19,23 @@ from cli.common import (
     checked_scope,
     emit,
     open_store,
-    parse_date,
+    parse_as_of,
 )
-from data_loaders.store import StoreError
+from data_loaders.store import Store, StoreError
 from paicha.calendar import CalendarRangeError
 from paicha.config import Settings, load_settings
 
+DEMO_NAME = "demo.duckdb"
+
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Create the demo store marked demo, or rebuild an existing demo store; a real one is refused."""
     from data_loaders.demo import build_demo
 
-    store = open_store(args, settings, must_exist=False)
+    # Without --db the demo lives beside the configured store, never at its path: that name is
+    # kept for real data (`paicha db init`).
+    path = Path(args.db) if args.db else settings.db_path.with_name(DEMO_NAME)
+    store = Store(path, read_only=False) if path.exists() else Store.create(path, demo=True)
     summary = build_demo(store, settings, households=args.households, seed=args.seed)
     emit({"db": str(store.path), "households": summary.households, "screenings": summary.screenings,
           "villages": summary.villages, "key_households": summary.key_households,
@@ -55,8 +61,13 @@ def cmd_progress(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _progress(message: str) -> None:
+    # stderr, flushed: stdout carries the JSON report, and an operator (or a supervising
+    # script) sees when writing starts.
+    print(f"paicha: {message}", file=sys.stderr, flush=True)
+
+
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from data_loaders.divisions import ensure_divisions
     from data_loaders.importing import ImportKind, import_files
 
     files = []
@@ -65,18 +76,34 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         if not path.is_file():
             raise UsageError(f"文件不存在: {path}")
         files.append((path.name, path.read_bytes()))
-    store = open_store(args, settings, must_exist=False)
-    ensure_divisions(store, settings.divisions_file)
+    store = open_store(args, settings)
     kind = ImportKind(args.kind) if args.kind else None
-    report = import_files(store, files, settings=settings, user=args.user, kind=kind, dry_run=args.dry_run)
+    report = import_files(store, files, settings=settings, user=args.user, kind=kind, dry_run=args.dry_run,
+                          confirm_moves=args.confirm_moves, confirm_id_changes=args.confirm_id_changes,
+                          progress=_progress)
     if args.json:
         emit(report.as_dict())
     else:
         for issue in report.errors:
             print(f"{issue.file} {issue.sheet} 第{issue.row}行 {issue.column}: {issue.message}（值: {issue.value}）")
+        for line in change_lines(report):
+            print(line)
         print(f"{'通过' if report.ok else '未通过'}: {report.rows} 行, 新增 {report.new}, 变更 {report.changed}, "
               f"未变 {report.unchanged}, {'已写入' if report.applied else '未写入'}")
     return EXIT_OK if report.ok else EXIT_REJECTED
+
+
+def change_lines(report) -> list[str]:
+    """Moves and ID-number changes, one line each, then what confirms them."""
+    lines = [f"迁移 {m.household_id}（{m.file} 第{m.row}行）: {m.old_place} → {m.new_place}" for m in report.moves]
+    lines += [f"更换证件号码 {m.household_id}（{m.file} 第{m.row}行）: {m.old_id_number} → {m.new_id_number}"
+              for m in report.id_changes]
+    if report.moves and not report.moves_confirmed:
+        lines.append(f"共 {len(report.moves)} 户将迁到其他乡镇或村：确属迁移请加 --confirm-moves {len(report.moves)} 重新导入。")
+    if report.id_changes and not report.id_changes_confirmed:
+        lines.append(f"共 {len(report.id_changes)} 户的户主证件号码将被更换：确属更正请加 "
+                     f"--confirm-id-changes {len(report.id_changes)} 重新导入。")
+    return lines
 
 
 def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
@@ -103,12 +130,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         handlers[name] = handler
         return p
 
-    p = command("demo", cmd_demo, "生成演示数据库")
+    p = command("demo", cmd_demo, "生成演示数据库（标记为演示库；默认写在配置的数据库旁，名为 demo.duckdb）")
     p.add_argument("--households", type=int, default=None)
     p.add_argument("--seed", type=int, default=None)
 
     p = command("progress", cmd_progress, "输出进度")
-    p.add_argument("--as-of", type=parse_date, required=True)
+    p.add_argument("--as-of", type=parse_as_of, required=True)
     p.add_argument("--level", choices=["district", "town", "village"], default="town")
     p.add_argument("--town", help="只看一个乡镇（12位代码）")
     p.add_argument("--json", action="store_true")
@@ -118,6 +145,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--kind", choices=kinds, help="不填则按表头识别")
     p.add_argument("--dry-run", action="store_true", help="只校验并统计新增/变更/未变，不写入")
+    p.add_argument("--confirm-moves", type=int, default=0, metavar="N",
+                   help="确认本次有 N 户迁到其他乡镇或村（须等于校验报告列出的户数）")
+    p.add_argument("--confirm-id-changes", type=int, default=0, metavar="N",
+                   help="确认本次有 N 户更换户主证件号码（须等于校验报告列出的户数）")
     p.add_argument("--user", default="cli", help="记入导入日志的用户名")
     p.add_argument("--json", action="store_true")
 
@@ -127,6 +158,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
     spot_checks.register(command)
     users.register(command)
+    db.register(command)
     return parser, handlers
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -15,7 +16,7 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from data_loaders.store import Store
+from data_loaders.store import Store, StoreError
 from paicha.access import User, account_problems, password_problems
 from paicha.config import Auth
 from paicha.scope import Scope
@@ -42,6 +43,14 @@ DEMO_ACCOUNTS = (
     ("ganquan", Role.supervisor, "210311104000", "甘泉镇督导员(演示)"),
 )
 SIGN_IN_FAILED = "用户名或密码不正确，或账号已停用或被临时锁定。"
+
+
+# A read-only store (a disk gone read-only, a restored copy mounted for inspection) still lets
+# people read: sessions and failure counts then live in this process only, since nothing can be
+# written. Nothing audited (unmasking, exports) can happen there, as no audit line can be written.
+_MEMORY_SESSIONS: dict[str, tuple[str, dt.datetime, dt.datetime, tuple]] = {}
+_MEMORY_FAILURES: dict[str, tuple[int, dt.datetime | None]] = {}
+_MEMORY_LOCK = threading.Lock()
 
 
 class AccountError(ValueError):
@@ -73,6 +82,13 @@ def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 
 
+def _write(store: Store, sql: str, params: list) -> None:
+    # Through Store.writing: a read-only or moved store gives its own clear error, and the write
+    # is checkpointed into the file like every other.
+    with store.writing() as cur:
+        cur.execute(sql, params)
+
+
 def _row_user(row: tuple) -> User:
     username, display_name, role, town_code = row
     return User.of_role(username, display_name, Role(role), town_code or "")
@@ -100,8 +116,8 @@ def add_user(store: Store, auth: Auth, district_code: str, username: str, role: 
     if problems:
         raise AccountError("；".join(problems))
     now = _now()
-    store.cursor().execute(
-        "INSERT INTO users (username, display_name, role, town_code, password_hash, created_at, "
+    _write(
+        store, "INSERT INTO users (username, display_name, role, town_code, password_hash, created_at, "
         "password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [username, display_name or username, role.value, town_code or None,
          password_hash or hash_password(password or ""), now, now])
@@ -131,7 +147,7 @@ def set_disabled(store: Store, district_code: str, username: str, disabled: bool
     _require(store, username)
     if disabled and username == by:
         raise AccountError("不能停用自己的账号")
-    store.cursor().execute("UPDATE users SET disabled = ? WHERE username = ?", [disabled, username])
+    _write(store, "UPDATE users SET disabled = ? WHERE username = ?", [disabled, username])
     if disabled:
         end_user_sessions(store, username, "disabled")
     store.audit(by, "user_disable" if disabled else "user_enable", Scope.district(district_code),
@@ -144,8 +160,8 @@ def reset_password(store: Store, auth: Auth, district_code: str, username: str, 
     problems = password_problems(username, password, auth.min_password_length)
     if problems:
         raise AccountError("；".join(problems))
-    store.cursor().execute(
-        "UPDATE users SET password_hash = ?, password_changed_at = ?, failed_count = 0, locked_until = NULL "
+    _write(
+        store, "UPDATE users SET password_hash = ?, password_changed_at = ?, failed_count = 0, locked_until = NULL "
         "WHERE username = ?", [hash_password(password), _now(), username])
     end_user_sessions(store, username, "password_reset")
     store.audit(by, "user_reset_password", Scope.district(district_code), {"username": username}, 1)
@@ -153,7 +169,7 @@ def reset_password(store: Store, auth: Auth, district_code: str, username: str, 
 
 def unlock(store: Store, district_code: str, username: str, *, by: str) -> None:
     _require(store, username)
-    store.cursor().execute("UPDATE users SET failed_count = 0, locked_until = NULL WHERE username = ?", [username])
+    _write(store, "UPDATE users SET failed_count = 0, locked_until = NULL WHERE username = ?", [username])
     store.audit(by, "user_unlock", Scope.district(district_code), {"username": username}, 1)
 
 
@@ -189,10 +205,14 @@ def sign_in(store: Store, auth: Auth, district_code: str, username: str, passwor
     if not rows:
         _verify(_dummy_hash(), password)
         # Not the typed name itself: a password typed into the name field must not land in the log.
-        store.audit("?", "sign_in_failed", scope,
-                    {"reason": "unknown_user", "name_sha256": _sha256(username)[:12]})
+        _audit_if_possible(store, "?", "sign_in_failed", scope,
+                           {"reason": "unknown_user", "name_sha256": _sha256(username)[:12]})
         raise SignInFailed()
     name, display, role, town, stored, disabled, failures, locked_until = rows[0]
+    if store.read_only:
+        with _MEMORY_LOCK:
+            failures, memory_lock = _MEMORY_FAILURES.get(name, (0, None))
+        locked_until = max(filter(None, (locked_until, memory_lock)), default=None)
     locked = locked_until is not None and locked_until > now
     good = _verify(stored, password)
     if disabled or locked or not good:
@@ -200,18 +220,33 @@ def sign_in(store: Store, auth: Auth, district_code: str, username: str, passwor
         if not good and not locked:
             failures += 1
             lock = now + dt.timedelta(minutes=auth.lockout_minutes) if failures >= auth.max_failures else None
-            store.cursor().execute(
-                "UPDATE users SET failed_count = ?, locked_until = ? WHERE username = ?",
-                [0 if lock else failures, lock, name])
+            if store.read_only:
+                with _MEMORY_LOCK:
+                    _MEMORY_FAILURES[name] = (0 if lock else failures, lock)
+            else:
+                _write(
+                    store, "UPDATE users SET failed_count = ?, locked_until = ? WHERE username = ?",
+                    [0 if lock else failures, lock, name])
             if lock:
                 reason = "locked_now"
-        store.audit(name, "sign_in_failed", scope, {"reason": reason})
+        _audit_if_possible(store, name, "sign_in_failed", scope, {"reason": reason})
         raise SignInFailed()
+    if store.read_only:
+        with _MEMORY_LOCK:
+            _MEMORY_FAILURES.pop(name, None)
+        return _row_user((name, display, role, town))
     if _HASHER.check_needs_rehash(stored):
-        store.cursor().execute("UPDATE users SET password_hash = ? WHERE username = ?", [hash_password(password), name])
-    store.cursor().execute("UPDATE users SET failed_count = 0, locked_until = NULL, last_sign_in_at = ? "
+        _write(store, "UPDATE users SET password_hash = ? WHERE username = ?", [hash_password(password), name])
+    _write(store, "UPDATE users SET failed_count = 0, locked_until = NULL, last_sign_in_at = ? "
                            "WHERE username = ?", [now, name])
     return _row_user((name, display, role, town))
+
+
+def _audit_if_possible(store: Store, user: str, action: str, scope: Scope, detail: dict) -> None:
+    # A sign-in on a read-only store cannot be logged; the store's read-only state is already
+    # shown on the form, and nothing audited can follow such a sign-in.
+    if not store.read_only:
+        store.audit(user, action, scope, detail)
 
 
 def _verify(stored: str, password: str) -> bool:
@@ -232,8 +267,12 @@ class NewSession:
 def start_session(store: Store, user: User, scope: Scope, now: dt.datetime | None = None) -> NewSession:
     now = now or _now()
     session_id, ticket = secrets.token_hex(16), secrets.token_urlsafe(32)
-    store.cursor().execute(
-        "INSERT INTO sessions (session_id, username, created_at, last_seen_at, scope, ticket_hash, "
+    if store.read_only:
+        with _MEMORY_LOCK:
+            _MEMORY_SESSIONS[session_id] = (user.id, now, now, (user.id, user.name, user.role.value, user.town_code))
+        return NewSession(session_id, ticket)
+    _write(
+        store, "INSERT INTO sessions (session_id, username, created_at, last_seen_at, scope, ticket_hash, "
         "ticket_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [session_id, user.id, now, now, scope.key(), _sha256(ticket), now + dt.timedelta(seconds=TICKET_SECONDS)])
     store.audit(user.id, "sign_in", scope, {"session": session_id[:8]})
@@ -243,19 +282,23 @@ def start_session(store: Store, user: User, scope: Scope, now: dt.datetime | Non
 def bind_cookie(store: Store, ticket: str, now: dt.datetime | None = None) -> str | None:
     """Trade a one-time ticket for the session's cookie value; None for an unknown or used ticket."""
     now = now or _now()
+    if store.read_only:
+        return None  # a session held in memory has no row a cookie could find again
     rows = store.cursor().execute(
         "SELECT session_id FROM sessions WHERE ticket_hash = ? AND ticket_expires_at >= ? AND ended_at IS NULL",
         [_sha256(ticket), now]).fetchall()
     if not rows:
         return None
     cookie = secrets.token_urlsafe(32)
-    store.cursor().execute(
-        "UPDATE sessions SET cookie_hash = ?, ticket_hash = NULL, ticket_expires_at = NULL WHERE session_id = ?",
+    _write(
+        store, "UPDATE sessions SET cookie_hash = ?, ticket_hash = NULL, ticket_expires_at = NULL WHERE session_id = ?",
         [_sha256(cookie), rows[0][0]])
     return cookie
 
 
 def cookie_bound(store: Store, session_id: str) -> bool:
+    if store.read_only:
+        return True  # nothing to bind: stop asking the browser
     rows = store.cursor().execute("SELECT cookie_hash IS NOT NULL FROM sessions WHERE session_id = ?",
                                   [session_id]).fetchall()
     return bool(rows and rows[0][0])
@@ -286,6 +329,16 @@ def session_user(store: Store, auth: Auth, session_id: str, now: dt.datetime | N
     at most once a minute, so an ordinary rerun reads one row and writes none.
     """
     now = now or _now()
+    with _MEMORY_LOCK:
+        memory = _MEMORY_SESSIONS.get(session_id)
+        if memory is not None:
+            _, created, last_seen, row = memory
+            if (now - last_seen > dt.timedelta(minutes=auth.idle_minutes)
+                    or now - created > dt.timedelta(hours=auth.session_hours)):
+                del _MEMORY_SESSIONS[session_id]
+                return None
+            _MEMORY_SESSIONS[session_id] = (memory[0], created, now, row)
+            return ActiveSession(session_id, _row_user(row), {})
     rows = store.cursor().execute(
         """SELECT s.created_at, s.last_seen_at, s.ended_at, s.prefs, u.username, u.display_name, u.role,
                   u.town_code, u.disabled
@@ -307,9 +360,10 @@ def session_user(store: Store, auth: Auth, session_id: str, now: dt.datetime | N
 
 
 def _quiet_update(store: Store, sql: str, params: list) -> None:
-    # Two tabs of one session may refresh the same row at once; losing one refresh is harmless.
-    with contextlib.suppress(duckdb.TransactionException):
-        store.cursor().execute(sql, params)
+    # Two tabs of one session may refresh the same row at once, and a store that turned read-only
+    # still serves the sessions already open: losing one refresh is harmless either way.
+    with contextlib.suppress(duckdb.TransactionException, StoreError):
+        _write(store, sql, params)
 
 
 def save_prefs(store: Store, session_id: str, prefs: dict) -> None:
@@ -319,12 +373,15 @@ def save_prefs(store: Store, session_id: str, prefs: dict) -> None:
 
 
 def end_session(store: Store, session_id: str, reason: str, now: dt.datetime | None = None) -> None:
+    with _MEMORY_LOCK:
+        if _MEMORY_SESSIONS.pop(session_id, None) is not None:
+            return
     rows = store.cursor().execute("SELECT username, scope FROM sessions WHERE session_id = ? AND ended_at IS NULL",
                                   [session_id]).fetchall()
     if not rows:
         return
-    store.cursor().execute(
-        "UPDATE sessions SET ended_at = ?, end_reason = ?, cookie_hash = NULL, ticket_hash = NULL "
+    _write(
+        store, "UPDATE sessions SET ended_at = ?, end_reason = ?, cookie_hash = NULL, ticket_hash = NULL "
         "WHERE session_id = ?", [now or _now(), reason, session_id])
     store.audit(rows[0][0], "sign_out" if reason == "sign_out" else "session_end", Scope.from_key(rows[0][1]),
                 {"session": session_id[:8], "reason": reason})

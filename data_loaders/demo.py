@@ -27,6 +27,7 @@ from data_loaders.store import (
     MILESTONE_COLUMNS,
     SCREENING_COLUMNS,
     Store,
+    StoreError,
 )
 from paicha.calendar import is_workday
 from paicha.config import Settings
@@ -356,9 +357,16 @@ def allocate(total: int, weights: np.ndarray) -> np.ndarray:
 
 def build_demo(store: Store, settings: Settings, households: int | None = None,
                seed: int | None = None, chunk: int = 500_000) -> DemoSummary:
-    """Replace the store's content with a generated demo district, in one transaction."""
+    """Replace the store's content with a generated demo district, in one transaction.
+
+    Only a store marked demo (``Store.create(path, demo=True)``) is written: a real store is
+    refused before anything is generated.
+    """
     import time
 
+    if not store.is_demo():
+        raise StoreError(f"数据库 {store.path} 是正式库：演示数据生成器不会写入正式库，库中数据未改变。",
+                         store.path)
     began = time.perf_counter()
     households = settings.demo_households if households is None else households
     seed = settings.demo_seed if seed is None else seed

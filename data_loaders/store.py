@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from data_loaders.store_errors import (
+    StoreError,
+    StoreMissingError,
+    StoreReadOnlyError,
+    StoreReplacedError,
+    classify,
+    is_file_problem,
+    not_a_database,
+    unmarked,
+)
 from paicha.scope import Scope
 from paicha.vocab import Guarantee, KeyGroup, ScreeningMethod, ScreeningResult
 
@@ -109,52 +122,196 @@ CREATE TABLE IF NOT EXISTS spot_check_items (
 """
 
 
-class StoreError(RuntimeError):
-    """A store problem worth a clear message (missing database, wrong schema)."""
-
-
-_connections: dict[str, duckdb.DuckDBPyConnection] = {}
+_connections: dict[str, _Handle] = {}
 _connections_lock = threading.Lock()
+# Tables every paicha store holds; a store missing some (an older version) gets them on open.
+STORE_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA))
 
 
-def _connection(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """One DuckDB connection per database file per process: DuckDB locks the file per process."""
-    key = str(path.resolve()) if path != Path(":memory:") else ":memory:"
+@dataclass
+class _Handle:
+    """The process's one connection to a file, and which file (device, inode) it opened."""
+
+    con: duckdb.DuckDBPyConnection
+    identity: tuple[int, int]
+    read_only: bool
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_dev, info.st_ino
+
+
+def _writable(path: Path) -> bool:
+    """A DuckDB file is writable when the file is, and its folder too (the .wal lives beside it)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _connect(path: Path, read_only: bool | None) -> _Handle:
+    """One DuckDB connection per database file per process: DuckDB locks the file per process.
+
+    A connection whose file is no longer the one at ``path`` (moved, replaced) is let go.
+    """
+    key = str(path.resolve())
     with _connections_lock:
-        con = _connections.get(key)
-        if con is None:
-            if key != ":memory:":
-                path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            identity = _identity(path)
+        except FileNotFoundError:
+            raise StoreMissingError(path) from None
+        handle = _connections.get(key)
+        if handle is not None and handle.identity != identity:
+            _close(_connections.pop(key))
+            handle = None
+        if handle is None:
+            mode = not _writable(path) if read_only is None else read_only
             try:
-                con = duckdb.connect(key, read_only=read_only)
-            except duckdb.IOException as exc:
-                # DuckDB lets one process hold a database file for writing; the usual cause is a
-                # running dashboard while the CLI is used on the same file.
-                raise StoreError(f"无法打开数据库 {path}：文件被另一个进程占用（例如正在运行的看板）。"
-                                 f"请先停止该进程，或使用 --db 指定另一个数据库。详情：{exc}") from exc
-            _connections[key] = con
-        return con
+                con = duckdb.connect(key, read_only=mode)
+            except duckdb.Error as exc:
+                raise classify(exc, path) from exc
+            handle = _Handle(con, identity, mode)
+            _connections[key] = handle
+        return handle
+
+
+def _close(handle: _Handle) -> None:
+    # Every write is checkpointed (Store._checkpoint), so closing writes nothing into the file
+    # even when it has been moved away: there is no pending WAL to fold in.
+    with suppress(duckdb.Error):
+        handle.con.close()
+
+
+def forget(path: Path | str) -> None:
+    """Close and drop this process's connection to ``path`` (after the file moved or was replaced)."""
+    with _connections_lock:
+        handle = _connections.pop(str(Path(path).resolve()), None)
+    if handle is not None:
+        _close(handle)
 
 
 def close_all() -> None:
     """Close every cached connection (tests and the CLI use it before touching files)."""
     with _connections_lock:
-        for con in _connections.values():
-            con.close()
+        for handle in _connections.values():
+            _close(handle)
         _connections.clear()
 
 
 class Store:
-    """Access to one paicha database. Every read takes a :class:`Scope`."""
+    """Access to one paicha database. Every read takes a :class:`Scope`.
 
-    def __init__(self, path: Path | str, read_only: bool = False) -> None:
+    ``Store(path)`` opens an existing store and never creates one: a missing file is a
+    :class:`StoreMissingError`, a file without the demo/real marker is refused. New stores come
+    from :meth:`create`. With ``read_only=None`` the file is opened read-only when it or its
+    folder is not writable, so pages that only read keep working; every write then raises
+    :class:`StoreReadOnlyError` before touching anything.
+    """
+
+    def __init__(self, path: Path | str, read_only: bool | None = None) -> None:
         self.path = Path(path)
-        self._con = _connection(self.path, read_only)
+        self._handle = _connect(self.path, read_only)
+        self._con = self._handle.con
+        self.read_only = self._handle.read_only
         self._local = threading.local()
-        if not read_only:
-            self.cursor().execute(_SCHEMA)
-            if self.get_meta("schema_version") is None:
-                self.set_meta("schema_version", str(SCHEMA_VERSION))
+        try:
+            tables = self._check_marker()
+        except BaseException:
+            forget(self.path)  # a refused file stays untouched and unlocked
+            raise
+        if not self.read_only and not tables >= STORE_TABLES:
+            with self.transaction(refresh=False) as cur:
+                cur.execute(_SCHEMA)
+                if self.get_meta("schema_version") is None:
+                    self.set_meta("schema_version", str(SCHEMA_VERSION), cur)
+
+    @classmethod
+    def create(cls, path: Path | str, *, demo: bool) -> Store:
+        """Create a new, empty store marked demo or real (meta ``is_demo``); never overwrites.
+
+        The marker is written in the same transaction as the schema, so a file that exists
+        without one was not made here and is refused on open.
+        """
+        path = Path(path)
+        if path.exists():
+            raise StoreError(f"数据库文件 {path} 已存在，不会覆盖。", path)
+        if Path(f"{path}.wal").exists():
+            # DuckDB would replay a leftover log of some earlier database into the new file.
+            raise StoreError(f"{path}.wal 已存在（旧数据库留下的日志文件），请先移走它。", path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = duckdb.connect(str(path))
+        except duckdb.Error as exc:
+            raise classify(exc, path) from exc
+        try:
+            con.execute("BEGIN TRANSACTION")
+            con.execute(_SCHEMA)
+            con.executemany("INSERT INTO meta VALUES (?, ?)", [
+                ["schema_version", str(SCHEMA_VERSION)], ["is_demo", "true" if demo else "false"],
+                ["created_at", dt.datetime.now().isoformat(timespec="seconds")]])
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT")
+        except duckdb.Error as exc:
+            raise classify(exc, path) from exc
+        finally:
+            con.close()
+        return cls(path, read_only=False)
+
+    def _check_marker(self) -> set[str]:
+        """The store's tables, once its demo/real marker has been found; refuse it otherwise."""
+        try:
+            tables = {row[0] for row in self.cursor().execute(
+                "SELECT table_name FROM duckdb_tables() "
+                "WHERE database_name = current_database() AND schema_name = 'main'").fetchall()}
+        except duckdb.Error as exc:
+            raise classify(exc, self.path) from exc
+        if not tables:
+            raise not_a_database(self.path, "文件中没有任何表")
+        if "meta" not in tables:
+            raise not_a_database(self.path, "没有 meta 表")
+        if self.get_meta("is_demo") not in ("true", "false"):
+            raise unmarked(self.path)
+        return tables
+
+    # -- the file under a running process ------------------------------------------------------
+
+    def check_file(self) -> None:
+        """Raise unless the file at ``path`` is still the one this store opened.
+
+        A cheap os.stat: run on every page's data-version read and before every write, so
+        nobody is shown figures from, or writes into, a file that is no longer at its path.
+        """
+        try:
+            identity = _identity(self.path)
+        except FileNotFoundError:
+            raise StoreMissingError(self.path, moved=True) from None
+        if identity != self._handle.identity:
+            raise StoreReplacedError(self.path)
+
+    def require_writable(self, action: str = "") -> None:
+        """Raise before a write that cannot happen: the file moved away, or it is read-only.
+
+        ``action`` names the write in the read-only message ("导入数据").
+        """
+        self.check_file()
+        if self.read_only:
+            raise StoreReadOnlyError(self.path, action)
+
+    def _file_error(self, exc: BaseException) -> BaseException:
+        """The store error for a file problem (disk full, permissions); other errors unchanged."""
+        return classify(exc, self.path) if is_file_problem(exc) else exc
+
+    def _checkpoint(self) -> None:
+        """Fold the write-ahead log into the file after each write.
+
+        The file alone is then complete: a copy, a move or a backup script never leaves the
+        latest imports or audit lines behind in a .wal, and closing a connection to a moved
+        file writes nothing into it. A checkpoint that cannot run now (another thread mid-write)
+        is left to DuckDB: the data is already durable in the log. Inside a transaction (an
+        audit line written with a draw) the transaction's own commit checkpoints.
+        """
+        if getattr(self._local, "in_transaction", False):
+            return
+        with suppress(duckdb.Error):
+            self.cursor().execute("CHECKPOINT")
 
     # -- connections and transactions ---------------------------------------------------------
 
@@ -172,10 +329,13 @@ class Store:
 
         With ``refresh`` the derived tables are rebuilt inside the same transaction, so they can
         never disagree with the rows they summarise. Writes that touch no household or screening
-        (spot-check draws, audit) pass ``refresh=False``.
+        (spot-check draws, audit) pass ``refresh=False``. A file problem (read-only, disk full,
+        moved) raises its :class:`StoreError` and nothing is written.
         """
+        self.require_writable()
         cur = self.cursor()
         cur.execute("BEGIN TRANSACTION")
+        self._local.in_transaction = True
         try:
             yield cur
             if refresh:
@@ -185,9 +345,26 @@ class Store:
                 "CAST(COALESCE((SELECT CAST(value AS BIGINT) FROM meta WHERE key='data_version'), 0) + 1 AS VARCHAR))"
             )
             cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
+        except BaseException as exc:
+            # A failed COMMIT has already ended the transaction; ROLLBACK then has nothing to do.
+            with suppress(duckdb.Error):
+                cur.execute("ROLLBACK")
+            if isinstance(exc, duckdb.Error):
+                raise self._file_error(exc) from exc
             raise
+        finally:
+            self._local.in_transaction = False
+        self._checkpoint()
+
+    @contextmanager
+    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor for single self-committing writes (log lines) under the same file checks."""
+        self.require_writable()
+        try:
+            yield self.cursor()
+        except duckdb.Error as exc:
+            raise self._file_error(exc) from exc
+        self._checkpoint()
 
     @staticmethod
     def refresh_derived(cur: duckdb.DuckDBPyConnection) -> None:
@@ -232,10 +409,18 @@ class Store:
         return rows[0][0] if rows else None
 
     def set_meta(self, key: str, value: str, cur: duckdb.DuckDBPyConnection | None = None) -> None:
-        (cur or self.cursor()).execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+        if cur is not None:
+            cur.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+            return
+        with self.writing() as own:
+            own.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
     def data_version(self) -> int:
-        """Changes on every committed write; caches use it so nobody sees stale figures."""
+        """Changes on every committed write; caches use it so nobody sees stale figures.
+
+        Read on every page run, so it first checks that the file is still the one opened.
+        """
+        self.check_file()
         return int(self.get_meta("data_version") or 0)
 
     def is_demo(self) -> bool:
@@ -267,11 +452,12 @@ class Store:
         """Append one line to the audit log (never updated, never deleted)."""
         text = detail if isinstance(detail, str) or detail is None else json.dumps(
             detail, ensure_ascii=False, default=str, sort_keys=True)
-        self.cursor().execute(
-            "INSERT INTO audit_log (logged_at, user_name, action, scope, detail, row_count, masked, file_sha256) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [dt.datetime.now(), user, action, scope.key(), text, row_count, masked, file_sha256],
-        )
+        with self.writing() as cur:
+            cur.execute(
+                "INSERT INTO audit_log (logged_at, user_name, action, scope, detail, row_count, masked, "
+                "file_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [dt.datetime.now(), user, action, scope.key(), text, row_count, masked, file_sha256],
+            )
 
     def audit_entries(self, since: dt.date | None = None, until: dt.date | None = None,
                       user: str | None = None, action: str | None = None,

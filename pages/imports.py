@@ -6,7 +6,7 @@ import streamlit as st
 
 from data_loaders.importing import ImportKind, export_to_template, template_bytes
 from paicha.vocab import Permission
-from ui import cache, exports, imports, keys
+from ui import cache, exports, imports, keys, safe
 from ui.session import page_start
 from ui.text import t
 
@@ -27,24 +27,34 @@ with st.expander(t("imports.templates")):
 
 kind = st.selectbox(t("imports.kind"), [None, *[k.value for k in ImportKind]], key=keys.IMPORT_KIND,
                     format_func=lambda k: t("imports.kind_auto") if k is None else ImportKind(k).label)
-uploads = st.file_uploader(t("imports.upload"), type=["xlsx", "xls", "csv", "geojson", "json", "zip"],
+uploads = st.file_uploader(t("imports.upload"), type=["xlsx", "xls", "csv", "txt", "geojson", "json", "zip"],
                            accept_multiple_files=True, key=keys.IMPORT_FILES)
 if uploads:
     files = [(f.name, f.getvalue()) for f in uploads]
     report = imports.checked(files, kind, user.id)
-    if not report.ok:
+    if report.errors:
         st.error(t("imports.errors", n=len(report.errors)))
         st.dataframe(imports.error_table(report), hide_index=True, width="stretch")
     else:
         st.success(t("imports.passed", rows=report.rows, new=report.new, changed=report.changed,
                      unchanged=report.unchanged))
         st.info(f"{t('imports.mode')}：{report.mode}")
-        if st.button(t("imports.confirm"), type="primary", key=keys.IMPORT_CONFIRM):
+        confirmed = imports.confirmations(report)
+        if st.button(t("imports.confirm"), type="primary", key=keys.IMPORT_CONFIRM, disabled=confirmed is None):
             try:
-                done = imports.apply(files, kind, user.id)
-                st.success(t("imports.done", rows=done.rows, new=done.new, changed=done.changed))
+                done = imports.apply(files, kind, user.id, *confirmed)
             except Exception as exc:  # the transaction rolled back; say so in the user's words
-                st.error(t("imports.failed_apply", error=exc))
+                st.error(safe.t("imports.failed_apply", error=exc))
+            else:
+                if done.ok:
+                    st.success(t("imports.done", rows=done.rows, new=done.new, changed=done.changed))
+                elif done.errors:
+                    st.error(t("imports.refused", n=len(done.errors)))
+                    st.dataframe(imports.error_table(done), hide_index=True, width="stretch")
+                else:  # the store changed since the check: other households would move now
+                    st.error(t("imports.confirm_again"))
+
+imports.backup_section(user.id, session.scope)
 
 if user.can(Permission.export) and user.can(Permission.unmask):
     with st.expander(t("imports.export")):

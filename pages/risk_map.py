@@ -20,11 +20,14 @@ left, right = st.columns([3, 1])
 kinds = right.multiselect(t("map.kinds"), [k.value for k in HazardKind], default=[HazardKind.flood.value],
                           format_func=lambda k: t(f"hazard.{k}"), key=keys.RISK_KINDS)
 with_points = right.toggle(t("map.show_points"), value=True, key=keys.RISK_POINTS)
-html, villages, drawn = cache.risk_map_html(session.scope, session.as_of, tuple(sorted(kinds)), with_points, session.version)
+html, villages, drawn, skipped = cache.risk_map_html(session.scope, session.as_of, tuple(sorted(kinds)), with_points,
+                                                     session.version)
 with left:
     components.html(html, height=620)
 if drawn >= POINT_LIMIT:
     right.info(t("map.points_capped", n=POINT_LIMIT))
+if skipped:
+    right.warning(t("map.zones_without_shape", n=skipped))
 
 st.subheader(t("map.table"))
 table = risk.exposure_table(villages, town_names)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from data_loaders.spot_checks import list_download
-from ui import cache, exports, keys, layout
+from ui import cache, exports, keys, layout, safe
 from ui.figures import spot_checks as figures
 from ui.forms import spot_checks as forms
 from ui.session import page_start
@@ -26,7 +26,7 @@ elif (request := forms.draw_form(cache.towns(scope, version), town_fixed=bool(sc
         draw = cache.spot_draw(user, request.scope(scope), session.as_of, request.method, request.params, request.seed,
                                request.include_unscreened)
     except (ValueError, PermissionError) as exc:
-        st.error(t("spot_checks.failed", error=exc))
+        st.error(safe.t("spot_checks.failed", error=exc))
     else:
         st.session_state[keys.SPOT_PICK] = draw.draw_id
         st.session_state[keys.SPOT_NOTICE] = t("spot_checks.drawn", draw_id=draw.draw_id, n=len(draw.sample))
@@ -81,7 +81,7 @@ if user.can("sample"):
     elif entry.action == "import":
         outcome = cache.spot_import(user, scope, draw_id, entry.upload.getvalue(), entry.upload.name)
     if entry.action and not outcome.ok:
-        st.error(tables.rejection_text(outcome.errors))
+        st.error(tables.rejection_text([safe.escape(e) for e in outcome.errors]))  # errors quote the file
     elif entry.action:
         st.session_state[keys.SPOT_NOTICE] = tables.saved_notice(entry.action, outcome.saved)
         st.session_state.pop(keys.SPOT_EDITOR, None)  # the saved answers are now the editor's data

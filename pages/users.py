@@ -5,7 +5,7 @@ import streamlit as st
 from data_loaders import accounts
 from paicha.vocab import Permission, Role
 from ui import cache, keys
-from ui.safe import text as safe_text
+from ui.safe import escape as safe_text
 from ui.session import page_start
 from ui.tables import admin as tables
 from ui.text import t

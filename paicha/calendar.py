@@ -15,7 +15,29 @@ class CalendarRangeError(ValueError):
     """
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1)
+def covered_range() -> tuple[dt.date, dt.date]:
+    """The first and last day the official calendar data covers (2004-01-01 to 2026-12-31 with
+    chinesecalendar 1.11): whole years, from its first to its last year of holidays."""
+    years = [day.year for day in chinese_calendar.holidays]
+    return dt.date(min(years), 1, 1), dt.date(max(years), 12, 31)
+
+
+def covers(day: dt.date) -> bool:
+    first, last = covered_range()
+    return first <= day <= last
+
+
+def check_covered(day: dt.date) -> dt.date:
+    """``day`` itself, or :class:`CalendarRangeError` when the calendar does not know its year."""
+    if not covers(day):
+        first, last = covered_range()
+        raise CalendarRangeError(f"日期 {day} 超出工作日历范围（{first} 至 {last}），无法按法定工作日计算。"
+                                 "请选择该范围内的日期。")
+    return day
+
+
+@lru_cache(maxsize=16384)
 def is_workday(day: dt.date) -> bool:
     """True on official working days (e.g. Saturday 2024-09-14, made up for 中秋节)."""
     try:
@@ -37,11 +59,30 @@ def workdays_in(start: dt.date, end: dt.date) -> list[dt.date]:
 
 
 def add_workdays(day: dt.date, n: int) -> dt.date:
-    """The n-th working day after ``day`` (n ≥ 1); ``day`` itself is never counted."""
+    """The n-th working day after ``day`` (n ≥ 1); ``day`` itself is never counted.
+
+    Raises :class:`CalendarRangeError` when that day lies past the calendar's last covered
+    day; :func:`add_workdays_within` says so with None instead.
+    """
+    found = add_workdays_within(day, n)
+    if found is None:
+        raise CalendarRangeError(f"{day} 之后第 {n} 个工作日超出工作日历范围（最后一天为 {covered_range()[1]}）。")
+    return found
+
+
+def add_workdays_within(day: dt.date, n: int) -> dt.date | None:
+    """The n-th working day after ``day``, or None when the calendar ends before it.
+
+    ``day`` itself must lie inside the calendar (:class:`CalendarRangeError` otherwise): only a
+    date computed from it may run past the end, never one somebody chose.
+    """
     if n < 1:
         raise ValueError("n 必须至少为 1")
-    current = day
+    last = covered_range()[1]
+    current = check_covered(day)
     while n:
+        if current >= last:
+            return None
         current += dt.timedelta(days=1)
         n -= is_workday(current)
     return current

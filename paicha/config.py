@@ -41,6 +41,20 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class ImportLimits:
+    """Plausible ranges of the imported numbers (assumptions, see docs/assumptions.md).
+
+    A value outside is refused at its row: an extra zero in an income, a household of three
+    billion people or a point in another province is a typo, and DuckDB must never see it.
+    """
+
+    max_members: int = 30
+    max_per_capita_income: float = 500_000.0
+    max_compliant_oop_spending: float = 1_000_000.0
+    coordinate_margin_degrees: float = 0.05
+
+
+@dataclass(frozen=True)
 class Auth:
     """Sign-in rules: lockout, idle timeout, password length, session lifetime, cookie flags."""
 
@@ -65,9 +79,11 @@ class Settings:
     demo_households: int
     demo_today: dt.date
     db_path: Path
+    backup_dir: Path
     max_upload_mb: float
     map_tiles: str
     tianditu_key: str
+    import_limits: ImportLimits = ImportLimits()
     auth: Auth = Auth()
 
 
@@ -95,6 +111,7 @@ def load_settings(path: Path | None = None) -> Settings:
     c, t = raw["campaign"], raw["thresholds"]
     db = os.environ.get("PAICHA_DB") or raw["store"]["path"]
     db_path = Path(db) if Path(db).is_absolute() else Path.cwd() / db
+    backups = Path(raw["store"].get("backup_dir", "data/backups"))
     return Settings(
         district_code=raw["district"]["code"],
         district_name=raw["district"]["name"],
@@ -121,7 +138,14 @@ def load_settings(path: Path | None = None) -> Settings:
         demo_households=int(raw["demo"]["households"]),
         demo_today=raw["demo"]["today"],
         db_path=db_path,
+        backup_dir=backups if backups.is_absolute() else Path.cwd() / backups,
         max_upload_mb=float(raw["imports"]["max_upload_mb"]),
+        import_limits=ImportLimits(
+            max_members=int(raw["imports"]["max_members"]),
+            max_per_capita_income=float(raw["imports"]["max_per_capita_income"]),
+            max_compliant_oop_spending=float(raw["imports"]["max_compliant_oop_spending"]),
+            coordinate_margin_degrees=float(raw["imports"]["coordinate_margin_degrees"]),
+        ),
         map_tiles=raw["map"]["tiles"],
         tianditu_key=raw["map"]["tianditu_key"],
         auth=Auth(**raw.get("auth", {})),

@@ -9,7 +9,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from paicha.calendar import add_workdays, last_workdays, latest_start, workdays_between, workdays_in
+from paicha.calendar import (
+    add_workdays_within,
+    check_covered,
+    last_workdays,
+    latest_start,
+    workdays_between,
+    workdays_in,
+)
 from paicha.config import Campaign, Thresholds
 from paicha.vocab import Light, Status
 
@@ -19,7 +26,7 @@ PROGRESS_COLUMNS = [
     "code", "name", "level", "parent_code", "households", "screened", "screened_pct",
     "key_households", "key_home_visited", "key_pct", "proposed", "leaflet", "confirmed_online",
     "expected", "lag", "first_screened_on", "last_screened_on", "span_workdays", "recent_rate",
-    "projected_finish", "status",
+    "projected_finish", "finish_beyond_calendar", "status",
 ]
 
 
@@ -29,6 +36,12 @@ class Policy:
 
     campaign: Campaign
     thresholds: Thresholds
+
+    def __post_init__(self) -> None:
+        # Every figure counts working days of the campaign: a campaign the calendar does not
+        # cover fails here, loudly and once, rather than in some page's corner.
+        for day in (self.campaign.plan_training_deadline, self.campaign.start, self.campaign.report_deadline):
+            check_covered(day)
 
     @property
     def total_workdays(self) -> int:
@@ -60,11 +73,32 @@ def recent_rate(daily: pd.Series, as_of: dt.date, window: int) -> float:
     return float(sum(daily.get(d, 0) for d in days)) / window
 
 
-def projected_finish(remaining: int, rate: float, as_of: dt.date) -> dt.date | None:
-    """The k-th working day after ``as_of``, k = ceil(remaining / rate); None without a rate."""
+@dataclass(frozen=True)
+class FinishProjection:
+    """When an unfinished unit finishes at its recent rate, or why no date can be given.
+
+    ``day`` is the projected working day. It is None without a recent rate (nothing to project
+    from) and when ``beyond_calendar``: the k-th working day lies after the last day the
+    official calendar covers (``covered_range()[1]``, 2026-12-31), so the unit cannot finish within the calendar's
+    years. In progress frames the two are the columns ``projected_finish`` and
+    ``finish_beyond_calendar``.
+    """
+
+    day: dt.date | None
+    beyond_calendar: bool = False
+
+
+def projected_finish(remaining: int, rate: float, as_of: dt.date) -> FinishProjection:
+    """The k-th working day after ``as_of``, k = ceil(remaining / rate); no day without a rate.
+
+    A projection past the calendar's end is an outcome, not an error: a slow village early in
+    the campaign can project into a year the calendar does not know. ``as_of`` itself must lie
+    inside the calendar (CalendarRangeError otherwise).
+    """
     if remaining <= 0 or rate <= 0:
-        return None
-    return add_workdays(as_of, math.ceil(remaining / rate))
+        return FinishProjection(None)
+    day = add_workdays_within(as_of, math.ceil(remaining / rate))
+    return FinishProjection(day, beyond_calendar=day is None)
 
 
 def classify(households: int, screened: int, expected: float, thresholds: Thresholds) -> Status:
@@ -141,6 +175,7 @@ def compute_progress(
         expected = expected_screened(households, policy, as_of)
         rate = recent_rate(per_unit_daily.get(rec.code, pd.Series(dtype=int)), as_of, window)
         first, last = _as_date(rec.first_screened_on), _as_date(rec.last_screened_on)
+        finish = projected_finish(households - screened, rate, as_of)
         rows.append({
             "code": rec.code, "name": rec.name, "level": level, "parent_code": rec.parent_code,
             "households": households, "screened": screened,
@@ -154,7 +189,8 @@ def compute_progress(
             "first_screened_on": first, "last_screened_on": last,
             "span_workdays": workdays_between(first, last) if first and last else 0,
             "recent_rate": round(rate, 2),
-            "projected_finish": projected_finish(households - screened, rate, as_of),
+            "projected_finish": finish.day,
+            "finish_beyond_calendar": finish.beyond_calendar,
             "status": classify(households, screened, expected, policy.thresholds).value,
         })
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
@@ -231,9 +267,11 @@ def town_lights(milestones: pd.DataFrame, town_progress: pd.DataFrame, policy: P
         pace = {Status.done: Light.green, Status.on_track: Light.green,
                 Status.lagging: Light.amber}.get(status, Light.red)
         finish = p["projected_finish"] if p is not None else None
+        beyond = bool(p["finish_beyond_calendar"]) if p is not None else False
         if status is Status.done:
             finish_light = Light.green
-        elif finish is None or pd.isna(finish):
+        elif beyond or finish is None or pd.isna(finish):
+            # Past the calendar's end is past every deadline: an overrun, like no projection.
             finish_light = Light.red
         else:
             finish_light = Light.green if finish <= c.screening_deadline else Light.red
@@ -246,6 +284,7 @@ def town_lights(milestones: pd.DataFrame, town_progress: pd.DataFrame, policy: P
             "expected_pct": _pct(p["expected"], p["households"]) if p is not None else 0.0,
             "finish": finish_light.value,
             "projected_finish": None if finish is None or pd.isna(finish) else finish,
+            "finish_beyond_calendar": beyond and status is not Status.done,
             "report": deadline_light(report_on, c.report_deadline, as_of).value,
             "report_on": report_on,
         })

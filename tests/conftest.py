@@ -77,7 +77,7 @@ def add_test_accounts(store: Store, settings: Settings) -> None:
 def build_known_store(path: Path, settings: Settings) -> Store:
     """Village A: 10 households, 3 key; village B: 4 households, 1 key. Screenings are dated so
     that the figures on 2024-09-12 can be worked out by hand (see the tests that use it)."""
-    store = Store(path)
+    store = Store.create(path, demo=False)
     hh = [household(f"A{i:02d}", VILLAGE_A, TOWN_A, key=i < 3) for i in range(10)]
     hh += [household(f"B{i:02d}", VILLAGE_B, TOWN_B, key=i == 0) for i in range(4)]
     sc = [
@@ -121,7 +121,7 @@ def known_store(tmp_path, settings) -> Store:
 def demo_db_path(tmp_path_factory, settings) -> Path:
     """A small generated demo district (2,000 households), built once per test session."""
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    build_demo(Store(path), settings, households=2000, seed=7)
+    build_demo(Store.create(path, demo=True), settings, households=2000, seed=7)
     store_module.close_all()
     return path
 

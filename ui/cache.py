@@ -1,21 +1,32 @@
-"""The only home of Streamlit caching: every cached loader takes scope, as-of date and data version."""
+"""The only home of Streamlit caching: every cached loader takes scope, as-of date and data version.
+
+The store is opened, never created, here: a missing, moved, replaced, locked or read-only
+database is a :class:`StoreError` drawn as an error page (``ui.errors``), and writes (audit
+lines, draws, results) stop the page with their message too.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 import pandas as pd
 import streamlit as st
 
+from data_loaders import backup as backups
 from data_loaders import reports
 from data_loaders import spot_checks as spot_data
-from data_loaders.demo import build_demo
-from data_loaders.store import Store
+from data_loaders.store import Store, StoreError, forget
 from paicha.access import User
 from paicha.config import Settings, load_settings
 from paicha.overview import Overview
 from paicha.scope import Scope
-from ui import maps
+from ui import errors, maps
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @st.cache_resource(show_spinner=False)
@@ -23,15 +34,36 @@ def settings() -> Settings:
     return load_settings()
 
 
-@st.cache_resource(show_spinner="首次启动，正在生成演示数据库……")
+@st.cache_resource(show_spinner=False)
+def _open_store() -> Store:
+    return Store(settings().db_path)
+
+
+def _drop_store() -> None:
+    """Let go of the process's store, so the next run opens whatever file is at the path now."""
+    _open_store.clear()
+    forget(settings().db_path)
+
+
 def store() -> Store:
-    """One store per process; an absent database is created with the demo district in it."""
-    cfg = settings()
-    fresh = not cfg.db_path.exists()
-    st_ = Store(cfg.db_path)
-    if fresh or st_.count("divisions") == 0:
-        build_demo(st_, cfg)
-    return st_
+    """One store per process, opened (never created) on first use; errors become the error page."""
+    try:
+        return _open_store()
+    except StoreError as exc:
+        errors.stop_with(exc)
+
+
+def _store_errors_shown(func: Callable[P, R]) -> Callable[P, R]:
+    """A write that fails for a store reason (read-only, disk full, moved) stops with its message."""
+
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except StoreError as exc:
+            errors.stop_with(exc)
+
+    return run
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -41,8 +73,16 @@ def towns(scope: Scope, version: int) -> pd.DataFrame:
 
 
 def data_version() -> int:
-    """Read on every rerun (one tiny query) so that an import invalidates every cached figure."""
-    return store().data_version()
+    """Read on every rerun (one tiny query) so that an import invalidates every cached figure.
+
+    It also checks that the file is still the one opened: a database moved, deleted or replaced
+    under the running app ends the page with the error, and the next run reopens the path.
+    """
+    try:
+        return store().data_version()
+    except StoreError as exc:
+        _drop_store()
+        errors.stop_with(exc)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -67,13 +107,29 @@ def unreached(scope: Scope, as_of: dt.date, village_code: str | None, which: str
     return reports.unreached_page(store(), scope, as_of, village_code, which, page, page_size, unmasked)
 
 
+@_store_errors_shown
+def backup(user_id: str, scope: Scope) -> backups.BackupInfo:
+    """A consistent backup written by this process (which holds the database) into the backup
+    folder, with an audit line: the one place the dashboard's backup is recorded."""
+    cfg = settings()
+    # A backup whose audit line cannot be written is not made at all.
+    store().require_writable("备份数据库（审计记录无法写入）")
+    out = cfg.backup_dir / f"{cfg.db_path.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.duckdb"
+    info = backups.backup(store(), out)
+    store().audit(user_id, "backup", scope, {"file": str(info.path), "bytes": info.bytes}, info.households)
+    return info
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
-def risk_map_html(scope: Scope, as_of: dt.date, kinds: tuple[str, ...], with_points: bool, version: int) -> tuple[str, pd.DataFrame, int]:
-    """The rendered offline map (HTML), the village figures, and the number of points drawn."""
+def risk_map_html(scope: Scope, as_of: dt.date, kinds: tuple[str, ...], with_points: bool,
+                  version: int) -> tuple[str, pd.DataFrame, int, int]:
+    """The rendered offline map (HTML), the village figures, the number of points drawn and the
+    number of hazard zones left off for having no polygon."""
     cfg = settings()
     villages, zones, points = reports.risk_view(store(), cfg, scope, as_of, kinds, with_points)
+    skipped = maps.drawable_zones(zones)[1]
     html = maps.offline_html(maps.risk_map(villages, zones, points, cfg.map_tiles, cfg.tianditu_key))
-    return html, villages.drop(columns=["geometry"]), len(points)
+    return html, villages.drop(columns=["geometry"]), len(points), skipped
 
 
 # -- spot checks (抽查): reads cached by scope, draw and data version; draws and results never cached
@@ -104,15 +160,18 @@ def spot_frame_unchanged(scope: Scope, draw_id: int, version: int) -> bool | Non
     return spot_data.frame_unchanged(store(), settings(), scope, draw_id)
 
 
+@_store_errors_shown
 def spot_draw(user: User, scope: Scope, as_of: dt.date, method: str, params: dict, seed: int,
               include_unscreened: bool) -> spot_data.Draw:
     """A draw is a write (a new draw_id every time): never cached."""
     return spot_data.create_draw(store(), settings(), user, scope, as_of, method, params, seed, include_unscreened)
 
 
+@_store_errors_shown
 def spot_save_editor(user: User, scope: Scope, draw_id: int, edited: pd.DataFrame) -> spot_data.ResultOutcome:
     return spot_data.save_editor(store(), scope, draw_id, user, edited)
 
 
+@_store_errors_shown
 def spot_import(user: User, scope: Scope, draw_id: int, content: bytes, file_name: str) -> spot_data.ResultOutcome:
     return spot_data.import_results(store(), scope, draw_id, user, content, file_name)

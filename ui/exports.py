@@ -22,6 +22,9 @@ def offer(session: Session, label: str, key: str, build: Builder, *, file_name: 
     thread), so a page never builds exports nobody asked for and every click leaves its line.
     """
     store = cache.store()  # resolved on the script thread; the builder runs on another one
+    if store.read_only:  # no audit line can be written, so no file can leave
+        st.caption(t("export.read_only", label=label))
+        return
 
     def audited() -> bytes:
         return audited_file(store, session.user, session.scope, action, file_name, filters, masked, build)

@@ -1,14 +1,19 @@
-"""Import page helpers: run the dry run once per set of uploaded files, format reports."""
+"""Import page helpers: run the dry run once per set of uploaded files, confirm moves, format reports."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import sys
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
 from data_loaders.importing import ImportKind, ImportReport, import_files
-from ui import cache, keys
+from data_loaders.store import StoreError
+from paicha.scope import Scope
+from ui import cache, errors, keys, safe
 from ui.text import t
 
 
@@ -20,23 +25,43 @@ def files_token(files: list[tuple[str, bytes]], kind: str | None) -> str:
     return digest.hexdigest()
 
 
+def server_log(user: str) -> Callable[[str], None]:
+    """Progress of a write, as lines in the server's log (stderr): who imports, when it commits."""
+
+    def say(message: str) -> None:
+        print(f"[paicha] {dt.datetime.now():%Y-%m-%d %H:%M:%S} 数据导入（{user}）：{message}",
+              file=sys.stderr, flush=True)
+
+    return say
+
+
 def checked(files: list[tuple[str, bytes]], kind: str | None, user: str) -> ImportReport:
     """Dry-run the upload once; reruns of the page reuse the result instead of re-validating."""
     token = files_token(files, kind)
     slot = st.session_state.get(keys.IMPORT_DRY_RUN)
     if slot is None or slot[0] != token:
         with st.spinner(t("imports.checking")):
-            report = import_files(cache.store(), files, settings=cache.settings(), user=user,
-                                  kind=ImportKind(kind) if kind else None, dry_run=True)
+            try:
+                report = import_files(cache.store(), files, settings=cache.settings(), user=user,
+                                      kind=ImportKind(kind) if kind else None, dry_run=True)
+            except StoreError as exc:
+                errors.stop_with(exc)
         st.session_state[keys.IMPORT_DRY_RUN] = (token, report)
         return report
     return slot[1]
 
 
-def apply(files: list[tuple[str, bytes]], kind: str | None, user: str) -> ImportReport:
+def apply(files: list[tuple[str, bytes]], kind: str | None, user: str, confirm_moves: int = 0,
+          confirm_id_changes: int = 0) -> ImportReport:
     st.session_state.pop(keys.IMPORT_DRY_RUN, None)
-    return import_files(cache.store(), files, settings=cache.settings(), user=user,
-                        kind=ImportKind(kind) if kind else None, dry_run=False)
+    with st.spinner(t("imports.applying")):
+        try:
+            return import_files(cache.store(), files, settings=cache.settings(), user=user,
+                                kind=ImportKind(kind) if kind else None, dry_run=False,
+                                confirm_moves=confirm_moves, confirm_id_changes=confirm_id_changes,
+                                progress=server_log(user))
+        except StoreError as exc:
+            errors.stop_with(exc)
 
 
 def error_table(report: ImportReport) -> pd.DataFrame:
@@ -45,6 +70,48 @@ def error_table(report: ImportReport) -> pd.DataFrame:
         t("imports.error_row"): e.row, t("imports.error_column"): e.column,
         t("imports.error_value"): e.value, t("imports.error_message"): e.message,
     } for e in report.errors])
+
+
+def moves_table(report: ImportReport) -> pd.DataFrame:
+    return pd.DataFrame([{
+        t("imports.change_household"): m.household_id, t("imports.error_file"): m.file,
+        t("imports.error_row"): m.row, t("imports.change_old"): m.old_place, t("imports.change_new"): m.new_place,
+    } for m in report.moves])
+
+
+def id_changes_table(report: ImportReport) -> pd.DataFrame:
+    return pd.DataFrame([{
+        t("imports.change_household"): m.household_id, t("imports.error_file"): m.file,
+        t("imports.error_row"): m.row, t("imports.change_old"): m.old_id_number,
+        t("imports.change_new"): m.new_id_number,
+    } for m in report.id_changes])
+
+
+def confirmations(report: ImportReport) -> tuple[int, int] | None:
+    """Show the moves and ID-number changes row by row, each list with its own checkbox naming
+    its count; the counts to pass to the import once every list shown is confirmed, else None."""
+    counts = []
+    for changes, table, text_key, box_key, box_text in (
+            (report.moves, moves_table, "imports.moves", keys.IMPORT_CONFIRM_MOVES, "imports.confirm_moves"),
+            (report.id_changes, id_changes_table, "imports.id_changes", keys.IMPORT_CONFIRM_ID_CHANGES,
+             "imports.confirm_id_changes")):
+        if not changes:
+            counts.append(0)
+            continue
+        st.warning(t(text_key, n=len(changes)))
+        st.dataframe(table(report), hide_index=True, width="stretch", key=f"{box_key}.table")
+        counts.append(len(changes) if st.checkbox(t(box_text, n=len(changes)), key=box_key) else None)
+    return None if None in counts else (counts[0], counts[1])
+
+
+def backup_section(user: str, scope: Scope) -> None:
+    """备份数据库: a consistent copy written by the dashboard, which holds the database."""
+    with st.expander(t("imports.backup")):
+        st.caption(safe.t("imports.backup_help", folder=cache.settings().backup_dir))
+        if st.button(t("imports.backup_button"), key=keys.IMPORT_BACKUP):
+            info = cache.backup(user, scope)
+            st.success(safe.t("imports.backup_done", path=info.path, mb=f"{info.bytes / 1024 / 1024:.1f}",
+                              households=info.households))
 
 
 def log_table(log: pd.DataFrame) -> pd.DataFrame:

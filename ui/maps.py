@@ -14,8 +14,7 @@ import shapely
 from shapely.geometry import mapping
 
 from paicha.geo import wgs84_to_gcj02
-from ui import theme
-from ui.safe import html_text
+from ui import safe, theme
 from ui.text import t
 
 # Tile sources. GCJ-02 tiles (AMap) need every vector shifted onto their grid before drawing.
@@ -38,6 +37,29 @@ def _feature(geometry_json: str, properties: dict, gcj: bool) -> dict:
     return {"type": "Feature", "geometry": mapping(geom), "properties": properties}
 
 
+def _shape(geometry_json: object) -> shapely.Geometry | None:
+    """A stored geometry, or None when it is missing, empty or unreadable (never drawable)."""
+    if not isinstance(geometry_json, str) or not geometry_json.strip():
+        return None
+    try:
+        geom = shapely.from_geojson(geometry_json)
+    except shapely.errors.GEOSException:
+        return None
+    return None if geom.is_empty else geom
+
+
+def drawable_zones(zones: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The zones that have a polygon to draw, and how many were left out for lacking one.
+
+    Imports refuse zones without a polygon; a store written before that may still hold some,
+    and one bad row must not take the whole map down.
+    """
+    if zones.empty:
+        return zones, 0
+    keep = zones["geometry"].map(lambda g: _shape(g) is not None)
+    return zones[keep], int((~keep).sum())
+
+
 def risk_map(villages: pd.DataFrame, zones: pd.DataFrame, points: pd.DataFrame,
              tiles: str = "none", tianditu_key: str = "") -> folium.Map:
     """The risk map: schematic village areas with their figures, hazard zones, exposed households.
@@ -46,7 +68,8 @@ def risk_map(villages: pd.DataFrame, zones: pd.DataFrame, points: pd.DataFrame,
     in tooltips; ``zones`` the hazard zones; ``points`` exposed households (lon, lat, screened).
     """
     gcj = tiles == "amap"
-    bounds = shapely.union_all([shapely.from_geojson(g) for g in villages["geometry"] if g]) if len(villages) else None
+    shapes = [g for g in map(_shape, villages["geometry"]) if g is not None] if len(villages) else []
+    bounds = shapely.union_all(shapes) if shapes else None
     centre = [bounds.centroid.y, bounds.centroid.x] if bounds is not None else [41.0, 122.95]
     m = folium.Map(location=centre, zoom_start=11, tiles=None, control_scale=True, prefer_canvas=True)
     if tiles in TILES:
@@ -54,27 +77,32 @@ def risk_map(villages: pd.DataFrame, zones: pd.DataFrame, points: pd.DataFrame,
         folium.TileLayer(url.replace("{key}", tianditu_key), attr=attribution, name=t("map.tiles")).add_to(m)
 
     village_layer = folium.FeatureGroup(name=t("map.layer_villages"))
-    # Leaflet tooltips are HTML: every value that came from a file is escaped before it is drawn.
-    features = [_feature(r.geometry, {"name": html_text(r.village_name), "households": int(r.households),
+    # Tooltips are HTML: names come from files, so they are escaped (numbers need nothing).
+    features = [_feature(r.geometry, {"name": safe.html_text(r.village_name), "households": int(r.households),
                                       "exposed": int(r.exposed), "unscreened": int(r.exposed_unscreened)}, gcj)
-                for r in villages.itertuples() if r.geometry]
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        style_function=lambda f: {"color": theme.VILLAGE_LINE, "weight": 1, "fillColor": theme.VILLAGE_FILL,
-                                  "fillOpacity": 0.0 if tiles in TILES else 0.6},
-        tooltip=folium.GeoJsonTooltip(["name", "households", "exposed", "unscreened"],
-                                      aliases=[t("columns.village"), t("columns.households"),
-                                               t("map.exposed"), t("map.exposed_unscreened")]),
-    ).add_to(village_layer)
-    village_layer.add_to(m)
+                for r in villages.itertuples() if _shape(r.geometry) is not None]
+    # A real store's divisions come without village areas (none are public): no layer then,
+    # since folium refuses a tooltip over an empty collection.
+    if features:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            style_function=lambda f: {"color": theme.VILLAGE_LINE, "weight": 1, "fillColor": theme.VILLAGE_FILL,
+                                      "fillOpacity": 0.0 if tiles in TILES else 0.6},
+            tooltip=folium.GeoJsonTooltip(["name", "households", "exposed", "unscreened"],
+                                          aliases=[t("columns.village"), t("columns.households"),
+                                                   t("map.exposed"), t("map.exposed_unscreened")]),
+        ).add_to(village_layer)
+        village_layer.add_to(m)
 
+    zones, _ = drawable_zones(zones)
     for kind, group in zones.groupby("kind", sort=True):
         layer = folium.FeatureGroup(name=t(f"hazard.{kind}"))
         for z in group.itertuples():
             style = theme.HAZARD_STYLE.get((z.kind, z.level), theme.HAZARD_STYLE["other"])
-            folium.GeoJson(_feature(z.geometry, {"name": html_text(z.name)}, gcj),
+            name, source, crs = (safe.html_text(v) for v in (z.name, z.source, z.crs))
+            folium.GeoJson(_feature(z.geometry, {"name": name}, gcj),
                            style_function=lambda f, s=style: {**s, "weight": 1},
-                           tooltip=html_text(f"{z.name}（{t('map.source')}：{z.source}；{z.crs}）")).add_to(layer)
+                           tooltip=f"{name}（{t('map.source')}：{source}；{crs}）").add_to(layer)
         layer.add_to(m)
 
     if len(points):

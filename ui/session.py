@@ -22,7 +22,7 @@ from paicha.scope import Scope
 from paicha.vocab import Permission, Role
 from ui import cache, keys
 from ui.pages import PAGES, PageSpec
-from ui.safe import text as safe_text
+from ui.safe import escape as safe_text
 from ui.text import t
 
 
@@ -93,10 +93,21 @@ def _save_dates() -> None:
             "since_explicit": st.session_state.get(keys.AUTH_SINCE_EXPLICIT, False)})
 
 
+def date_bounds() -> tuple[dt.date, dt.date]:
+    """The dates the sidebar offers: two weeks before the campaign to a month after the report."""
+    campaign = cache.settings().campaign
+    return campaign.start - dt.timedelta(days=14), campaign.report_deadline + dt.timedelta(days=30)
+
+
+def default_since(as_of: dt.date) -> dt.date:
+    """The as-of date's previous working day, kept inside the offered dates."""
+    return max(previous_workday(as_of), date_bounds()[0])
+
+
 def _as_of_changed() -> None:
     # The comparison follows the as-of date (its previous working day) until someone picks one.
     if not st.session_state.get(keys.AUTH_SINCE_EXPLICIT):
-        st.session_state[keys.SIDEBAR_SINCE] = previous_workday(st.session_state[keys.SIDEBAR_AS_OF])
+        st.session_state[keys.SIDEBAR_SINCE] = default_since(st.session_state[keys.SIDEBAR_AS_OF])
     _save_dates()
 
 
@@ -140,6 +151,8 @@ def sign_in_form() -> None:
             st.session_state[keys.AUTH_SESSION] = new.session_id
             st.session_state[keys.AUTH_TICKET] = new.ticket
             st.rerun()
+    if store.read_only:
+        left.warning(t("signin.read_only"))
     if is_demo:
         left.info(t("signin.demo_accounts", password=accounts.DEMO_PASSWORD,
                     accounts="、".join(f"{name}（{role.label}）" for name, role, _, _ in accounts.DEMO_ACCOUNTS
@@ -173,12 +186,10 @@ def _sidebar(active: accounts.ActiveSession) -> Session:
     is_demo = meta["is_demo"] == "true"
     user = active.user
     scope = scope_for(user, cfg.district_code)
-    campaign = cfg.campaign
-    lo = campaign.start - dt.timedelta(days=14)
-    hi = campaign.report_deadline + dt.timedelta(days=30)
+    lo, hi = date_bounds()
     default = dt.date.fromisoformat(meta["demo_today"]) if is_demo and meta["demo_today"] else dt.date.today()
     st.session_state.setdefault(keys.SIDEBAR_AS_OF, min(max(default, lo), hi))
-    st.session_state.setdefault(keys.SIDEBAR_SINCE, previous_workday(st.session_state[keys.SIDEBAR_AS_OF]))
+    st.session_state.setdefault(keys.SIDEBAR_SINCE, default_since(st.session_state[keys.SIDEBAR_AS_OF]))
     with st.sidebar:
         st.markdown(f"**{safe_text(user.name)}**")
         role = user.role.label if user.role else ""

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 
 import streamlit as st
 
+from data_loaders.store import StoreError
 from paicha.vocab import Permission
-from ui import cache, keys
-from ui.safe import text as safe_text
+from ui import cache, errors, keys
+from ui.safe import escape as safe_text
 from ui.session import Session
 from ui.text import options, t
 
@@ -20,6 +21,10 @@ def unmask_reason(session: Session, toggle_key: str, reason_key: str) -> str | N
         return None
     if not st.toggle(t("unmask.toggle"), key=toggle_key):
         return None
+    try:  # unmasking is audited: on a store that cannot take the line, it cannot happen
+        cache.store().require_writable(t("unmask.action"))
+    except StoreError as exc:
+        errors.stop_with(exc)
     reason = st.selectbox(t("unmask.reason"), options("unmask.reasons"), index=None, key=reason_key,
                           placeholder=t("unmask.reason_placeholder"), accept_new_options=True)
     reason = (reason or "").strip()

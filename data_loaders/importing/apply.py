@@ -114,6 +114,28 @@ def count_changes(cur: duckdb.DuckDBPyConnection, batch: Validated) -> tuple[int
     return 0, int(changed), int(unchanged) + len(frame) - len(pairs)
 
 
+def household_changes(cur: duckdb.DuckDBPyConnection, batch: Validated) -> pd.DataFrame:
+    """Roster rows whose 户编号 is stored with another town, village or head's ID number.
+
+    One row per such household, in file order: ``idx`` (the batch frame's index), household_id,
+    old/new town_code, village_code and head_id_number. A stored household without an ID
+    number that gets one is not a change of ID number.
+    """
+    columns = ["household_id", "town_code", "village_code", "head_id_number"]
+    incoming = batch.frame[columns].astype(object).assign(_idx=batch.frame.index.to_numpy())
+    with registered(cur, "_incoming", incoming):
+        return cur.execute(
+            "SELECT i._idx AS idx, i.household_id, "
+            "h.town_code AS old_town_code, i.town_code AS new_town_code, "
+            "h.village_code AS old_village_code, i.village_code AS new_village_code, "
+            "h.head_id_number AS old_id_number, i.head_id_number AS new_id_number "
+            "FROM _incoming i JOIN households h ON h.household_id = CAST(i.household_id AS VARCHAR) "
+            "WHERE h.town_code IS DISTINCT FROM i.town_code OR h.village_code IS DISTINCT FROM i.village_code "
+            "OR (h.head_id_number IS NOT NULL AND h.head_id_number IS DISTINCT FROM i.head_id_number) "
+            "ORDER BY i._idx"
+        ).df()
+
+
 def apply_batch(cur: duckdb.DuckDBPyConnection, batch: Validated) -> None:
     """Write one validated kind inside the caller's transaction."""
     kind, frame = batch.kind, batch.frame

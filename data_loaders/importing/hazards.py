@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import zipfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,7 +19,7 @@ import shapely
 from pyproj import CRS
 
 from data_loaders.importing import messages
-from data_loaders.importing.reading import ReadError, Table
+from data_loaders.importing.reading import ReadError, Table, sniff_format
 from data_loaders.importing.report import ImportIssue
 from data_loaders.importing.spec import LAT_RANGE, LON_RANGE, ImportKind, match_header
 from data_loaders.importing.validate import Context, Validated, validate_tables
@@ -92,15 +93,40 @@ def _properties_table(name: str, layer_name: str, layer: gpd.GeoDataFrame, diges
                  rows=list(range(1, len(layer) + 1)))
 
 
-def _check_geometry(name: str, layer_name: str, geometry: gpd.GeoSeries, villages: pd.Series
+def _readable_dbf(data: bytes) -> bool:
+    """A dBase table whose header holds at least one field and whose records are all there."""
+    if len(data) < 33:
+        return False
+    records = int.from_bytes(data[4:8], "little")
+    header = int.from_bytes(data[8:10], "little")
+    width = int.from_bytes(data[10:12], "little")
+    fields = (header - 33) // 32
+    return fields >= 1 and width >= 1 and header + records * width <= len(data)
+
+
+def _missing_dbf(name: str, content: bytes) -> list[ImportIssue]:
+    """Each Shapefile in a zip needs its .dbf: without it GDAL still reads the shapes, silently
+    without ids, names or levels."""
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    entries = {entry.lower(): entry for entry in archive.namelist()}
+    issues = []
+    for shp in sorted(e for e in entries if e.endswith(".shp")):
+        dbf = entries.get(shp[:-4] + ".dbf")
+        if dbf is None or not _readable_dbf(archive.read(dbf)):
+            shown = entries[shp]
+            issues.append(ImportIssue(name, Path(shown).stem, None, "", shown,
+                                      messages.MISSING_DBF.format(value=shown)))
+    return issues
+
+
+def _check_geometry(name: str, layer_name: str, geometry: gpd.GeoSeries
                     ) -> tuple[list[str | None], list[ImportIssue]]:
-    """GeoJSON text per feature (None without a polygon), with geometry issues."""
+    """GeoJSON text per feature, with geometry issues: every zone needs a polygon."""
     texts: list[str | None] = []
     issues = []
-    for number, (geom, village) in enumerate(zip(geometry, villages, strict=True), start=1):
+    for number, geom in enumerate(geometry, start=1):
         if geom is None or geom.is_empty:
-            if village is None:
-                issues.append(ImportIssue(name, layer_name, number, messages.GEOMETRY_COLUMN, "", messages.NO_GEOMETRY))
+            issues.append(ImportIssue(name, layer_name, number, messages.GEOMETRY_COLUMN, "", messages.NO_GEOMETRY))
             texts.append(None)
             continue
         if geom.geom_type not in POLYGONAL:
@@ -126,6 +152,11 @@ def validate_hazard_files(files: list[tuple[str, bytes]], ctx: Context) -> Valid
     extras: list[tuple[str, str, gpd.GeoSeries, str, str]] = []
     for name, content in files:
         digest = hashlib.sha256(content).hexdigest()
+        if sniff_format(content) == "zip":
+            dbf_issues = _missing_dbf(name, content)
+            if dbf_issues:
+                issues += dbf_issues
+                continue
         try:
             layers = read_layers(content)
         except ReadError as exc:
@@ -148,15 +179,12 @@ def validate_hazard_files(files: list[tuple[str, bytes]], ctx: Context) -> Valid
     batch = validate_tables(ImportKind.hazards, tables, ctx)
     frame = batch.frame.copy()
     geometries, crs_values, sources = [], [], []
-    offset = 0
     for name, layer_name, geometry, crs, source in extras:
-        villages = frame["village_code"].iloc[offset: offset + len(geometry)].reset_index(drop=True)
-        texts, geometry_issues = _check_geometry(name, layer_name, geometry, villages)
+        texts, geometry_issues = _check_geometry(name, layer_name, geometry)
         issues += geometry_issues
         geometries += texts
         crs_values += [crs] * len(texts)
         sources += [source] * len(texts)
-        offset += len(geometry)
     frame["geometry"] = pd.Series(geometries, index=frame.index, dtype=object)
     frame["crs"] = pd.Series(crs_values, index=frame.index, dtype=object)
     frame["source"] = pd.Series(sources, index=frame.index, dtype=object)

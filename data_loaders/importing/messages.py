@@ -9,7 +9,7 @@ from __future__ import annotations
 TOO_LARGE = "文件大小为{size_mb:.1f} MB，超过上限{limit_mb:g} MB，未读取。请拆分后分批导入。"
 EMPTY_FILE = "文件是空的。"
 UNREADABLE_EXCEL = "无法读取Excel文件（文件可能已损坏或加密）：{reason}"
-UNKNOWN_ENCODING = "无法识别CSV文件的编码（支持UTF-8、带BOM的UTF-8和GBK），请在Excel中另存为“CSV UTF-8”后重试。"
+UNKNOWN_ENCODING = "无法识别CSV文件的编码（支持UTF-8、带BOM的UTF-8、GBK和UTF-16“Unicode文本”），请在Excel中另存为“CSV UTF-8”后重试。"
 NO_HEADER = "没有找到表头：前{rows}行中找不到可识别的列名。请使用导入模板，或保证表头包含模板中的列名。"
 UNKNOWN_KIND = "无法判断文件类型（农户花名册、排查记录、重点群体名单、乡镇节点或风险区图层），请在导入时选择类型。"
 NOT_A_TABLE_KIND = "“{kind}”不是表格类数据，没有Excel模板。"
@@ -41,8 +41,12 @@ NOT_YES_NO = "「{header}」只能填“是”或“否”（也可写Y/N、√/
 NOT_ALLOWED = "「{header}」的值不在允许范围内，允许的值：{allowed}。"
 NOT_POSITIVE = "「{header}」应为正整数（至少为1）。"
 NEGATIVE = "「{header}」不能为负数。"
-LON_OUT_OF_RANGE = "经度应在{low:g}到{high:g}之间（中国境内，WGS-84坐标）；请检查是否填反了经纬度或用了投影坐标。"
-LAT_OUT_OF_RANGE = "纬度应在{low:g}到{high:g}之间（中国境内，WGS-84坐标）；请检查是否填反了经纬度或用了投影坐标。"
+TOO_MANY_MEMBERS = "「{header}」为{value}，超出合理范围（{low}到{high}人）；请检查是否录错或多输了位数。"
+MONEY_TOO_LARGE = "「{header}」为{value}元，超出合理范围（{low}到{high:,.0f}元）；请检查是否多输了位数或单位不是元。"
+LON_OUT_OF_RANGE = ("经度应在{low:g}到{high:g}之间（{district}范围外扩{margin:g}度，WGS-84坐标）；"
+                    "请检查是否填反了经纬度、用了投影坐标或填成了外地的位置。")
+LAT_OUT_OF_RANGE = ("纬度应在{low:g}到{high:g}之间（{district}范围外扩{margin:g}度，WGS-84坐标）；"
+                    "请检查是否填反了经纬度、用了投影坐标或填成了外地的位置。")
 DATE_OUTSIDE_CAMPAIGN = "日期不在本次集中排查期间（{low}至{high}）内。"
 DATE_OUTSIDE_YEAR = "日期不在{year}年内，请检查年份。"
 DUPLICATE_HOUSEHOLD = "户编号重复：同一户在本次导入中出现了多次（{rows}）。"
@@ -62,12 +66,20 @@ KEY_GROUP_CONFLICT = "户编号「{household}」与证件号码「{value}」不�
 BY_HOUSEHOLD_ID = "户编号"
 BY_ID_NUMBER = "户主证件号码"
 
+# Writing ({kind}, {rows}, {reason}).
+PROGRESS_APPLYING = "正在写入{kind}（{rows} 行）……"
+PROGRESS_COMMITTED = "写入完成，已提交。"
+DATABASE_FAILED = ("写入数据库时出错，本次导入已全部撤销，库中数据未改变。请把本条信息告知系统管理员"
+                   "（数据库报告：{reason}）。")
+
 # Hazard layers ({value}, {crs}).
 GEOMETRY_COLUMN = "图形"  # the "column" an issue with a feature's geometry points at
 UNREADABLE_LAYER = "无法读取图层文件（支持GeoJSON和打包成zip的Shapefile）：{reason}"
 NO_FEATURES = "图层中没有要素。"
 NOT_POLYGON = "几何类型为{value}，只接受面（Polygon/MultiPolygon）。"
-NO_GEOMETRY = "该要素没有几何图形；没有图形的风险区必须填写所属村(社区)。"
+NO_GEOMETRY = "该要素没有几何图形（或图形为空）；风险区必须是面（Polygon/MultiPolygon），请补画图形后重新导入。"
+MISSING_DBF = ("压缩包中的Shapefile「{value}」缺少属性表文件（.dbf），或.dbf无法读取，风险区的编号、名称、"
+               "等级都会丢失。请把同名的.shp、.shx、.dbf、.prj一起打包后重新导入。")
 MISSING_CRS = "图层没有坐标系信息（Shapefile缺少.prj文件），且坐标不像经纬度，无法定位。请附上.prj文件或转为WGS-84后重试。"
 BAD_CRS = "无法从坐标系{crs}转换到WGS-84：{reason}"
 GEOMETRY_OUT_OF_RANGE = "图形坐标超出中国范围（经度73–135，纬度18–54），请检查坐标系是否正确。"

@@ -1,7 +1,7 @@
-"""Reads an uploaded spreadsheet (.xlsx, .xls, .csv) from bytes into raw tables of cells.
+"""Reads an uploaded spreadsheet (.xlsx, .xls, .csv, .txt) from bytes into raw tables of cells.
 
 Real exports put title rows above the header, split headers over two merged rows, end with a
-合计 row and come in UTF-8 or GBK. This module finds the header, maps its cells to fields and
+合计 row and come in UTF-8, GBK or (Excel's "Unicode text") tab-separated UTF-16. This module finds the header, maps its cells to fields and
 hands back every data row with the row number Excel shows, untouched otherwise: typing the
 cells is ``cells``' job, judging them ``validate``'s.
 """
@@ -94,20 +94,42 @@ def read_grids(content: bytes, fmt: str) -> list[tuple[str, Grid, Merges]]:
         raise ReadError(messages.UNREADABLE_EXCEL.format(reason=exc)) from None
 
 
+def _utf16(content: bytes) -> str | None:
+    """UTF-16 text, as Excel's "Unicode text" (Unicode 文本) writes it: a BOM, little-endian.
+
+    Without a BOM it is still recognised by its zero bytes, which no UTF-8 or GBK text holds:
+    ASCII characters (tabs, digits, line breaks) put one zero in every other byte.
+    """
+    if content[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        encoding = "utf-16"
+    elif b"\x00" in content[:4096]:
+        sample = content[:4096]
+        encoding = "utf-16-le" if sample[1::2].count(0) >= sample[::2].count(0) else "utf-16-be"
+    else:
+        return None
+    try:
+        return content.decode(encoding)
+    except UnicodeDecodeError:
+        raise ReadError(messages.UNKNOWN_ENCODING) from None
+
+
 def _csv_grid(content: bytes) -> Grid:
-    text = None
+    text = _utf16(content)
     # utf-8-sig reads plain UTF-8 too; GB18030 is a superset of GBK, what Excel writes on
     # Chinese Windows. UTF-8 goes first because GBK decoding accepts much UTF-8 as mojibake.
     for encoding in ("utf-8-sig", "gb18030"):
+        if text is not None:
+            break
         try:
             text = content.decode(encoding)
-            break
         except UnicodeDecodeError:
             continue
     if text is None:
         raise ReadError(messages.UNKNOWN_ENCODING)
     head = [line for line in text.splitlines()[:10] if line.strip()]
-    delimiter = "\t" if head and all("," not in line and "\t" in line for line in head[:5]) else ","
+    # Tab-separated (Excel's text exports) when tabs outnumber commas: a value such as 16,000.00
+    # may carry commas, but every line of a tab-separated file has a tab per column.
+    delimiter = "\t" if sum(line.count("\t") for line in head) > sum(line.count(",") for line in head) else ","
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     width = max((len(r) for r in rows), default=0)
     return [r + [""] * (width - len(r)) for r in rows]

@@ -6,20 +6,23 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 
 import duckdb
 
 from data_loaders.importing import messages
-from data_loaders.importing.apply import apply_batch, count_changes
+from data_loaders.importing.apply import apply_batch, count_changes, household_changes
 from data_loaders.importing.hazards import validate_hazard_files
 from data_loaders.importing.reading import Table, read_tables, sniff_format
-from data_loaders.importing.report import ImportIssue, ImportReport
+from data_loaders.importing.report import HouseholdChange, ImportIssue, ImportReport
 from data_loaders.importing.resolve import Divisions
 from data_loaders.importing.spec import APPLY_ORDER, MODE_CODES, MODES, ImportKind
 from data_loaders.importing.validate import Context, Validated, validate_tables
-from data_loaders.store import Store
+from data_loaders.store import Store, StoreError
 from paicha.config import Settings
+from paicha.privacy import mask_id
 from paicha.scope import Scope
 
 
@@ -73,8 +76,9 @@ def _read(files: list[tuple[str, bytes]], settings: Settings, kind: ImportKind |
     return infos, groups, issues
 
 
-def _validate(store: Store, settings: Settings, groups: dict[ImportKind, list]) -> list[Validated]:
-    ctx = Context(store, settings, Divisions(store.divisions(Scope.district(settings.district_code))))
+def _validate(store: Store, settings: Settings, groups: dict[ImportKind, list]) -> tuple[list[Validated], Divisions]:
+    divisions = Divisions(store.divisions(Scope.district(settings.district_code)))
+    ctx = Context(store, settings, divisions)
     done = []
     for kind in APPLY_ORDER:
         if kind not in groups:
@@ -89,11 +93,11 @@ def _validate(store: Store, settings: Settings, groups: dict[ImportKind, list]) 
                 batch.frame["household_id"].notna(),
                 ["household_id", "town_code", "village_code", "head_id_number"]]
         done.append(batch)
-    return done
+    return done, divisions
 
 
 def _log(cur: duckdb.DuckDBPyConnection, user: str, infos: list[_File], issues: list[ImportIssue],
-         parts: dict[ImportKind, ImportReport], ok: bool, dry_run: bool) -> None:
+         parts: dict[ImportKind, ImportReport], ok: bool, dry_run: bool, extra: dict | None = None) -> None:
     """One import_log line per file. Only counts go in: never values from a refused file."""
     errors = Counter(issue.file for issue in issues)
     now = dt.datetime.now()
@@ -101,7 +105,7 @@ def _log(cur: duckdb.DuckDBPyConnection, user: str, infos: list[_File], issues: 
         part = parts.get(info.kind)
         detail = {"errors": errors.get(info.name, 0), "error_count_batch": len(issues),
                   "files_in_batch": len(infos), "dry_run": dry_run,
-                  "applied": bool(part and part.applied)}
+                  "applied": bool(part and part.applied)} | (extra or {})
         if part and ok:
             detail |= {"new": part.new, "changed": part.changed, "unchanged": part.unchanged}
         cur.execute(
@@ -113,17 +117,55 @@ def _log(cur: duckdb.DuckDBPyConnection, user: str, infos: list[_File], issues: 
         )
 
 
+def _place(divisions: Divisions, town_code: str, village_code: str) -> str:
+    return f"{divisions.town_names.get(town_code, town_code)} {divisions.village_names.get(village_code, village_code)}"
+
+
+def _household_changes(cur: duckdb.DuckDBPyConnection, batch: Validated, divisions: Divisions
+                       ) -> list[HouseholdChange]:
+    changes = []
+    for row in household_changes(cur, batch).itertuples(index=False):
+        origin = batch.origins.loc[row.idx]
+        changes.append(HouseholdChange(
+            household_id=str(row.household_id), file=origin["file"], sheet=origin["sheet"], row=int(origin["row"]),
+            old_town_code=row.old_town_code, new_town_code=row.new_town_code,
+            old_village_code=row.old_village_code, new_village_code=row.new_village_code,
+            old_place=_place(divisions, row.old_town_code, row.old_village_code),
+            new_place=_place(divisions, row.new_town_code, row.new_village_code),
+            old_id_number=mask_id(row.old_id_number) or "", new_id_number=mask_id(row.new_id_number) or "",
+            moves=(row.old_town_code, row.old_village_code) != (row.new_town_code, row.new_village_code),
+            changes_id=isinstance(row.old_id_number, str) and row.old_id_number != row.new_id_number))
+    return changes
+
+
+def _database_issue(files: list[tuple[str, bytes]], exc: BaseException) -> ImportIssue:
+    """A DuckDB error while counting or writing, as an issue of the batch (the write was undone)."""
+    return ImportIssue("、".join(name for name, _ in files), "", None, "", "",
+                       messages.DATABASE_FAILED.format(reason=exc))
+
+
 def import_files(store: Store, files: list[tuple[str, bytes]], *, settings: Settings, user: str,
-                 kind: ImportKind | None = None, dry_run: bool = False) -> ImportReport:
+                 kind: ImportKind | None = None, dry_run: bool = False, confirm_moves: int = 0,
+                 confirm_id_changes: int = 0, progress: Callable[[str], None] | None = None) -> ImportReport:
     """Validate several files together and apply them in one transaction, or not at all.
 
     Files are usually of one kind (a roster split by town). A batch may also mix kinds, e.g. a
     roster with its screenings: screenings and key-group lists then match households of the
     same batch too, and kinds are applied households first. Every call is logged in
     ``import_log``, a dry run and a refusal included; a dry run writes nothing else.
+
+    A roster that would move stored households to another town or village, or give them
+    another head's ID number, is refused unless ``confirm_moves`` (``confirm_id_changes``)
+    equals the number of such households listed in the report. ``progress`` hears, inside the
+    transaction, when each kind starts being written, and when the write is committed.
+
+    A store that cannot be written (read-only, moved, full) raises its StoreError: the attempt
+    cannot even be logged. Any other database error is reported as an issue, nothing written.
     """
+    store.require_writable("导入数据")
+    say = progress or (lambda _message: None)
     infos, groups, issues = _read(files, settings, kind)
-    batches = _validate(store, settings, groups) if groups else []
+    batches, divisions = _validate(store, settings, groups) if groups else ([], None)
     for batch in batches:
         issues += batch.issues
         for info in infos:
@@ -131,30 +173,62 @@ def import_files(store: Store, files: list[tuple[str, bytes]], *, settings: Sett
                 info.rows = batch.rows_by_file.get(info.name, 0)
     order = {name: i for i, (name, _) in enumerate(files)}
     issues.sort(key=lambda issue: (order.get(issue.file, len(order)), issue.row or 0))
-    ok = not issues
-    parts = {b.kind: ImportReport(ok=ok, kind=b.kind, rows=b.rows, mode=MODES[b.kind],
+    parts = {b.kind: ImportReport(ok=False, kind=b.kind, rows=b.rows, mode=MODES[b.kind],
                                   errors=[i for i in issues if i.file in b.rows_by_file])
              for b in batches}
-    if ok:
-        cur = store.cursor()
-        for batch in batches:
-            part = parts[batch.kind]
-            part.new, part.changed, part.unchanged = count_changes(cur, batch)
+    changes: list[HouseholdChange] = []
+    if not issues:
+        try:
+            cur = store.cursor()
+            for batch in batches:
+                part = parts[batch.kind]
+                part.new, part.changed, part.unchanged = count_changes(cur, batch)
+                if batch.kind is ImportKind.households:
+                    changes = _household_changes(cur, batch, divisions)
+        except duckdb.Error as exc:
+            issues.append(_database_issue(files, exc))
+    moves = [c for c in changes if c.moves]
+    id_changes = [c for c in changes if c.changes_id]
+    moves_confirmed = not moves or confirm_moves == len(moves)
+    id_changes_confirmed = not id_changes or confirm_id_changes == len(id_changes)
+    ok = not issues and moves_confirmed and id_changes_confirmed
+    extra = {"moves": len(moves), "moves_confirmed": moves_confirmed,
+             "id_changes": len(id_changes), "id_changes_confirmed": id_changes_confirmed}
     if ok and not dry_run:
         try:
             with store.transaction() as cur:
                 for batch in batches:
+                    say(messages.PROGRESS_APPLYING.format(kind=batch.kind.label, rows=batch.rows))
                     apply_batch(cur, batch)
                     parts[batch.kind].applied = True
-                _log(cur, user, infos, issues, parts, ok=True, dry_run=False)
-        except Exception:
+                _log(cur, user, infos, issues, parts, ok=True, dry_run=False, extra=extra)
+                # The audit log holds every change to the store's people, beside the import log's
+                # per-file detail: one line, in the same transaction as the rows it records.
+                store.audit(user, "import", Scope.district(settings.district_code),
+                            {"files": [i.name for i in infos], "kinds": [k.value for k in parts]} | extra,
+                            sum(p.rows for p in parts.values()))
+            say(messages.PROGRESS_COMMITTED)
+        except (StoreError, duckdb.Error) as exc:
             for part in parts.values():
                 part.applied = False
-            _log(store.cursor(), user, infos, issues, parts, ok=False, dry_run=False)
-            raise
+            if isinstance(exc, duckdb.Error):
+                issues.append(_database_issue(files, exc))
+            ok = False
+            # The attempt is logged when the store still takes a line (a full disk may not).
+            with suppress(StoreError, duckdb.Error), store.writing() as cur:
+                _log(cur, user, infos, issues, parts, ok=False, dry_run=False,
+                     extra=extra | {"failed": type(exc).__name__})
+            if isinstance(exc, StoreError):
+                raise
     else:
-        _log(store.cursor(), user, infos, issues, parts, ok=ok, dry_run=dry_run)
-    return _summary(kind, parts, issues, ok)
+        with store.writing() as cur:
+            _log(cur, user, infos, issues, parts, ok=ok, dry_run=dry_run, extra=extra)
+    for part in parts.values():
+        part.ok = ok
+    report = _summary(kind, parts, issues, ok)
+    report.moves, report.id_changes = moves, id_changes
+    report.moves_confirmed, report.id_changes_confirmed = moves_confirmed, id_changes_confirmed
+    return report
 
 
 def _summary(kind: ImportKind | None, parts: dict[ImportKind, ImportReport],
@@ -175,7 +249,10 @@ def _summary(kind: ImportKind | None, parts: dict[ImportKind, ImportReport],
 
 
 def import_file(store: Store, name: str, content: bytes, *, settings: Settings, user: str,
-                kind: ImportKind | None = None, dry_run: bool = False) -> ImportReport:
-    """Import one file (see :func:`import_files`); ``kind`` is detected from the headers if None."""
+                kind: ImportKind | None = None, dry_run: bool = False, **confirmations: int) -> ImportReport:
+    """Import one file (see :func:`import_files`); ``kind`` is detected from the headers if None.
+
+    ``confirm_moves`` and ``confirm_id_changes`` pass through to :func:`import_files`.
+    """
     return import_files(store, [(name, content)], settings=settings, user=user, kind=kind,
-                        dry_run=dry_run)
+                        dry_run=dry_run, **confirmations)

@@ -63,8 +63,9 @@ APPLY_ORDER = (
     ImportKind.milestones, ImportKind.hazards,
 )
 
-# A plausible box for WGS-84 coordinates anywhere in China. Deliberately loose: it catches
-# swapped lon/lat and projected metres, not a point in the wrong village.
+# A plausible box for WGS-84 coordinates anywhere in China, for hazard layers (guessing a
+# missing CRS, checking geometry): a flood zone may reach past the district. Households and
+# visits are held to the district's own box instead (validate.district_box).
 LON_RANGE = (73.0, 135.0)
 LAT_RANGE = (18.0, 54.0)
 

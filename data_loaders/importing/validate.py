@@ -16,10 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
+from data_loaders.divisions import read_outline
 from data_loaders.importing import messages
 from data_loaders.importing.cells import PARSERS, CellError, display
 from data_loaders.importing.reading import Table
@@ -27,8 +30,6 @@ from data_loaders.importing.report import ImportIssue
 from data_loaders.importing.resolve import Divisions, ResolveError
 from data_loaders.importing.spec import (
     FIELDS,
-    LAT_RANGE,
-    LON_RANGE,
     Field,
     ImportKind,
     fields_by_name,
@@ -62,6 +63,8 @@ class Validated:
     rows: int
     issues: list[ImportIssue] = field(default_factory=list)
     rows_by_file: dict[str, int] = field(default_factory=dict)
+    # file, sheet and Excel row of each row of ``frame`` (same index), to point back at it.
+    origins: pd.DataFrame | None = None
 
 
 class _Collector:
@@ -196,11 +199,34 @@ def _id_checks() -> list[pa.Check]:
             pa.Check(_id_check_digit, error="id_check_digit")]
 
 
-def _coordinate_columns() -> dict[str, pa.Column]:
+@dataclass(frozen=True)
+class Box:
+    """Where coordinates may lie: the district outline's bounding box widened by a margin."""
+
+    lon: tuple[float, float]
+    lat: tuple[float, float]
+
+
+@lru_cache(maxsize=8)
+def _outline_bounds(outline_file: Path) -> tuple[float, float, float, float]:
+    return tuple(float(v) for v in read_outline(outline_file).bounds)
+
+
+def district_box(settings: Settings) -> Box:
+    minx, miny, maxx, maxy = _outline_bounds(settings.outline_file)
+    margin = settings.import_limits.coordinate_margin_degrees
+    return Box((round(minx - margin, 4), round(maxx + margin, 4)), (round(miny - margin, 4), round(maxy + margin, 4)))
+
+
+def _coordinate_columns(box: Box) -> dict[str, pa.Column]:
     return {
-        "lon": pa.Column(nullable=True, checks=pa.Check.in_range(*LON_RANGE, error="lon_range")),
-        "lat": pa.Column(nullable=True, checks=pa.Check.in_range(*LAT_RANGE, error="lat_range")),
+        "lon": pa.Column(nullable=True, checks=pa.Check.in_range(*box.lon, error="lon_range")),
+        "lat": pa.Column(nullable=True, checks=pa.Check.in_range(*box.lat, error="lat_range")),
     }
+
+
+def _money_checks(high: float, error: str) -> list[pa.Check]:
+    return [pa.Check.ge(0, error="nonnegative"), pa.Check.le(high, error=error)]
 
 
 def _allowed(f: Field) -> pa.Check:
@@ -212,6 +238,8 @@ def schema(kind: ImportKind, settings: Settings, unknown_households: frozenset[s
     """The rules a typed frame of ``kind`` must meet; check ``error`` names key the messages."""
     by_name = fields_by_name(kind)
     campaign = settings.campaign
+    limits = settings.import_limits
+    box = district_box(settings)
     if kind is ImportKind.households:
         columns = {
             "household_id": pa.Column(nullable=False, unique=True, report_duplicates="all"),
@@ -219,12 +247,15 @@ def schema(kind: ImportKind, settings: Settings, unknown_households: frozenset[s
             "head_id_number": pa.Column(nullable=False, checks=_id_checks()),
             "town": pa.Column(nullable=False),
             "village": pa.Column(nullable=False),
-            "members": pa.Column(nullable=False, checks=pa.Check.gt(0, error="positive")),
+            "members": pa.Column(nullable=False, checks=[
+                pa.Check.gt(0, error="positive"), pa.Check.le(limits.max_members, error="members_max")]),
             "is_former_poor": pa.Column(nullable=False),
             "monitor_type": pa.Column(nullable=False, checks=_allowed(by_name["monitor_type"])),
-            "per_capita_income": pa.Column(nullable=True, checks=pa.Check.ge(0, error="nonnegative")),
-            "compliant_oop_spending": pa.Column(nullable=True, checks=pa.Check.ge(0, error="nonnegative")),
-            **_coordinate_columns(),
+            "per_capita_income": pa.Column(nullable=True, checks=_money_checks(
+                limits.max_per_capita_income, "income_max")),
+            "compliant_oop_spending": pa.Column(nullable=True, checks=_money_checks(
+                limits.max_compliant_oop_spending, "spending_max")),
+            **_coordinate_columns(box),
         }
     elif kind is ImportKind.screenings:
         window = pa.Check.in_range(campaign.start, campaign.report_deadline, error="campaign_window")
@@ -235,7 +266,7 @@ def schema(kind: ImportKind, settings: Settings, unknown_households: frozenset[s
             "method": pa.Column(nullable=False, checks=_allowed(by_name["method"])),
             "result": pa.Column(nullable=False, checks=_allowed(by_name["result"])),
             "confirmed_online_on": pa.Column(nullable=True, checks=window),
-            **_coordinate_columns(),
+            **_coordinate_columns(box),
         }
     elif kind is ImportKind.key_groups:
         columns = {
@@ -261,12 +292,17 @@ def schema(kind: ImportKind, settings: Settings, unknown_households: frozenset[s
 
 def _message(check: str, f: Field, settings: Settings, value: str) -> str:
     campaign = settings.campaign
+    limits = settings.import_limits
+    box = district_box(settings)
     template = {
         "not_nullable": messages.REQUIRED,
         "id_format": messages.ID_FORMAT,
         "id_check_digit": messages.ID_CHECK_DIGIT,
         "allowed": messages.NOT_ALLOWED,
         "positive": messages.NOT_POSITIVE,
+        "members_max": messages.TOO_MANY_MEMBERS,
+        "income_max": messages.MONEY_TOO_LARGE,
+        "spending_max": messages.MONEY_TOO_LARGE,
         "nonnegative": messages.NEGATIVE,
         "lon_range": messages.LON_OUT_OF_RANGE,
         "lat_range": messages.LAT_OUT_OF_RANGE,
@@ -274,12 +310,19 @@ def _message(check: str, f: Field, settings: Settings, value: str) -> str:
         "year_window": messages.DATE_OUTSIDE_YEAR,
         "household_unknown": messages.HOUSEHOLD_UNKNOWN,
     }[check]
-    low, high = LON_RANGE if check == "lon_range" else LAT_RANGE
+    low, high = box.lon if check == "lon_range" else box.lat
     if check == "campaign_window":
         low, high = campaign.start, campaign.report_deadline
+    elif check == "members_max":
+        low, high = 1, limits.max_members
+    elif check == "income_max":
+        low, high = 0, limits.max_per_capita_income
+    elif check == "spending_max":
+        low, high = 0, limits.max_compliant_oop_spending
     allowed = "、".join(m.label for m in f.enum) if f.enum else ""
     return template.format(header=f.header, allowed=allowed, low=low, high=high,
-                           year=campaign.start.year, value=value)
+                           year=campaign.start.year, value=value, district=settings.district_name,
+                           margin=limits.coordinate_margin_degrees)
 
 
 def _apply_schema(kind: ImportKind, typed: pd.DataFrame, settings: Settings, out: _Collector,
@@ -429,4 +472,7 @@ def validate_tables(kind: ImportKind, tables: list[Table], ctx: Context) -> Vali
     rows_by_file: dict[str, int] = defaultdict(int)
     for table in tables:
         rows_by_file[table.file] += len(table.rows)
-    return Validated(kind, frame, len(raw), issues, dict(rows_by_file))
+    origins = pd.DataFrame({"file": [tables[t].file for t in raw["_t"]],
+                            "sheet": [tables[t].sheet for t in raw["_t"]],
+                            "row": raw["_row"].astype(int).to_numpy()}, index=raw.index)
+    return Validated(kind, frame, len(raw), issues, dict(rows_by_file), origins)

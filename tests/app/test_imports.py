@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 from data_loaders import store as store_module
 from data_loaders.store import Store
 from paicha.vocab import Permission
-from tests.app.walk import open_page
+from tests.app.walk import open_page, shown
 from tests.conftest import build_known_store
 from ui import keys
 from ui.text import t
@@ -61,3 +61,55 @@ def test_a_clean_file_is_checked_then_imported_on_confirm_and_logged(tmp_path, s
     assert "messy_roster_export.xlsx" in log[t("imports.log_file")].tolist()
     store_module.close_all()
     assert Store(tmp_path / "k.duckdb").count("households") == 24
+
+
+MOVE_CSV = ("户编号,户主姓名,户主证件号码,乡镇,村,家庭人口数,是否脱贫户\n"
+            "A00,测试户主,11010519491231002X,甘泉镇,210311104210,3,否\n"
+            "A01,测试户主,11010519491231002X,甘泉镇,210311104210,3,否\n").encode()
+
+
+def test_moves_are_listed_and_the_import_waits_for_the_checkbox_naming_their_count(tmp_path, settings, app_env):
+    build_known_store(tmp_path / "k.duckdb", settings)
+    app_env(tmp_path / "k.duckdb")
+    at = open_imports()
+    at.file_uploader(key=keys.IMPORT_FILES).set_value(("move.csv", MOVE_CSV, "text/csv"))
+    at = at.run()
+    assert not at.exception and not at.error
+    assert t("imports.moves", n=2) in [w.value for w in at.warning]
+    moves = next(d.value for d in at.dataframe if t("imports.change_new") in d.value.columns)
+    assert moves[t("imports.change_household")].tolist() == ["A00", "A01"]
+    assert set(moves[t("imports.change_old")]) == {"汤岗子街道 汤岗子村民委员会"}
+    assert at.checkbox(key=keys.IMPORT_CONFIRM_MOVES).label == t("imports.confirm_moves", n=2)
+    assert at.button(key=keys.IMPORT_CONFIRM).disabled
+    at = at.checkbox(key=keys.IMPORT_CONFIRM_MOVES).check().run()
+    assert not at.button(key=keys.IMPORT_CONFIRM).disabled
+    at = at.button(key=keys.IMPORT_CONFIRM).click().run()
+    assert not at.exception and any("已导入 2 行" in s.value for s in at.success)
+    store_module.close_all()
+    moved = Store(tmp_path / "k.duckdb").query("SELECT village_code FROM households WHERE household_id IN ('A00', 'A01')")
+    assert set(moved["village_code"]) == {"210311104210"}
+
+
+def test_the_backup_button_writes_a_backup_on_the_server_and_an_audit_line(tmp_path, settings, app_env, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the backup folder (data/backups) is relative to the working directory
+    build_known_store(tmp_path / "k.duckdb", settings)
+    app_env(tmp_path / "k.duckdb")
+    at = open_imports().button(key=keys.IMPORT_BACKUP).click().run()
+    assert not at.exception and at.success and "14 户" in shown(at.success[0].value)
+    (backup,) = (tmp_path / "data" / "backups").iterdir()
+    assert backup.name.startswith("k-") and str(backup) in shown(at.success[0].value)
+    store_module.close_all()
+    assert Store(backup).count("households") == 14
+    log = Store(tmp_path / "k.duckdb").query("SELECT user_name, action, row_count FROM audit_log "
+                                             "WHERE action NOT IN ('user_add', 'sign_in')")
+    assert log.values.tolist() == [["admin", "backup", 14]]
+
+
+def test_an_upload_into_a_store_moved_away_is_an_error_page(tmp_path, settings, app_env):
+    build_known_store(tmp_path / "k.duckdb", settings)
+    app_env(tmp_path / "k.duckdb")
+    at = open_imports()
+    (tmp_path / "k.duckdb").rename(tmp_path / "gone.duckdb")
+    at = upload(at, "messy_roster_export.xlsx")
+    assert not at.exception and "数据库文件不存在" in shown(at.error[0].value)
+    assert not (tmp_path / "k.duckdb").exists()

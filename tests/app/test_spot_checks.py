@@ -13,7 +13,7 @@ from data_loaders import store as store_module
 from data_loaders.store import SCREENING_COLUMNS, Store
 from paicha.access import User
 from paicha.scope import Scope
-from tests.app.walk import download, open_page
+from tests.app.walk import download, open_page, shown
 from tests.conftest import TOWN_A, TOWN_B, VILLAGE_A, build_known_store, screening
 from tests.filled_lists import write_filled_list
 from ui import keys
@@ -115,7 +115,7 @@ def test_an_invalid_editor_row_saves_nothing_and_says_where(tmp_path, settings, 
     at = draw_through_the_form(open_spot_checks("checker"))
     at.session_state[keys.SPOT_EDITOR] = {"edited_rows": {0: {"consistent": "否"}}, "added_rows": [], "deleted_rows": []}
     at = at.button(key=keys.SPOT_SAVE).click().run()
-    assert at.error and "「不一致字段」" in at.error[0].value
+    assert at.error and "「不一致字段」" in shown(at.error[0].value)
     lines = reopen(tmp_path / "k.duckdb").query("SELECT action FROM audit_log WHERE action LIKE 'spot_check%'")
     assert lines["action"].tolist() == ["spot_check_draw"]  # the draw's line only
 
@@ -190,7 +190,7 @@ def test_an_uploaded_field_list_is_checked_whole_before_anything_is_saved(tmp_pa
                             with_serial=False)
     at.file_uploader(key=keys.SPOT_UPLOAD).upload("invalid_values.xlsx", bad, mime)
     at = at.run().button(key=keys.SPOT_IMPORT).click().run()
-    assert at.error and "invalid_values.xlsx 工作表「第1组」第4行「是否入户」列（B列）" in at.error[0].value
+    assert at.error and "invalid_values.xlsx 工作表「第1组」第4行「是否入户」列（B列）" in shown(at.error[0].value)
     assert reopen(tmp_path / "k.duckdb").query("SELECT count(*) AS n FROM spot_check_items "
                                                "WHERE consistent IS NOT NULL")["n"][0] == 0
     app_env(tmp_path / "k.duckdb")

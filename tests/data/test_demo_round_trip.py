@@ -16,7 +16,7 @@ def test_demo_round_trip_through_templates(demo_db_path, tmp_path, settings):
     scope = Scope.district(settings.district_code)
     kinds = [ImportKind.households, ImportKind.screenings, ImportKind.milestones]
     files = [(f"{k.value}.xlsx", export_to_template(demo, k, scope)) for k in kinds]
-    fresh = Store(tmp_path / "fresh.duckdb")
+    fresh = Store.create(tmp_path / "fresh.duckdb", demo=False)
     ensure_divisions(fresh, settings.divisions_file)
     report = import_files(fresh, files, settings=settings, user="test")
     assert report.ok, [e.as_dict() for e in report.errors[:5]]

@@ -50,7 +50,7 @@ def demo(tmp_path, demo_db_path) -> Store:
 
 def build_store(path: Path, settings, households: list[dict], screenings: list[dict],
                 hazards: list[str] = ()) -> Store:
-    store = Store(path)
+    store = Store.create(path, demo=False)
     with store.transaction() as cur:
         Store.insert_frame(cur, "divisions", read_divisions(settings.divisions_file).assign(geometry=None),
                            DIVISION_COLUMNS)

@@ -104,7 +104,7 @@ def test_demo_is_deterministic_from_its_seed(tmp_path, settings):
     from data_loaders.demo import build_demo
     sums = []
     for name in ("a", "b"):
-        s = Store(tmp_path / f"{name}.duckdb")
+        s = Store.create(tmp_path / f"{name}.duckdb", demo=True)
         build_demo(s, settings, households=300, seed=11)
         sums.append(s.query("SELECT md5(string_agg(household_id || head_id_number || screened_on, ',' "
                             "ORDER BY household_id, screened_on, method)) AS h FROM households "

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import queue
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.request import urlopen
@@ -24,31 +27,64 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class App:
+    """A ``streamlit run server.py`` process: its URL, and the lines it has printed so far."""
+
+    def __init__(self, proc: subprocess.Popen, url: str) -> None:
+        self.proc, self.url = proc, url
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in iter(self.proc.stdout.readline, b""):
+            self.lines.put(line.decode(errors="replace"))
+
+    def wait_for_line(self, text: str, timeout: float = 120) -> str:
+        """Block until the server prints a line holding ``text``; that line."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self.lines.get(timeout=left)
+            except queue.Empty:
+                break
+            if text in line:
+                return line
+        raise TimeoutError(f"the server printed no line with {text!r}")
+
+
 @contextmanager
-def running_app(db_path: Path, port: int | None = None):
-    """Run ``streamlit run server.py`` (as `make run` does) on a database until the block ends; yield its URL."""
+def started_app(db_path: Path, port: int | None = None) -> Iterator[App]:
+    """Run ``streamlit run server.py`` (as `make run` does) against a database until the block ends (or the process dies)."""
     port = port or free_port()
     env = {**os.environ, "PAICHA_DB": str(db_path)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true",
          "--server.port", str(port), "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    app = App(proc, f"http://127.0.0.1:{port}")
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                with urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                with urlopen(f"{app.url}/_stcore/health", timeout=2) as r:
                     if r.status == 200:
                         break
             except OSError:
                 time.sleep(0.3)
         else:
-            raise RuntimeError("streamlit did not start: " + proc.stdout.read1().decode(errors="replace"))
-        yield url
+            raise RuntimeError("streamlit did not start")
+        yield app
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+@contextmanager
+def running_app(db_path: Path, port: int | None = None):
+    """Run ``streamlit run server.py`` on a database until the block ends; yield its URL."""
+    with started_app(db_path, port) as app:
+        yield app.url
 
 
 def wait_rendered(page, ready_selector: str = "h1", timeout_ms: int = 90_000) -> None:

@@ -18,7 +18,7 @@ FILES = Path(__file__).parent / "files"
 @pytest.fixture
 def store(tmp_path, settings):
     """A store holding only the reference divisions."""
-    db = Store(tmp_path / "t.duckdb")
+    db = Store.create(tmp_path / "t.duckdb", demo=False)
     load(db, settings)
     yield db
     close_all()

@@ -145,6 +145,51 @@ def members_not_positive() -> None:
     write_xlsx("members_not_positive.xlsx", layout(BASIC, data))
 
 
+def members_three_billion() -> None:
+    """An overflow: 家庭人口数 = 3,000,000,000 does not fit DuckDB's INTEGER."""
+    data = basic_rows()
+    data[2][5] = 3_000_000_000
+    write_xlsx("members_three_billion.xlsx", layout(BASIC, data))
+
+
+def income_beyond_bound() -> None:
+    """Two zeros too many: 1,650,000 元 per person (the configured bound is 500,000)."""
+    data = basic_rows()
+    data[2][8] = 1_650_000.0
+    write_xlsx("income_beyond_bound.xlsx", layout(BASIC, data))
+
+
+def spending_beyond_bound() -> None:
+    """合规自付支出 of 35,000,000 元 (the configured bound is 1,000,000): a typo in 元 vs 分."""
+    header = [*BASIC, "合规自付支出(元)"]
+    data = [row + [float(h.compliant_oop_spending)] for row, h in zip(basic_rows(), ROSTER.itertuples(), strict=False)]
+    data[2][-1] = 35_000_000.0
+    write_xlsx("spending_beyond_bound.xlsx", layout(header, data))
+
+
+def coordinates_outside_district() -> None:
+    """A point in 沈阳 (123.43, 41.80): in China and in WGS-84, but 80 km north of the district."""
+    header = [*BASIC, "经度", "纬度"]
+    data = [row + [float(h.lon), float(h.lat)] for row, h in zip(basic_rows(), ROSTER.itertuples(), strict=False)]
+    data[2][-2], data[2][-1] = 123.43, 41.80
+    write_xlsx("coordinates_outside_district.xlsx", layout(header, data))
+
+
+def household_ids_of_another_town() -> None:
+    """Three 户编号 the roster already holds in 唐家房镇 (and elsewhere), sent again by another
+    town with other villages, names and ID numbers: an upsert would silently move them."""
+    target_town = "甘泉镇"
+    moved = ROSTER[ROSTER["town_code"].map(TOWN) != target_town].iloc[:3]
+    villages = [v for code, v in VILLAGE.items() if TOWN[code[:9] + "000"] == target_town][:3]
+    data = []
+    for i, (h, village) in enumerate(zip(moved.itertuples(), villages, strict=True)):
+        stem = f"21031119600101{i + 1:03d}"  # 17 digits: area, birth date, sequence
+        data.append([h.household_id, "改名" + h.head_name, stem + check_char(stem), target_town, village,
+                     int(h.members), yes_no(h.is_former_poor), MonitorType(h.monitor_type).label,
+                     float(h.per_capita_income)])
+    write_xlsx("household_ids_of_another_town.xlsx", layout(BASIC, data))
+
+
 def coordinates_swapped() -> None:
     header = [*BASIC, "经度", "纬度"]
     data = [row + [float(h.lon), float(h.lat)] for row, h in zip(basic_rows(), ROSTER.itertuples(), strict=False)]
@@ -227,6 +272,14 @@ def total_row_and_fullwidth() -> None:
     total = ["合计", None, None, None, None, sum(int(h.members) for h in ROSTER.iloc[17:22].itertuples()),
              None, None, None]
     write_xlsx("total_row_and_fullwidth.xlsx", layout(header, [*data, total]))
+
+
+def excel_unicode_text_roster() -> None:
+    """What Excel writes for “Unicode 文本 (*.txt)”: UTF-16 little-endian with a BOM, tab-separated,
+    CRLF, the income shown with a thousands separator."""
+    rows = [[*row[:8], f"{row[8]:,.2f}"] for row in basic_rows(51, 5)]
+    text = "\r\n".join("\t".join(str(v) for v in row) for row in [BASIC, *rows]) + "\r\n"
+    (FILES / "excel_unicode_text_roster.txt").write_bytes(text.encode("utf-16"))
 
 
 def roster_xls() -> None:
@@ -361,13 +414,46 @@ def flood_zones_utm_shapefile() -> None:
         with zipfile.ZipFile(FILES / "flood_zones_utm.zip", "w", zipfile.ZIP_DEFLATED) as archive:
             for part in sorted(Path(tmp).iterdir()):
                 entry = zipfile.ZipInfo(part.name, FIXED_TIME.timetuple()[:6])
-                archive.writestr(entry, part.read_bytes(), zipfile.ZIP_DEFLATED)
+                data = part.read_bytes()
+                if part.suffix == ".dbf":  # its header holds the day it was written: no churn in git
+                    data = data[:1] + bytes([FIXED_TIME.year - 1900, FIXED_TIME.month, FIXED_TIME.day]) + data[4:]
+                archive.writestr(entry, data, zipfile.ZIP_DEFLATED)
 
 
 def hazard_not_polygon() -> None:
     zones = _zones()
     zones["features"][1]["geometry"] = {"type": "LineString", "coordinates": _box(122.9, 41.0, 0.01)[0]}
     (FILES / "hazard_not_polygon.geojson").write_text(json.dumps(zones, ensure_ascii=False), encoding="utf-8")
+
+
+def hazard_without_polygon() -> None:
+    """The second zone has ``"geometry": null`` (a feature digitised as attributes only)."""
+    zones = _zones()
+    zones["features"][1]["geometry"] = None
+    (FILES / "hazard_without_polygon.geojson").write_text(json.dumps(zones, ensure_ascii=False), encoding="utf-8")
+
+
+def _shapefile_zip(name: str, damage) -> None:
+    """The UTM flood zones as a zipped Shapefile with its .dbf entry passed through ``damage``
+    (None drops it)."""
+    with zipfile.ZipFile(FILES / "flood_zones_utm.zip") as source:
+        parts = {entry: source.read(entry) for entry in source.namelist()}
+    with zipfile.ZipFile(FILES / name, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry, data in sorted(parts.items()):
+            if entry.endswith(".dbf"):
+                data = damage(data)
+                if data is None:
+                    continue
+            archive.writestr(zipfile.ZipInfo(entry, FIXED_TIME.timetuple()[:6]), data, zipfile.ZIP_DEFLATED)
+
+
+def shapefile_without_dbf() -> None:
+    _shapefile_zip("shapefile_without_dbf.zip", lambda data: None)
+
+
+def shapefile_with_broken_dbf() -> None:
+    """The .dbf cut off after its first 40 bytes, as an interrupted copy leaves it."""
+    _shapefile_zip("shapefile_with_broken_dbf.zip", lambda data: data[:40])
 
 
 def main() -> None:
@@ -379,7 +465,9 @@ def main() -> None:
                  title_rows_and_merged_header, total_row_and_fullwidth, roster_xls,
                  messy_roster_export, messy_screenings_export, messy_key_group_list,
                  key_group_unmatched, messy_milestones, flood_zones, flood_zones_utm_shapefile,
-                 hazard_not_polygon):
+                 hazard_not_polygon, members_three_billion, income_beyond_bound, spending_beyond_bound,
+                 coordinates_outside_district, household_ids_of_another_town, excel_unicode_text_roster,
+                 hazard_without_polygon, shapefile_without_dbf, shapefile_with_broken_dbf):
         make()
     print(f"wrote {len(list(FILES.iterdir()))} files to {FILES.name}/")
 

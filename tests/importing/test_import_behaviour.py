@@ -104,7 +104,7 @@ def test_reimport_finds_nothing_new(request, settings, name, fixture):
 def test_round_trip_through_the_templates(full_store, settings, tmp_path):
     scope = Scope.district(settings.district_code)
     exports = {kind: export_to_template(full_store, kind, scope) for kind in EXPORTED}
-    fresh = Store(tmp_path / "fresh.duckdb")
+    fresh = Store.create(tmp_path / "fresh.duckdb", demo=False)
     load(fresh, settings)
     for kind in EXPORTED:
         report = import_file(fresh, f"{kind.value}.xlsx", exports[kind], settings=settings, user="t")
@@ -217,7 +217,7 @@ def test_roster_that_moves_a_household_moves_its_screenings(full_store, settings
     csv_text = ("户编号,户主姓名,户主证件号码,乡镇,村,家庭人口数,是否脱贫户\n"
                 f"{row['household_id']},{row['head_name']},{row['head_id_number']},唐家房镇,{target},"
                 f"{row['members']},{'是' if row['is_former_poor'] else '否'}\n")
-    report = import_file(full_store, "move.csv", csv_text.encode(), settings=settings, user="t")
+    report = import_file(full_store, "move.csv", csv_text.encode(), settings=settings, user="t", confirm_moves=1)
     assert report.ok and report.changed == 1
     villages = full_store.query("SELECT DISTINCT village_code FROM screenings WHERE household_id = ?",
                                 [row["household_id"]])["village_code"].tolist()

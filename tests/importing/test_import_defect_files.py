@@ -25,6 +25,12 @@ DEFECTS = [
     ("invalid_method.xlsx", "Sheet1", 6, "排查方式", "抽查", ["允许的值", "入户排查、村级研判、线上问询"]),
     ("key_group_unmatched.csv", "", 4, "户主证件号码", None, ["找不到农户"]),
     ("hazard_not_polygon.geojson", "hazard_not_polygon", 2, "图形", "LineString", ["只接受面"]),
+    ("members_three_billion.xlsx", "Sheet1", 6, "家庭人口数", "3000000000", ["超出合理范围", "1到30人"]),
+    ("income_beyond_bound.xlsx", "Sheet1", 6, "家庭人均纯收入(元)", "1650000", ["超出合理范围", "500,000元"]),
+    ("spending_beyond_bound.xlsx", "Sheet1", 6, "合规自付支出(元)", "35000000", ["超出合理范围", "1,000,000元"]),
+    ("hazard_without_polygon.geojson", "hazard_without_polygon", 2, "图形", "", ["没有几何图形", "必须是面"]),
+    ("shapefile_without_dbf.zip", "flood_zones", None, "", "flood_zones.shp", ["缺少属性表文件（.dbf）"]),
+    ("shapefile_with_broken_dbf.zip", "flood_zones", None, "", "flood_zones.shp", [".dbf无法读取"]),
 ]
 
 
@@ -58,7 +64,15 @@ def test_swapped_coordinates_are_both_reported(roster_store, settings):
     assert "填反" in report.errors[0].message
 
 
-DEFECT_FILES = [d[0] for d in DEFECTS] + ["duplicate_household_id.xlsx", "coordinates_swapped.xlsx"]
+def test_a_point_outside_the_district_is_reported_in_both_coordinates(roster_store, settings):
+    name = "coordinates_outside_district.xlsx"
+    report = import_file(roster_store, name, (FILES / name).read_bytes(), settings=settings, user="t")
+    assert [(e.row, e.column, e.value) for e in report.errors] == [(6, "经度", "123.43"), (6, "纬度", "41.8")]
+    assert all("鞍山市千山区范围外扩0.05度" in e.message for e in report.errors)
+
+
+DEFECT_FILES = [d[0] for d in DEFECTS] + ["duplicate_household_id.xlsx", "coordinates_swapped.xlsx",
+                                          "coordinates_outside_district.xlsx", "household_ids_of_another_town.xlsx"]
 
 
 @pytest.mark.parametrize("name", DEFECT_FILES)

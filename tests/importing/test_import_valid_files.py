@@ -39,6 +39,7 @@ def import_fixture(store, settings, name, **kwargs):
     ("title_rows_and_merged_header.xlsx", 11, 6, BASIC_COLUMNS[:7]),
     ("total_row_and_fullwidth.xlsx", 17, 5, BASIC_COLUMNS),
     ("roster.xls", 22, 5, BASIC_COLUMNS),
+    ("excel_unicode_text_roster.txt", 51, 5, BASIC_COLUMNS),
     ("messy_roster_export.xlsx", 27, 10, [
         *BASIC_COLUMNS, "phone", "compliant_oop_spending", "lon", "lat",
         KeyGroup.severe_disability.column, "problem_housing"]),

@@ -7,6 +7,8 @@ import pytest
 from paicha.calendar import (
     CalendarRangeError,
     add_workdays,
+    add_workdays_within,
+    covered_range,
     is_workday,
     last_workdays,
     latest_start,
@@ -57,3 +59,23 @@ def test_last_workdays_reaches_back_over_the_weekend():
 def test_years_without_official_data_fail_loudly_rather_than_guessing():
     with pytest.raises(CalendarRangeError, match="没有"):
         is_workday(D(2099, 3, 3))
+
+
+def test_the_calendar_covers_whole_years_up_to_2026():
+    assert covered_range() == (dt.date(2004, 1, 1), dt.date(2026, 12, 31))
+
+
+def test_counting_past_the_calendars_end_says_none_instead_of_guessing():
+    assert add_workdays_within(dt.date(2026, 12, 30), 1) == dt.date(2026, 12, 31)
+    assert add_workdays_within(dt.date(2026, 12, 30), 2) is None
+    assert add_workdays_within(dt.date(2024, 9, 12), 10**6) is None
+
+
+def test_add_workdays_past_the_end_still_fails_loudly():
+    with pytest.raises(CalendarRangeError, match="超出工作日历范围"):
+        add_workdays(dt.date(2026, 12, 30), 2)
+
+
+def test_a_chosen_date_outside_the_calendar_is_an_error_even_for_the_safe_count():
+    with pytest.raises(CalendarRangeError, match="2027-01-05 超出工作日历范围"):
+        add_workdays_within(dt.date(2027, 1, 5), 1)

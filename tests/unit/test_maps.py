@@ -51,3 +51,32 @@ def test_gcj02_offset_near_the_district_is_a_few_hundred_metres():
     x, y = wgs84_to_gcj02(122.944015, 41.067154)
     assert abs(float(x) - 122.949298) < 2e-5 and abs(float(y) - 41.068909) < 2e-5
     assert 400 < float(distance_m(122.944015, 41.067154, x, 41.067154)) < 480
+
+
+def test_a_stored_zone_without_a_polygon_is_left_off_the_map_and_counted():
+    villages, zones, points = frames()
+    broken = pd.DataFrame([{**zones.iloc[0].to_dict(), "zone_id": f"z{i}", "geometry": g}
+                           for i, g in enumerate([None, "", '{"type": "Polygon", "coordinates": []}', "not json"])])
+    drawable, skipped = maps.drawable_zones(pd.concat([zones, broken], ignore_index=True))
+    assert drawable["zone_id"].tolist() == ["z1"] and skipped == 4
+    html = maps.offline_html(maps.risk_map(villages, pd.concat([zones, broken], ignore_index=True), points))
+    assert maps.geojson_sizes(html)["features"] == maps.geojson_sizes(maps.offline_html(maps.risk_map(*frames())))["features"]
+
+
+def test_names_from_files_are_text_in_tooltips_never_html_or_script():
+    villages, zones, points = frames()
+    villages["village_name"] = "<img src=x onerror=alert(1)>村"
+    zones["name"] = "`);alert(document.cookie);(`洪涝区"
+    zones["source"] = "${alert(2)}"
+    html = maps.offline_html(maps.risk_map(villages, zones, points))
+    assert "<img src=x" not in html and "alert(document.cookie);(`" not in html and "${alert(2)}" not in html
+    # GeoJSON properties are written as JSON with & as \u0026: the escaped name, not a tag.
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
+    assert "&#96;);alert(document.cookie);(&#96;洪涝区" in html
+
+
+def test_a_real_store_without_village_areas_still_gets_a_map():
+    villages, zones, points = frames()
+    villages["geometry"] = None  # divisions loaded by `paicha db init` carry no polygons
+    html = maps.offline_html(maps.risk_map(villages, zones, points))
+    assert maps.geojson_sizes(html)["circles"] == 2 and present("沿河洪涝风险区", html)

@@ -5,8 +5,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from paicha.calendar import CalendarRangeError, workdays_between
 from paicha.config import load_settings
 from paicha.progress import (
+    FinishProjection,
     Policy,
     classify,
     compute_progress,
@@ -17,6 +19,7 @@ from paicha.progress import (
     projected_finish,
     recent_rate,
     span_shortfall,
+    town_lights,
 )
 from paicha.vocab import Light, Status
 
@@ -55,11 +58,38 @@ def test_recent_rate_uses_the_last_five_working_days_including_the_as_of_date():
 
 def test_projected_finish_is_the_kth_working_day_after_as_of():
     # remaining 7 at 2 a day → k = 4: 9-13, 9-14 (working Saturday), 9-18, 9-19
-    assert projected_finish(7, 2.0, D(2024, 9, 12)) == D(2024, 9, 19)
+    assert projected_finish(7, 2.0, D(2024, 9, 12)) == FinishProjection(D(2024, 9, 19))
 
 
 def test_no_recent_rate_gives_no_projected_date():
-    assert projected_finish(7, 0.0, D(2024, 9, 12)) is None
+    assert projected_finish(7, 0.0, D(2024, 9, 12)) == FinishProjection(None, beyond_calendar=False)
+
+
+def test_a_finish_past_the_calendar_is_an_outcome_not_an_error():
+    # 300 households at 0.2 a day: 1,500 working days after 2024-08-26 lies past 2026-12-31.
+    assert projected_finish(300, 0.2, D(2024, 8, 26)) == FinishProjection(None, beyond_calendar=True)
+    # The last working day the calendar knows is still a date.
+    last = projected_finish(workdays_between(D(2024, 8, 27), D(2026, 12, 31)), 1.0, D(2024, 8, 26))
+    assert last == FinishProjection(D(2026, 12, 31))
+    assert projected_finish(workdays_between(D(2024, 8, 27), D(2026, 12, 31)) + 1, 1.0, D(2024, 8, 26)).beyond_calendar
+
+
+def test_an_as_of_date_outside_the_calendar_stays_an_error():
+    with pytest.raises(CalendarRangeError, match="超出工作日历范围"):
+        projected_finish(10, 1.0, D(2027, 1, 5))
+
+
+def test_a_village_projected_past_the_calendar_is_flagged_and_its_town_light_is_red():
+    f = facts([{"village_code": "v1", "village_name": "甲村", "households": 400, "screened": 1,
+                "first_record_on": D(2024, 8, 26), "last_record_on": D(2024, 8, 26)}])
+    out = compute_progress(f, daily([("v1", D(2024, 8, 26), 1)]), POLICY, D(2024, 8, 26), "village")
+    assert out.loc[0, "projected_finish"] is None and bool(out.loc[0, "finish_beyond_calendar"])
+    towns = compute_progress(f.assign(town_code="210311006000"), daily([("v1", D(2024, 8, 26), 1)]), POLICY,
+                             D(2024, 8, 26), "town")
+    milestones = pd.DataFrame([{"town_code": "210311006000", "town_name": "汤岗子街道", "plan_done_on": None,
+                                "training_done_on": None, "report_submitted_on": None, "report_approved": None}])
+    lights = town_lights(milestones, towns, POLICY, D(2024, 8, 26)).iloc[0]
+    assert lights["finish"] == Light.red.value and lights["finish_beyond_calendar"]
 
 
 def test_span_counts_the_working_saturday_before_mid_autumn():

@@ -15,7 +15,7 @@ from paicha.sampling import DEFAULTS, Method
 from paicha.scope import Scope
 from paicha.verdicts import ANSWER_LABELS, NO, YES, CheckedField, IncomeBand
 from paicha.vocab import ScreeningMethod, ScreeningResult
-from ui import keys
+from ui import keys, safe
 from ui.text import t
 
 # --------------------------------------------------------------------------- the draw form
@@ -137,7 +137,7 @@ def size_calculator() -> None:
         try:
             plan = stats.lqas_design(upper / 100, lower / 100, alpha, beta, _population(population))
         except ValueError as exc:
-            st.warning(str(exc))
+            st.warning(safe.escape(exc))
         else:
             st.metric(t("spot_checks.size_lqas"), t("spot_checks.lqas_result", n=plan.n, d=plan.d),
                       label_visibility="collapsed")

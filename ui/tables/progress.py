@@ -7,15 +7,27 @@ import datetime as dt
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from paicha.calendar import covered_range
 from paicha.progress import DeadlineState
 from ui import theme
-from ui.safe import text as safe_text
+from ui.safe import escape as safe_text
 from ui.tables.formats import date_text
 from ui.text import t
 
 
 def status_label(code: str) -> str:
     return t(f"status.{code}")
+
+
+def finish_text(day: object, beyond_calendar: object) -> str:
+    """A projected finish as shown: its date, "past the calendar", or "cannot be projected"."""
+    if bool(beyond_calendar) and not pd.isna(beyond_calendar):
+        return t("status.beyond_calendar", year=covered_range()[1].year)
+    return date_text(day) or t("status.no_projection")
+
+
+def finish_texts(frame: pd.DataFrame) -> list[str]:
+    return [finish_text(d, b) for d, b in zip(frame["projected_finish"], frame["finish_beyond_calendar"], strict=True)]
 
 
 def town_lights_table(lights: pd.DataFrame) -> Styler:
@@ -25,7 +37,7 @@ def town_lights_table(lights: pd.DataFrame) -> Styler:
         t("columns.screening"): ("pace", lights["screening"], [
             t("overview.pace_detail", done=f"{p:.1f}", expected=f"{e:.1f}")
             for p, e in zip(lights["screened_pct"], lights["expected_pct"], strict=True)]),
-        t("columns.finish"): ("finish", lights["finish"], [date_text(d) or t("status.no_projection") for d in lights["projected_finish"]]),
+        t("columns.finish"): ("finish", lights["finish"], finish_texts(lights)),
         t("columns.report"): ("deadline", lights["report"], [date_text(d) for d in lights["report_on"]]),
     }
     shown = pd.DataFrame({t("columns.town"): lights["town_name"].to_numpy()})
@@ -48,7 +60,7 @@ def villages_table(progress: pd.DataFrame, town_names: dict[str, str] | None = N
     out[t("columns.expected")] = progress["expected"].round(0).astype(int).to_numpy()
     out[t("columns.lag")] = progress["lag"].round(0).astype(int).to_numpy()
     out[t("columns.recent_rate")] = progress["recent_rate"].to_numpy()
-    out[t("columns.projected_finish")] = [date_text(d) or t("status.no_projection") for d in progress["projected_finish"]]
+    out[t("columns.projected_finish")] = finish_texts(progress)
     out[t("columns.status")] = progress["status"].map(status_label).to_numpy()
     return out
 
@@ -60,7 +72,7 @@ def behind_table(progress: pd.DataFrame, town_names: dict[str, str]) -> pd.DataF
         t("columns.village"): progress["name"].to_numpy(),
         t("columns.screened_pct"): progress["screened_pct"].to_numpy(),
         t("columns.lag"): progress["lag"].round(0).astype(int).to_numpy(),
-        t("columns.projected_finish"): [date_text(d) or t("status.no_projection") for d in progress["projected_finish"]],
+        t("columns.projected_finish"): finish_texts(progress),
     })
 
 
