@@ -119,6 +119,11 @@ CREATE TABLE IF NOT EXISTS spot_check_items (
     visited BOOLEAN, method VARCHAR, result VARCHAR, leaflet_given BOOLEAN, income_band VARCHAR,
     consistent BOOLEAN, differing VARCHAR, note VARCHAR, checked_by VARCHAR, checked_at TIMESTAMP,
     PRIMARY KEY (draw_id, household_id));
+-- Progress (村级进度): records and home visits per screener, village and day, a derived table
+-- rebuilt with the others (Store.refresh_derived), so screener figures never scan screenings.
+CREATE TABLE IF NOT EXISTS screener_days (
+    town_code VARCHAR NOT NULL, village_code VARCHAR NOT NULL, screener VARCHAR, day DATE NOT NULL,
+    records BIGINT NOT NULL, home_visits BIGINT NOT NULL);
 """
 
 
@@ -126,6 +131,7 @@ _connections: dict[str, _Handle] = {}
 _connections_lock = threading.Lock()
 # Tables every paicha store holds; a store missing some (an older version) gets them on open.
 STORE_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA))
+DERIVED_TABLES = frozenset({"household_status", "screening_days", "screener_days"})
 
 
 @dataclass
@@ -218,7 +224,9 @@ class Store:
             forget(self.path)  # a refused file stays untouched and unlocked
             raise
         if not self.read_only and not tables >= STORE_TABLES:
-            with self.transaction(refresh=False) as cur:
+            # A store from before a derived table existed gets it filled, not only created.
+            derived_missing = "households" in tables and not tables >= DERIVED_TABLES
+            with self.transaction(refresh=derived_missing) as cur:
                 cur.execute(_SCHEMA)
                 if self.get_meta("schema_version") is None:
                     self.set_meta("schema_version", str(SCHEMA_VERSION), cur)
@@ -396,6 +404,14 @@ class Store:
             SELECT h.town_code, h.village_code, s.screened_on, count(*)
             FROM screenings s JOIN households h USING (household_id) GROUP BY ALL
         """)
+        # Progress (村级进度): screener figures and the implausible-day flag read this table.
+        cur.execute("DELETE FROM screener_days")
+        cur.execute(f"""
+            INSERT INTO screener_days
+            SELECT h.town_code, h.village_code, s.screener, s.screened_on, count(*),
+                   count(*) FILTER (WHERE s.method = '{home}')
+            FROM screenings s JOIN households h USING (household_id) GROUP BY ALL
+        """)
 
     def query(self, sql: str, params: Sequence | None = None) -> pd.DataFrame:
         return self.cursor().execute(sql, params or []).df()
@@ -429,7 +445,7 @@ class Store:
     def count(self, table: str) -> int:
         if table not in {"households", "screenings", "milestones", "divisions", "hazard_zones",
                          "household_hazards", "audit_log", "import_log", "household_status", "screening_days",
-                         "spot_check_draws", "spot_check_items", "users", "sessions"}:
+                         "screener_days", "spot_check_draws", "spot_check_items", "users", "sessions"}:
             raise ValueError(table)
         return int(self.cursor().execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 

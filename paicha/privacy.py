@@ -25,6 +25,18 @@ def mask_phone(value: str | None) -> str | None:
     return text[:3] + "*" * (len(text) - 7) + text[-4:]
 
 
+def mask_name(value: str | None) -> str | None:
+    """张** : the family name stays (a colleague can still tell who is meant), the rest hidden.
+
+    >>> mask_name("李建国"), mask_name("")
+    ('李**', '')
+    """
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    text = str(value)
+    return text[:1] + "*" * (len(text) - 1) if len(text) > 1 else text
+
+
 MASKERS = {"head_id_number": mask_id, "phone": mask_phone}
 
 

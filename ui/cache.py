@@ -23,6 +23,7 @@ from paicha.access import User
 from paicha.config import Settings, load_settings
 from paicha.overview import Overview
 from paicha.scope import Scope
+from paicha.villages import VillageReport
 from ui import errors, maps
 
 P = ParamSpec("P")
@@ -86,8 +87,8 @@ def data_version() -> int:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def overview(scope: Scope, as_of: dt.date, version: int) -> Overview:
-    return reports.overview(store(), settings(), scope, as_of)
+def overview(scope: Scope, as_of: dt.date, since: dt.date, version: int) -> Overview:
+    return reports.overview(store(), settings(), scope, as_of, since)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -175,3 +176,16 @@ def spot_save_editor(user: User, scope: Scope, draw_id: int, edited: pd.DataFram
 @_store_errors_shown
 def spot_import(user: User, scope: Scope, draw_id: int, content: bytes, file_name: str) -> spot_data.ResultOutcome:
     return spot_data.import_results(store(), scope, draw_id, user, content, file_name)
+
+
+# -- progress (村级进度): keyed by the query's scope (the picked town), both dates and data version
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def village_report(scope: Scope, as_of: dt.date, since: dt.date, version: int) -> VillageReport:
+    return reports.village_report(store(), settings(), scope, as_of, since)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def screener_report(scope: Scope, as_of: dt.date, version: int) -> reports.ScreenerReport:
+    return reports.screener_report(store(), settings(), scope, as_of)
