@@ -10,10 +10,17 @@ import plotly.graph_objects as go
 
 from paicha.calendar import holiday_of, is_workday, makeup_workday_of, rest_runs
 from ui import theme
+from ui.safe import html_text
 from ui.tables.formats import date_text
 from ui.text import t
 
 HALF_DAY = pd.Timedelta(hours=12)
+
+
+def _labels(values) -> list[str]:
+    """Names from files as plotly text: plotly reads a few HTML tags in labels, so every value is
+    escaped (it shows the characters, never markup)."""
+    return [html_text(v) for v in values]
 
 
 def rest_day_spans(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
@@ -69,13 +76,14 @@ def timeline_figure(villages: pd.DataFrame, start: dt.date, latest_start: dt.dat
     fig = go.Figure()
     end = max(deadline, as_of)
     shade_rest_days(fig, start, end)
+    villages = villages.assign(label=_labels(villages["name"]))
     started = villages[villages["first_screened_on"].notna()]
-    names = villages["name"].tolist()
+    names = villages["label"].tolist()
     for status, group in started.groupby("status", sort=False):
         first = pd.to_datetime(group["first_screened_on"])
         last = pd.to_datetime(group["last_screened_on"])
         fig.add_trace(go.Bar(
-            y=group["name"], base=first - HALF_DAY, x=(last - first + 2 * HALF_DAY).dt.total_seconds() * 1000,
+            y=group["label"], base=first - HALF_DAY, x=(last - first + 2 * HALF_DAY).dt.total_seconds() * 1000,
             orientation="h", name=t(f"status.{status}"), marker_color=theme.STATUS_BARS[status],
             customdata=list(zip([date_text(d) for d in group["first_screened_on"]],
                                 [date_text(d) for d in group["last_screened_on"]],
@@ -85,7 +93,7 @@ def timeline_figure(villages: pd.DataFrame, start: dt.date, latest_start: dt.dat
     waiting = villages[villages["first_screened_on"].isna()]
     if not waiting.empty:
         fig.add_trace(go.Scatter(
-            y=waiting["name"], x=[pd.Timestamp(as_of)] * len(waiting), mode="markers+text",
+            y=waiting["label"], x=[pd.Timestamp(as_of)] * len(waiting), mode="markers+text",
             marker={"symbol": "x", "color": theme.STATUS_BARS["not_started"], "size": 10},
             text=[t("villages.timeline_not_started")] * len(waiting), textposition="middle right",
             name=t("status.not_started"), hoverinfo="skip"))
@@ -121,8 +129,8 @@ def activity_heatmap(activity: pd.DataFrame, villages: pd.DataFrame, start: dt.d
     days = [start + dt.timedelta(days=i) for i in range((as_of - start).days + 1)]
     worked = set(activity["day"]) if not activity.empty else set()
     columns = [d for d in days if is_workday(d) or d in worked]
-    names = dict(zip(villages["code"], villages["name"], strict=True))
-    order = [c for c in villages["code"] if c in names]
+    names = dict(zip(villages["code"], _labels(villages["name"]), strict=True))
+    order = list(villages["code"])
     grid = (activity.pivot_table(index="village_code", columns="day", values="records", aggfunc="sum")
             if not activity.empty else pd.DataFrame())
     grid = grid.reindex(index=order, columns=columns)
@@ -157,7 +165,8 @@ def screener_matrix_figure(matrix: pd.DataFrame, village_names: dict[str, str], 
     z = matrix.to_numpy(dtype=float, copy=True)
     z[z == 0] = float("nan")
     fig = go.Figure(go.Heatmap(
-        z=z, x=[village_names.get(c, c) for c in matrix.columns], y=[screener_label(s) for s in matrix.index],
+        z=z, x=_labels(village_names.get(c, c) for c in matrix.columns),
+        y=_labels(screener_label(s) for s in matrix.index),
         colorscale=theme.HEATMAP_SCALE, hoverongaps=False, xgap=1, ygap=1, showscale=False,
         text=[[str(int(v)) if v else "" for v in row] for row in matrix.to_numpy()], texttemplate="%{text}",
         hovertemplate=t("villages.matrix_hover") + "<extra></extra>",
