@@ -8,15 +8,25 @@ from streamlit.testing.v1 import AppTest
 
 from data_loaders import store as store_module
 from data_loaders.store import Store
-from tests.app.walk import download, download_buttons, go_to, open_app, open_page, set_as_of, set_since, sign_in
+from tests.app.walk import (
+    download,
+    download_buttons,
+    go_to,
+    open_app,
+    open_page,
+    set_as_of,
+    set_since,
+    sign_in,
+)
 from tests.conftest import TOWN_A, TOWN_B, VILLAGE_A, build_known_store
 from ui import keys
 from ui.text import t
 
 D = dt.date
+KNOWN_DAY = D(2024, 9, 12)
 
 
-def open_villages(user: str = "leader", as_of: dt.date = D(2024, 9, 12)) -> AppTest:
+def open_villages(user: str = "leader", as_of: dt.date = KNOWN_DAY) -> AppTest:
     return open_page("pages/villages.py", user, as_of)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from paicha.screeners import screener_matrix
-from tests.unit.handmade import D, SETTINGS, Village, every_workday, report
+from tests.unit.handmade import SETTINGS, D, Village, every_workday, report
 from tests.unit.test_screeners import DAYS
 from ui.figures import progress as figures
 from ui.tables.progress import screener_name

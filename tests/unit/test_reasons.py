@@ -7,7 +7,15 @@ import dataclasses
 import pytest
 
 from paicha.config import DEFAULT_REASON_WEIGHTS, Reasons
-from paicha.reasons import Pause, RuleContext, notable_pause, pauses, reasons_for, sentence, short_date
+from paicha.reasons import (
+    Pause,
+    RuleContext,
+    notable_pause,
+    pauses,
+    reasons_for,
+    sentence,
+    short_date,
+)
 from paicha.vocab import ReasonRule
 from tests.unit.handmade import POLICY, SETTINGS, D, Village, every_workday, report
 
