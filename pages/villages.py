@@ -39,6 +39,7 @@ st.subheader(t("villages.table"))
 statuses = forms.status_filter()
 shown = villages[villages["status"].isin(statuses)] if statuses else villages
 st.dataframe(tables.styled_village_progress(shown, since), hide_index=True, width="stretch", key=keys.VILLAGES_TABLE,
+             height=tables.table_height(len(shown)),
              column_config={t("villages.col_households"): st.column_config.LinkColumn(
                  display_text=t("villages.households_link_text"))})
 st.caption(t("villages.table_caption", deadline=report.deadline))
@@ -83,7 +84,7 @@ with screeners:
     else:
         st.caption(t("villages.screeners_caption", limit=staff.limit))
         st.dataframe(tables.screeners_table(staff.summary, names, staff.limit), hide_index=True, width="stretch",
-                     key=keys.VILLAGES_SCREENERS)
+                     key=keys.VILLAGES_SCREENERS, height=tables.table_height(len(staff.summary), 15))
         share = f"{100 * cfg.reasons.single_screener_share:.0f}"
         lines = tables.dependent_villages(staff.dependence, names)
         st.markdown("\n".join([t("villages.depends", share=share), *lines]) if lines

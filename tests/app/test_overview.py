@@ -66,7 +66,8 @@ def test_demo_database_shows_the_demo_banner(demo_copy, app_env):
 
 
 def deltas(at: AppTest) -> dict[str, str]:
-    return {m.label: m.proto.delta for m in at.metric}
+    """Each metric's delta with the text beside it ("+5 较 09-09")."""
+    return {m.label: f"{m.proto.delta} {m.proto.delta_description}".strip() for m in at.metric}
 
 
 def test_changes_compare_with_the_chosen_since_date(tmp_path, settings, app_env):
@@ -79,7 +80,7 @@ def test_changes_compare_with_the_chosen_since_date(tmp_path, settings, app_env)
     assert at.caption[0].value == t("overview.caption", as_of="2024-09-16（星期一，中秋节）", since="2024-09-09（星期一）")
     # By 9-09: A00, A01, A03. By 9-16: A04, A05, A06 and B00, B01 on the working Saturday as well.
     assert metrics(at)[t("overview.screened")] == "8"
-    assert deltas(at)[t("overview.screened")] == t("overview.delta_since", delta="+5", since="09-09")
+    assert deltas(at)[t("overview.screened")] == "+5 " + t("overview.since_short", since="09-09")
     # Key household B00 was visited at home on 9-14.
     assert any(m.value.startswith(t("villages.changes_summary", screened="+5", key_home="+1")) for m in at.markdown)
 
@@ -91,7 +92,7 @@ def test_the_comparison_follows_the_as_of_date_until_one_is_picked(tmp_path, set
     app_env(tmp_path / "k.duckdb")
     at = set_as_of(run_app(), dt.date(2024, 9, 18))
     assert at.date_input(key=keys.SIDEBAR_SINCE).value == dt.date(2024, 9, 14)  # the working Saturday
-    assert deltas(at)[t("overview.screened")] == t("overview.delta_since", delta="0", since="09-14")
+    assert deltas(at)[t("overview.screened")] == "0 " + t("overview.since_short", since="09-14")  # grey, not "+0"
 
 
 def test_leaflet_and_online_confirmation_cover_the_register(tmp_path, settings, app_env):

@@ -38,8 +38,8 @@ def screener_table(at: AppTest):
     return next(d.value for d in at.dataframe if t("villages.col_screener") in d.value.columns)
 
 
-def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
-    return {m.label: (m.value, m.proto.delta) for m in at.metric}
+def metrics(at: AppTest) -> dict[str, tuple[str, str, str]]:
+    return {m.label: (m.value, m.proto.delta, m.proto.delta_description) for m in at.metric}
 
 
 def test_a_district_user_picks_the_town_and_sees_only_its_villages(tmp_path, settings, app_env):
@@ -98,7 +98,7 @@ def test_with_a_since_date_every_change_compares_with_it(tmp_path, settings, app
     delta = t("villages.col_delta", since="09-09")
     row = table[table[t("columns.village")] == "汤岗子村民委员会"].iloc[0]
     assert row[delta] == "+3"  # A04 9-10, A05 9-12, A06 9-13
-    assert metrics(at)[t("overview.screened")] == ("6", t("villages.delta_since", delta="+3", since="09-09"))
+    assert metrics(at)[t("overview.screened")] == ("6", "+3", t("overview.since_short", since="09-09"))
     assert t("villages.changes_summary", screened="+3", key_home="0") in [m.value for m in at.markdown]
     # The comparison date stays when the page changes and comes back.
     at = go_to(go_to(at, "pages/overview.py"), "pages/villages.py")

@@ -29,20 +29,25 @@ def rest_day_spans(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]
 
 
 def shade_rest_days(fig: go.Figure, start: dt.date, end: dt.date) -> None:
-    """Shade weekends and holidays on a date axis, and write each holiday's name above it."""
+    """Shade weekends and holidays on a date axis, and write each holiday's name just above it."""
     for run in rest_runs(start, end):
         fig.add_vrect(x0=pd.Timestamp(run.first) - HALF_DAY, x1=pd.Timestamp(run.last) + HALF_DAY,
                       fillcolor=theme.HOLIDAY if run.holiday else theme.REST_DAY, line_width=0, layer="below")
         if run.holiday:
             middle = pd.Timestamp(run.first) + (pd.Timestamp(run.last) - pd.Timestamp(run.first)) / 2
-            fig.add_annotation(x=middle, y=1, yref="paper", yanchor="bottom", text=run.holiday.label,
+            fig.add_annotation(x=middle, y=1, yref="paper", yanchor="bottom", yshift=2, text=run.holiday.label,
                                showarrow=False, font=theme.figure_font(12) | {"color": theme.HOLIDAY_TEXT})
 
 
-def _date_line(fig: go.Figure, day: dt.date, text: str, colour: str, position: str = "top left") -> None:
-    fig.add_vline(x=pd.Timestamp(day).timestamp() * 1000, line_dash="dot", line_color=colour,
-                  annotation_text=text, annotation_position=position,
-                  annotation_font=theme.figure_font(12) | {"color": colour})
+def _mark_day(fig: go.Figure, day: dt.date, text: str, colour: str, above: bool = True) -> None:
+    """A dotted line on a day, labelled above the plot (a row over the holiday names) or, with
+    ``above`` False, inside it at the bottom (the as-of date, which may fall on a holiday)."""
+    x = pd.Timestamp(day)
+    fig.add_vline(x=x.timestamp() * 1000, line_dash="dot", line_color=colour)
+    place = ({"y": 1, "yanchor": "bottom", "yshift": 20} if above
+             else {"y": 0, "yanchor": "bottom", "xanchor": "left", "xshift": 3})
+    fig.add_annotation(x=x, yref="paper", text=text, showarrow=False,
+                       font=theme.figure_font(12) | {"color": colour}, **place)
 
 
 def cumulative_figure(curve: pd.DataFrame, start: dt.date, deadline: dt.date) -> go.Figure:
@@ -55,10 +60,10 @@ def cumulative_figure(curve: pd.DataFrame, start: dt.date, deadline: dt.date) ->
                                  mode="lines", line={"color": theme.EXPECTED, "dash": "dash", "width": 2}))
         fig.add_trace(go.Scatter(x=curve["day"], y=curve["screened"], name=t("overview.curve_actual"),
                                  mode="lines+markers", line={"color": theme.ACTUAL, "width": 3}))
-    _date_line(fig, deadline, t("overview.curve_deadline"), theme.REFERENCE)
+    _mark_day(fig, deadline, t("overview.curve_deadline"), theme.REFERENCE)
     fig.update_layout(
-        height=380, margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "y": 1.16, "x": 0},
+        height=400, margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        legend={"orientation": "h", "y": -0.12, "x": 0, "yanchor": "top"},
         xaxis={"range": [pd.Timestamp(start) - pd.Timedelta(days=1), pd.Timestamp(end) + pd.Timedelta(days=1)],
                "tickformat": "%m-%d", "title": None},
         yaxis={"title": t("columns.screened"), "rangemode": "tozero"},
@@ -97,15 +102,15 @@ def timeline_figure(villages: pd.DataFrame, start: dt.date, latest_start: dt.dat
             marker={"symbol": "x", "color": theme.STATUS_BARS["not_started"], "size": 10},
             text=[t("villages.timeline_not_started")] * len(waiting), textposition="middle right",
             name=t("status.not_started"), hoverinfo="skip"))
-    _date_line(fig, latest_start, t("villages.timeline_latest", day=date_text(latest_start)), theme.ACTUAL)
-    _date_line(fig, deadline, t("villages.timeline_deadline", day=date_text(deadline)), theme.REFERENCE)
-    _date_line(fig, as_of, t("villages.timeline_as_of", day=date_text(as_of)), theme.EXPECTED, "bottom right")
+    _mark_day(fig, latest_start, t("villages.timeline_latest", day=date_text(latest_start)), theme.ACTUAL)
+    _mark_day(fig, deadline, t("villages.timeline_deadline", day=date_text(deadline)), theme.REFERENCE)
+    _mark_day(fig, as_of, t("villages.timeline_as_of", day=date_text(as_of)), theme.EXPECTED, above=False)
     fig.update_layout(
-        barmode="overlay", height=max(260, 34 * len(names) + 120),
+        barmode="overlay", height=max(300, 32 * len(names) + 160),
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "y": -0.08, "x": 0, "yanchor": "top"},
+        legend={"orientation": "h", "y": -0.06, "x": 0, "yanchor": "top"},
         xaxis={"type": "date", "range": [pd.Timestamp(start) - pd.Timedelta(days=1), pd.Timestamp(end) + pd.Timedelta(days=2)],
-               "tickformat": "%m-%d", "dtick": 86_400_000 * 2, "title": None, "side": "top"},
+               "tickformat": "%m-%d", "dtick": 86_400_000 * 2, "title": None},
         yaxis={"categoryorder": "array", "categoryarray": names[::-1], "title": None, "automargin": True},
         font=theme.figure_font(13), plot_bgcolor=theme.BACKGROUND,
     )
@@ -162,6 +167,12 @@ def screener_matrix_figure(matrix: pd.DataFrame, village_names: dict[str, str], 
     village column with a single filled cell depends on one person."""
     if matrix.empty:
         return go.Figure()
+    # Villages in the page's order (worst first), each screener under the village they work most
+    # in: the matrix reads as blocks, and a block of one row is a village depending on one person.
+    columns = [c for c in village_names if c in matrix.columns] + [c for c in matrix.columns if c not in village_names]
+    matrix = matrix[columns]
+    main = matrix.to_numpy().argmax(axis=1)
+    matrix = matrix.iloc[sorted(range(len(matrix)), key=lambda i: (main[i], -int(matrix.iloc[i].sum())))]
     z = matrix.to_numpy(dtype=float, copy=True)
     z[z == 0] = float("nan")
     fig = go.Figure(go.Heatmap(

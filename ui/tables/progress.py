@@ -279,54 +279,62 @@ def dependent_villages(dependence: pd.DataFrame, village_names: dict[str, str]) 
                                                                  chosen["top_share"], strict=True)]
 
 
+def _change(now: object, before: object, since: dt.date) -> dict[str, object]:
+    """A metric's change: the signed number as the delta (so zero is grey, a loss red) and the
+    comparison date beside it."""
+    return {"delta": signed(now - before), "delta_description": t("overview.since_short", since=date_text(since))}
+
+
+def _note(text: str) -> dict[str, object]:
+    """A metric's note under the value: grey, without an arrow (it is not a change)."""
+    return {"delta": text, "delta_color": "off", "delta_arrow": "off"}
+
+
 def total_metrics(total: pd.Series, before: pd.Series, since: dt.date, deadline: dt.date) -> list[dict[str, object]]:
     """The scope's big numbers for ``ui.layout.metric_row``, with changes since the comparison date."""
-    since_text = date_text(since)
-    required = total["required_rate"]
     return [
         {"label": t("overview.households"), "value": f"{total['households']:,}"},
         {"label": t("overview.screened"), "value": f"{total['screened']:,}",
-         "delta": t("villages.delta_since", delta=signed(total["screened"] - before["screened"]), since=since_text)},
+         **_change(total["screened"], before["screened"], since)},
         {"label": t("overview.screened_pct"), "value": f"{total['screened_pct']:.1f}%",
-         "delta": t("overview.expected", pct=f"{100 * total['expected'] / max(total['households'], 1):.1f}"),
-         "delta_color": "off"},
-        {"label": t("villages.required_rate"), "value": rate_text(required),
+         **_note(t("overview.expected", pct=f"{100 * total['expected'] / max(total['households'], 1):.1f}"))},
+        {"label": t("villages.required_rate"), "value": rate_text(total["required_rate"]),
          "help": t("villages.required_help", deadline=date_text(deadline)),
-         "delta": t("villages.recent_value", rate=rate_text(total["recent_rate"])), "delta_color": "off"},
-        {"label": t("overview.key"), "value": f"{total['key_pct']:.1f}%",
-         "delta": t("villages.delta_since", delta=signed(total["key_home_visited"] - before["key_home_visited"]),
-                    since=since_text), "help": t("overview.key_help")},
+         **_note(t("villages.recent_value", rate=rate_text(total["recent_rate"])))},
+        {"label": t("overview.key"), "value": f"{total['key_pct']:.1f}%", "help": t("overview.key_help"),
+         **_note(t("overview.key_value", visited=total["key_home_visited"], total=total["key_households"]))},
         {"label": t("overview.leaflet"), "value": f"{total['leaflet_pct']:.1f}%", "help": t("overview.leaflet_help"),
-         "delta": t("overview.of_screened", pct=f"{total['leaflet_screened_pct']:.1f}"), "delta_color": "off"},
+         **_note(t("overview.of_screened", pct=f"{total['leaflet_screened_pct']:.1f}"))},
         {"label": t("overview.confirmed"), "value": f"{total['confirmed_pct']:.1f}%", "help": t("overview.confirmed_help"),
-         "delta": t("overview.of_screened", pct=f"{total['confirmed_screened_pct']:.1f}"), "delta_color": "off"},
+         **_note(t("overview.of_screened", pct=f"{total['confirmed_screened_pct']:.1f}"))},
     ]
 
 
 def overview_metrics(district: pd.Series, previous: pd.Series | None, since: dt.date) -> list[dict[str, object]]:
     """The overview's big numbers for ``ui.layout.metric_row``: changes against the comparison
     date; 明白纸 and online confirmation over the register, the screened share beneath."""
-    since_text = date_text(since)
 
-    def change(column: str) -> str | None:
-        if previous is None:
-            return None
-        return t("overview.delta_since", delta=signed(district[column] - previous[column]), since=since_text)
+    def change(column: str) -> dict[str, object]:
+        return _change(district[column], previous[column], since) if previous is not None else {}
 
     households = max(int(district["households"]), 1)
     return [
         {"label": t("overview.households"), "value": f"{district['households']:,}"},
-        {"label": t("overview.screened"), "value": f"{district['screened']:,}", "delta": change("screened")},
+        {"label": t("overview.screened"), "value": f"{district['screened']:,}", **change("screened")},
         {"label": t("overview.screened_pct"), "value": f"{district['screened_pct']:.1f}%",
-         "delta": t("overview.expected", pct=f"{100 * district['expected'] / households:.1f}"), "delta_color": "off"},
+         **_note(t("overview.expected", pct=f"{100 * district['expected'] / households:.1f}"))},
         {"label": t("overview.key"), "value": f"{district['key_pct']:.1f}%", "help": t("overview.key_help"),
-         "delta": t("overview.key_value", visited=district["key_home_visited"], total=district["key_households"])
-         + (f" · {change('key_home_visited')}" if previous is not None else ""), "delta_color": "off"},
-        {"label": t("overview.proposed"), "value": f"{district['proposed']:,}", "delta": change("proposed"),
+         **_note(t("overview.key_value", visited=district["key_home_visited"], total=district["key_households"]))},
+        {"label": t("overview.proposed"), "value": f"{district['proposed']:,}", **change("proposed"),
          "delta_color": "off"},
         {"label": t("overview.leaflet"), "value": f"{district['leaflet_pct']:.1f}%", "help": t("overview.leaflet_help"),
-         "delta": t("overview.of_screened", pct=f"{district['leaflet_screened_pct']:.1f}"), "delta_color": "off"},
+         **_note(t("overview.of_screened", pct=f"{district['leaflet_screened_pct']:.1f}"))},
         {"label": t("overview.confirmed"), "value": f"{district['confirmed_pct']:.1f}%",
          "help": t("overview.confirmed_help"),
-         "delta": t("overview.of_screened", pct=f"{district['confirmed_screened_pct']:.1f}"), "delta_color": "off"},
+         **_note(t("overview.of_screened", pct=f"{district['confirmed_screened_pct']:.1f}"))},
     ]
+
+
+def table_height(rows: int, most: int = 30) -> int:
+    """Pixels for st.dataframe to show ``rows`` rows without a scroll bar, up to ``most`` rows."""
+    return 35 * (min(rows, most) + 1) + 3
