@@ -2,7 +2,8 @@
 
 Each answers one figure of the 村级进度 page with a small frame (per village, per village and
 day, per screener and day), counted in SQL from the derived tables ``household_status``,
-``screening_days`` and ``screener_days``; the domain turns them into policy figures.
+``screening_days``, ``screener_days`` and ``key_assessments``; the domain turns them into policy
+figures.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import pandas as pd
 
 from data_loaders.store import Store
 from paicha.scope import Scope
-from paicha.vocab import ScreeningMethod
 
 ACTIVITY_COLUMNS = ["village_code", "day", "records"]
 KEY_METHOD_COLUMNS = ["village_code", "key_phone_only", "key_assessed"]
@@ -42,27 +42,23 @@ def key_methods(store: Store, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     """Per village: key households screened by ``as_of`` but never visited at home, split into
     those reached only by phone (线上问询) and those assessed by the village (村级研判).
 
-    Only key households without a home visit are looked up, so the join stays small however
-    many screenings the store holds.
+    Reads the derived ``key_assessments`` (key households' first village assessment), so no
+    screening record is scanned however many the store holds.
     """
     where_s, p_s = store.scope_sql(scope, "s")
-    where_r, p_r = store.scope_sql(scope, "r")
-    assessment = ScreeningMethod.village_assessment.value
     sql = f"""
         WITH missing AS (
             SELECT s.household_id, s.village_code FROM household_status s
             WHERE {where_s} AND s.is_key AND s.first_on <= $as_of
-              AND (s.first_home_on IS NULL OR s.first_home_on > $as_of)),
-        assessed AS (
-            SELECT DISTINCT r.household_id FROM screenings r SEMI JOIN missing USING (household_id)
-            WHERE {where_r} AND r.method = '{assessment}' AND r.screened_on <= $as_of)
+              AND (s.first_home_on IS NULL OR s.first_home_on > $as_of))
         SELECT m.village_code,
-               count(*) FILTER (WHERE a.household_id IS NULL) AS key_phone_only,
-               count(a.household_id) AS key_assessed
-        FROM missing m LEFT JOIN assessed a USING (household_id)
+               count(*) FILTER (WHERE a.first_assessment_on IS NULL OR a.first_assessment_on > $as_of)
+                   AS key_phone_only,
+               count(*) FILTER (WHERE a.first_assessment_on <= $as_of) AS key_assessed
+        FROM missing m LEFT JOIN key_assessments a USING (household_id)
         GROUP BY 1 ORDER BY 1
     """
-    frame = store.query(Store._numbered(sql), [*p_s, *p_r, as_of])
+    frame = store.query(Store._numbered(sql), [*p_s, as_of])
     return frame if not frame.empty else pd.DataFrame(columns=KEY_METHOD_COLUMNS)
 
 

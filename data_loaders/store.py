@@ -124,6 +124,11 @@ CREATE TABLE IF NOT EXISTS spot_check_items (
 CREATE TABLE IF NOT EXISTS screener_days (
     town_code VARCHAR NOT NULL, village_code VARCHAR NOT NULL, screener VARCHAR, day DATE NOT NULL,
     records BIGINT NOT NULL, home_visits BIGINT NOT NULL);
+-- Progress: key households' first village assessment (村级研判), to tell those only phoned from
+-- those only assessed without scanning every screening record.
+CREATE TABLE IF NOT EXISTS key_assessments (
+    town_code VARCHAR NOT NULL, village_code VARCHAR NOT NULL, household_id VARCHAR NOT NULL,
+    first_assessment_on DATE NOT NULL);
 """
 
 
@@ -131,7 +136,7 @@ _connections: dict[str, _Handle] = {}
 _connections_lock = threading.Lock()
 # Tables every paicha store holds; a store missing some (an older version) gets them on open.
 STORE_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA))
-DERIVED_TABLES = frozenset({"household_status", "screening_days", "screener_days"})
+DERIVED_TABLES = frozenset({"household_status", "screening_days", "screener_days", "key_assessments"})
 
 
 @dataclass
@@ -412,6 +417,13 @@ class Store:
                    count(*) FILTER (WHERE s.method = '{home}')
             FROM screenings s JOIN households h USING (household_id) GROUP BY ALL
         """)
+        cur.execute("DELETE FROM key_assessments")
+        cur.execute(f"""
+            INSERT INTO key_assessments
+            SELECT h.town_code, h.village_code, s.household_id, min(s.screened_on)
+            FROM screenings s JOIN households h USING (household_id)
+            WHERE {IS_KEY_SQL} AND s.method = '{ScreeningMethod.village_assessment.value}' GROUP BY ALL
+        """)
 
     def query(self, sql: str, params: Sequence | None = None) -> pd.DataFrame:
         return self.cursor().execute(sql, params or []).df()
@@ -445,7 +457,7 @@ class Store:
     def count(self, table: str) -> int:
         if table not in {"households", "screenings", "milestones", "divisions", "hazard_zones",
                          "household_hazards", "audit_log", "import_log", "household_status", "screening_days",
-                         "screener_days", "spot_check_draws", "spot_check_items", "users", "sessions"}:
+                         "screener_days", "key_assessments", "spot_check_draws", "spot_check_items", "users", "sessions"}:
             raise ValueError(table)
         return int(self.cursor().execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 

@@ -38,14 +38,15 @@ else:
 st.subheader(t("villages.table"))
 statuses = forms.status_filter()
 shown = villages[villages["status"].isin(statuses)] if statuses else villages
-st.dataframe(tables.styled_village_progress(shown, since), hide_index=True, width="stretch", key=keys.VILLAGES_TABLE,
+several = None if scope.town_code else town_names  # the district: say which town each village is in
+st.dataframe(tables.styled_village_progress(shown, since, several), hide_index=True, width="stretch", key=keys.VILLAGES_TABLE,
              height=tables.table_height(len(shown)),
-             column_config={t("villages.col_households"): st.column_config.LinkColumn(
-                 display_text=t("villages.households_link_text"))})
+             column_config={c: st.column_config.LinkColumn(display_text=t("villages.households_link_text"))
+                            for c in (t("villages.col_households"), t("villages.col_key_households"))})
 st.caption(t("villages.table_caption", deadline=report.deadline))
 if user.can(Permission.export):
     exports.offer(session, t("villages.export"), keys.VILLAGES_EXPORT_PROGRESS,
-                  exports.csv_of(lambda: tables.village_progress_table(shown, since, with_links=False)),
+                  exports.csv_of(lambda: tables.village_progress_table(shown, since, False, several)),
                   file_name=f"villages_{scope.key().replace(':', '_')}_{session.as_of}.csv", mime="text/csv",
                   action="export_village_progress", masked=True,
                   filters={"as_of": session.as_of, "since": since, "scope": scope.key(), "statuses": statuses})
@@ -90,8 +91,11 @@ with screeners:
         st.markdown("\n".join([t("villages.depends", share=share), *lines]) if lines
                     else t("villages.depends_none", share=share))
         st.markdown(f"**{t('villages.matrix')}**")
-        st.plotly_chart(figures.screener_matrix_figure(staff.matrix, names, tables.screener_name), width="stretch",
-                        key=keys.VILLAGES_MATRIX)
+        if scope.town_code:
+            st.plotly_chart(figures.screener_matrix_figure(staff.matrix, names, tables.screener_name),
+                            width="stretch", key=keys.VILLAGES_MATRIX)
+        else:  # every screener of the district against every village is no longer readable
+            st.caption(t("villages.matrix_pick_town"))
         if user.can(Permission.export):
             reason = unmask_reason(session, keys.VILLAGES_UNMASK, keys.VILLAGES_UNMASK_REASON,
                                    label=t("villages.unmask_screeners"))

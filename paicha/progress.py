@@ -208,15 +208,17 @@ def compute_progress(
         last_screened_on=("last_record_on", "max"),
     ).reset_index()
 
-    daily = daily.assign(unit=daily["village_code"].map(unit_of_village)).dropna(subset=["unit"])
-    per_unit_daily = {u: g.groupby("day")["screened"].sum() for u, g in daily.groupby("unit")}
-
+    # The recent rate of every unit at once (what ``recent_rate`` computes for one): first
+    # screenings on the window's working days, per unit, over the window.
     window = policy.thresholds.recent_window_workdays
+    recent_days = daily[daily["day"].isin(last_workdays(as_of, window))]
+    recent = (recent_days.assign(unit=recent_days["village_code"].map(unit_of_village))
+              .groupby("unit")["screened"].sum() / window)
     rows = []
     for rec in grouped.itertuples(index=False):
         households, screened = int(rec.households), int(rec.screened)
         expected = expected_screened(households, policy, as_of)
-        rate = recent_rate(per_unit_daily.get(rec.code, pd.Series(dtype=int)), as_of, window)
+        rate = float(recent.get(rec.code, 0.0))
         first, last = _as_date(rec.first_screened_on), _as_date(rec.last_screened_on)
         finish = projected_finish(households - screened, rate, as_of)
         rows.append({

@@ -173,15 +173,10 @@ def hostile_db_path(tmp_path_factory, demo_db_path, settings) -> Path:
         "geometry": {"type": "Polygon", "coordinates": [[[122.90, 40.98], [122.95, 40.98], [122.95, 41.01],
                                                           [122.90, 41.01], [122.90, 40.98]]]}}]}
     # A follow-up record by a screener with the hostile name, for a household already screened
-    # (no count changes) in the town 村级进度 opens on for district users (the most behind).
-    from data_loaders.reports import progress_table
-    from paicha.scope import Scope
-
-    towns = progress_table(store, settings, Scope.district(settings.district_code), dt.date(2024, 9, 12), "town")
-    worst = towns.sort_values(["lag", "code"], ascending=[False, True])["code"].iloc[0]
+    # (so no count changes).
     visited = store.query("""
-        SELECT household_id FROM household_status WHERE town_code = ? AND first_on < DATE '2024-09-11'
-        ORDER BY household_id LIMIT 1""", [worst]).iloc[0, 0]
+        SELECT household_id FROM household_status WHERE first_on < DATE '2024-09-11'
+        ORDER BY household_id LIMIT 1""").iloc[0, 0]
     screening = ("户编号,排查日期,排查方式,排查人员,排查结果\n"
                  f"{visited},2024-09-11,入户排查,\"{HOSTILE}\",无风险\n").encode()
     for name, content in (("hostile_roster.csv", roster), ("hostile_screening.csv", screening),

@@ -48,18 +48,25 @@ def test_a_district_user_picks_the_town_and_sees_only_its_villages(tmp_path, set
     at = open_villages("leader")
     assert not at.exception
     picker = at.selectbox(key=keys.VILLAGES_TOWN)
-    # The town most behind first: 甘泉镇 (4 households, none screened, 2.9 behind) before 汤岗子街道.
-    assert picker.options[:2] == [t("villages.town_option", name="甘泉镇", status=t("status.not_started")),
+    # The whole district first (the default), then the town most behind: 甘泉镇 (4 households, none
+    # screened, 2.9 behind) before 汤岗子街道.
+    assert picker.options[:3] == [t("villages.all_towns"),
+                                  t("villages.town_option", name="甘泉镇", status=t("status.not_started")),
                                   t("villages.town_option", name="汤岗子街道", status=t("status.severely_lagging"))]
+    everywhere = village_table(at)
+    assert len(everywhere) == 64 and everywhere[t("columns.town")].iloc[0] in ("甘泉镇", "汤岗子街道")
     at = picker.select(TOWN_A).run()
     table = village_table(at)
     assert "汤岗子村民委员会" in table[t("columns.village")].tolist()
     assert "甘泉村委会" not in table[t("columns.village")].tolist()
     assert at.query_params["town"] == TOWN_A  # a reload keeps the pick
+    assert t("columns.town") not in table.columns  # one town: no town column
     row = table[table[t("columns.village")] == "汤岗子村民委员会"].iloc[0]
     assert row[t("columns.screened")] == 5 and row[t("villages.col_required")] == "1.0"
     assert row[t("villages.col_leaflet")] == "40.0%（80.0%）"  # 4 of 10 households, 4 of 5 screened
-    assert row[t("villages.col_households")] == f"households?village={VILLAGE_A}&list=unscreened"
+    assert row[t("villages.col_households")] == f"households?town={TOWN_A}&village={VILLAGE_A}&list=unscreened"
+    assert row[t("villages.col_key_households")] == (  # A01 only phoned, A02 not reached
+        f"households?town={TOWN_A}&village={VILLAGE_A}&list=key_not_home")
     assert "汤岗子街道" in at.caption[0].value
 
 
@@ -80,6 +87,7 @@ def test_a_supervisor_has_no_town_picker_and_only_their_own_villages_and_screene
     assert not [s for s in at.selectbox if s.key == keys.VILLAGES_TOWN]
     villages = set(village_table(at)[t("columns.village")])
     assert "甘泉村委会" in villages and "汤岗子村民委员会" not in villages
+    assert at.get("plotly_chart")  # the timeline, the heatmap and the screener matrix of the town
     staff = screener_table(at)
     assert staff[t("villages.col_records")].tolist() == [2]  # B00, B01 on Saturday 9-14, in this town only
     assert t("villages.col_villages") in staff.columns and set(staff[t("villages.col_villages")]) == {"甘泉村委会"}

@@ -33,6 +33,14 @@ def test_key_households_screened_only_by_phone_are_counted_per_village(known_sto
     assert progress_sql.key_methods(known_store, DISTRICT, D(2024, 8, 26)).empty
 
 
+def test_key_households_assessed_by_the_village_are_told_from_those_phoned(known_store):
+    with known_store.transaction() as cur:
+        Store.insert_frame(cur, "screenings", pd.DataFrame([
+            screening("A02", VILLAGE_A, TOWN_A, D(2024, 9, 11), method="village_assessment")]), SCREENING_COLUMNS)
+    assert progress_sql.key_methods(known_store, DISTRICT, D(2024, 9, 12)).values.tolist() == [[VILLAGE_A, 1, 1]]
+    assert progress_sql.key_methods(known_store, DISTRICT, D(2024, 9, 10)).values.tolist() == [[VILLAGE_A, 1, 0]]
+
+
 def test_screener_days_count_records_and_home_visits(known_store):
     s = progress_sql.screener_days(known_store, DISTRICT, D(2024, 9, 12), 30)
     a = s[s["village_code"] == VILLAGE_A].set_index("day")
@@ -71,9 +79,13 @@ def test_a_store_from_before_screener_days_gets_the_table_filled_when_opened(tmp
     store = Store(path)
     with store.transaction(refresh=False) as cur:
         cur.execute("DROP TABLE screener_days")
+        cur.execute("DROP TABLE key_assessments")
+        cur.execute("INSERT INTO screenings SELECT * REPLACE ('village_assessment' AS method, DATE '2024-09-11' AS "
+                    "screened_on) FROM screenings WHERE household_id = 'A01'")
     store_module.close_all()
     reopened = Store(path)
-    assert reopened.count("screener_days") == 8  # the nine records: A00 twice on different days
+    assert reopened.count("screener_days") == 8  # seven days in village A, Saturday 9-14 in B
+    assert reopened.count("key_assessments") == 1  # A01, now also assessed by the village
 
 
 def test_the_village_report_on_the_known_store(known_store, settings):

@@ -13,11 +13,13 @@ from ui.tables.progress import status_label
 from ui.text import t
 
 TOWN_PARAM = "town"
+DISTRICT = ""  # the selector's value for the whole district
 
 
 def town_scope(session: Session, towns: pd.DataFrame) -> Scope:
     """The scope the page's figures take: a supervisor's own town (no selector); for district
-    users the town they pick, the most households behind first and preselected.
+    users the whole district (the default) or the town they pick, the most households behind
+    first.
 
     A ``?town=CODE`` in the address (a link from another page, a reload) picks that town when it
     lies in the user's scope; the pick is written back there, so a reload keeps it.
@@ -25,13 +27,16 @@ def town_scope(session: Session, towns: pd.DataFrame) -> Scope:
     if session.scope.town_code or towns.empty:
         return session.scope
     ordered = towns.sort_values(["lag", "code"], ascending=[False, True])
-    codes = ordered["code"].tolist()
-    labels = {c: t("villages.town_option", name=n, status=status_label(s))
-              for c, n, s in zip(ordered["code"], ordered["name"], ordered["status"], strict=True)}
+    labels = {DISTRICT: t("villages.all_towns")}
+    labels |= {c: t("villages.town_option", name=n, status=status_label(s))
+               for c, n, s in zip(ordered["code"], ordered["name"], ordered["status"], strict=True)}
     asked = st.query_params.get(TOWN_PARAM)
     if asked in labels and keys.VILLAGES_TOWN not in st.session_state:
         st.session_state[keys.VILLAGES_TOWN] = asked
-    code = st.selectbox(t("villages.town"), codes, format_func=labels.__getitem__, key=keys.VILLAGES_TOWN)
+    code = st.selectbox(t("villages.town"), list(labels), format_func=labels.__getitem__, key=keys.VILLAGES_TOWN)
+    if code == DISTRICT:
+        st.query_params.pop(TOWN_PARAM, None)
+        return session.scope
     if st.query_params.get(TOWN_PARAM) != code:
         st.query_params[TOWN_PARAM] = code
     return Scope.town(session.scope.district_code, code)

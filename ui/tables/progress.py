@@ -119,10 +119,10 @@ def styled_villages(progress: pd.DataFrame, town_names: dict[str, str] | None = 
 HOUSEHOLDS_PAGE = "households"
 
 
-def households_link(village_code: str, which: str = "unscreened") -> str:
+def households_link(town_code: str, village_code: str, which: str = "unscreened") -> str:
     """The 农户清单 page's address for one village's list (a relative link: it works under any
     base path, and the query parameters are the filter that page reads)."""
-    return f"{HOUSEHOLDS_PAGE}?{urlencode({'village': village_code, 'list': which})}"
+    return f"{HOUSEHOLDS_PAGE}?{urlencode({'town': town_code, 'village': village_code, 'list': which})}"
 
 
 def joined(items) -> str:
@@ -161,9 +161,12 @@ def reason_labels(reasons: list) -> str:
     return joined(r.rule.label for r in reasons) if isinstance(reasons, list) else ""
 
 
-def village_progress_table(villages: pd.DataFrame, since: dt.date, with_links: bool = True) -> pd.DataFrame:
-    """Every figure of a village row as the supervisor reads it, worst first as given."""
+def village_progress_table(villages: pd.DataFrame, since: dt.date, with_links: bool = True,
+                           town_names: dict[str, str] | None = None) -> pd.DataFrame:
+    """Every figure of a village row as the supervisor reads it, worst first as given; with
+    ``town_names`` (several towns shown) the village's town first."""
     out = pd.DataFrame({
+        **({t("columns.town"): villages["parent_code"].map(town_names).to_numpy()} if town_names else {}),
         t("columns.village"): villages["name"].to_numpy(),
         t("columns.status"): villages["status"].map(status_label).to_numpy(),
         t("columns.households"): villages["households"].to_numpy(),
@@ -183,13 +186,20 @@ def village_progress_table(villages: pd.DataFrame, since: dt.date, with_links: b
         t("villages.col_reasons"): [reason_labels(r) for r in villages["reasons"]],
     })
     if with_links:
-        out[t("villages.col_households")] = [households_link(c) for c in villages["code"]]
+        out[t("villages.col_households")] = [
+            households_link(town, code) if screened < households else None
+            for town, code, screened, households in zip(villages["parent_code"], villages["code"], villages["screened"],
+                                                        villages["households"], strict=True)]
+        out[t("villages.col_key_households")] = [
+            households_link(town, code, "key_not_home") if visited < key else None
+            for town, code, visited, key in zip(villages["parent_code"], villages["code"], villages["key_home_visited"],
+                                                villages["key_households"], strict=True)]
     return out
 
 
-def styled_village_progress(villages: pd.DataFrame, since: dt.date) -> Styler:
+def styled_village_progress(villages: pd.DataFrame, since: dt.date, town_names: dict[str, str] | None = None) -> Styler:
     """The village table with its status cell coloured like the town lights."""
-    shown = village_progress_table(villages, since)
+    shown = village_progress_table(villages, since, town_names=town_names)
     colours = status_colours(villages)
     status_col = t("columns.status")
     return shown.style.apply(
