@@ -30,7 +30,7 @@ if not report.due_to_start.empty:
     st.warning("\n".join([t("villages.start_due", n=len(report.due_to_start), latest=report.latest_start, days=days),
                           *tables.start_due_lines(report.due_to_start, report.latest_start)]))
 if not report.short_span.empty:
-    st.error(t("villages.short_span", n=len(report.short_span), days=days, latest=report.latest_start)
+    st.warning(t("villages.short_span", n=len(report.short_span), days=days, latest=report.latest_start)
              + tables.short_span_names(report.short_span))
 else:
     st.caption(t("villages.short_span_none", days=days))
