@@ -63,6 +63,18 @@ def test_villages_of_a_lagging_town_say_why_and_what_is_needed(browser, district
     page.close()
 
 
+def test_after_the_holiday_the_daily_heatmap_names_it(browser, district_url):
+    page, errors = open_signed_in(browser, f"{district_url}/villages", "ganquan")
+    set_sidebar_date(page, t("sidebar.as_of"), "2024-09-19")
+    open_tab(page, t("villages.tab_heatmap"))
+    heatmap = page.locator(".js-plotly-plot").nth(1)
+    assert "中秋节假期" in heatmap.inner_text() and "调休上班" in heatmap.inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "villages_ganquan_heatmap_0919.png"), full_page=True)
+    assert not [e for e in errors if "metrics" not in e]
+    page.close()
+
+
 def test_the_overview_on_the_monday_of_mid_autumn_compares_with_the_last_meeting(browser, district_url):
     page, errors = open_signed_in(browser, district_url, "leader", height=2200)
     set_sidebar_date(page, t("sidebar.as_of"), "2024-09-16")
