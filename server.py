@@ -20,7 +20,7 @@ from starlette.routing import Route
 from streamlit.runtime.pages_manager import PagesManager
 
 from data_loaders import accounts
-from data_loaders.store import Store
+from data_loaders.store import Store, StoreError
 from paicha.config import load_settings
 
 # Streamlit's old file-name routing of the pages/ folder, off before any session starts: why, see
@@ -53,10 +53,18 @@ def _store() -> Store:
     return Store(SETTINGS.db_path)
 
 
+def _bind(ticket: str) -> str | None:
+    try:
+        return accounts.bind_cookie(_store(), ticket)
+    except StoreError:  # the page itself shows what is wrong with the store; no cookie meanwhile
+        _store.cache_clear()
+        return None
+
+
 async def bind(request: Request) -> Response:
     """Trade a one-time sign-in ticket for the session cookie."""
     ticket = request.query_params.get("ticket", "")
-    cookie = await anyio.to_thread.run_sync(lambda: accounts.bind_cookie(_store(), ticket)) if ticket else None
+    cookie = await anyio.to_thread.run_sync(_bind, ticket) if ticket else None
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
     if cookie:
         response.set_cookie(accounts.COOKIE_NAME, cookie, max_age=SETTINGS.auth.session_hours * 3600,
