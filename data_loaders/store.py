@@ -49,7 +49,8 @@ MILESTONE_COLUMNS = [
     "town_code", "plan_done_on", "training_done_on", "report_submitted_on", "report_approved",
 ]
 DIVISION_COLUMNS = ["town_code", "town_name", "village_code", "village_name", "kind", "geometry"]
-HAZARD_COLUMNS = ["zone_id", "kind", "level", "name", "village_code", "source", "crs", "geometry"]
+HAZARD_COLUMNS = ["zone_id", "kind", "level", "name", "village_code", "source", "crs", "geometry",
+                  "indicator", "indicator_name", "observed_on"]
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -119,6 +120,11 @@ CREATE TABLE IF NOT EXISTS spot_check_items (
     visited BOOLEAN, method VARCHAR, result VARCHAR, leaflet_given BOOLEAN, income_band VARCHAR,
     consistent BOOLEAN, differing VARCHAR, note VARCHAR, checked_by VARCHAR, checked_at TIMESTAMP,
     PRIMARY KEY (draw_id, household_id));
+-- Risk map: a village-level hazard carries its indicator (price drop %, share of migrant workers
+-- without work, days of water shortage), what that number means, and the date it describes.
+ALTER TABLE hazard_zones ADD COLUMN IF NOT EXISTS indicator DOUBLE;
+ALTER TABLE hazard_zones ADD COLUMN IF NOT EXISTS indicator_name VARCHAR;
+ALTER TABLE hazard_zones ADD COLUMN IF NOT EXISTS observed_on DATE;
 """
 
 
@@ -126,6 +132,8 @@ _connections: dict[str, _Handle] = {}
 _connections_lock = threading.Lock()
 # Tables every paicha store holds; a store missing some (an older version) gets them on open.
 STORE_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA))
+# Columns added to existing tables later; a store that lacks any gets them on open too.
+ADDED_COLUMNS = frozenset(re.findall(r"ALTER TABLE (\w+) ADD COLUMN IF NOT EXISTS (\w+)", _SCHEMA))
 
 
 @dataclass
@@ -217,7 +225,7 @@ class Store:
         except BaseException:
             forget(self.path)  # a refused file stays untouched and unlocked
             raise
-        if not self.read_only and not tables >= STORE_TABLES:
+        if not self.read_only and (not tables >= STORE_TABLES or not self._has_added_columns()):
             with self.transaction(refresh=False) as cur:
                 cur.execute(_SCHEMA)
                 if self.get_meta("schema_version") is None:
@@ -254,6 +262,12 @@ class Store:
         finally:
             con.close()
         return cls(path, read_only=False)
+
+    def _has_added_columns(self) -> bool:
+        present = set(self.cursor().execute(
+            "SELECT table_name, column_name FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND schema_name = 'main'").fetchall())
+        return ADDED_COLUMNS <= present
 
     def _check_marker(self) -> set[str]:
         """The store's tables, once its demo/real marker has been found; refuse it otherwise."""
