@@ -30,7 +30,7 @@ names = dict(zip(villages["village_code"], villages["village_name"], strict=True
 
 left, right = st.columns([3, 1])
 with left:
-    st_folium(builders.served(built.map, form.base_path()), key=keys.RISK_MAP, height=640, use_container_width=True,
+    st_folium(builders.served(built.map, form.base_path()), key=keys.RISK_MAP, height=720, use_container_width=True,
               returned_objects=["last_active_drawing"], on_change=form.village_clicked)
     st.caption(built.drawn)
     if built.unplaced_villages:
@@ -41,8 +41,8 @@ with left:
 with right:
     if st.session_state.get(keys.RISK_VILLAGE) not in names:
         st.session_state[keys.RISK_VILLAGE] = None
-    code = st.selectbox(t("risk_map.village_pick"), [None, *names], key=keys.RISK_VILLAGE,
-                        format_func=lambda c: t("risk_map.village_none") if c is None else names[c])
+    code = st.selectbox(t("risk_map.village_pick"), list(names), key=keys.RISK_VILLAGE, index=None,
+                        placeholder=t("risk_map.village_none"), format_func=names.get)
     if code is not None:
         row = villages[villages["village_code"] == code].iloc[0]
         st.markdown(f"**{safe.t('risk_map.village_figures', name=row.village_name, town=row.town_name)}**")

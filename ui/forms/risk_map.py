@@ -33,7 +33,9 @@ def map_request(scope: Scope, settings: Settings, town_names: dict[str, str]) ->
     """Read the map's widgets. A district user may narrow the map to one town; a supervisor's
     scope is their town already."""
     first, second, third = st.columns([2, 3, 2])
-    measure = first.selectbox(t("risk_map.measure"), [*MapMeasure, None], key=keys.RISK_MEASURE,
+    # Lag first: the households behind plan are what a leader looks for on the map.
+    measures = [MapMeasure.lag, *(m for m in MapMeasure if m is not MapMeasure.lag), None]
+    measure = first.selectbox(t("risk_map.measure"), measures, key=keys.RISK_MEASURE,
                               format_func=lambda m: t("risk_map.measure_none") if m is None else m.label)
     kinds = second.multiselect(t("risk_map.kinds"), [k.value for k in HazardKind], default=[k.value for k in HazardKind],
                                format_func=lambda k: HazardKind(k).label, key=keys.RISK_KINDS)
@@ -43,7 +45,8 @@ def map_request(scope: Scope, settings: Settings, town_names: dict[str, str]) ->
         if town is not None:
             scope = Scope.town(scope.district_code, town)
     fourth, fifth, sixth, seventh = st.columns([1, 3, 1, 2])
-    heat = fourth.toggle(t("risk_map.show_heat"), value=True, key=keys.RISK_HEAT)
+    # The heat is the hotspot view's: over a filled choropleth it muddies both, so it starts off.
+    heat = fourth.toggle(t("risk_map.show_heat"), value=False, key=keys.RISK_HEAT)
     subjects = fifth.multiselect(t("risk_map.subjects"), [s.value for s in HeatSubject], default=list(DEFAULT_SUBJECTS),
                                  format_func=lambda s: HeatSubject(s).label, key=keys.RISK_SUBJECTS, disabled=not heat)
     show_keys = sixth.toggle(t("risk_map.show_keys"), value=True, key=keys.RISK_KEYS)

@@ -31,6 +31,12 @@ from ui.maps.tiles import TileSource
 from ui.text import t
 
 DEFAULT_CENTRE = (41.0, 122.95)
+MAX_ZOOM = 18
+# The heat layer's cells are a few pixels: at a district's zoom about this many across it, and
+# from this zoom on every household counts in full.
+HEAT_CELLS = 55
+HEAT_FULL_ZOOM = 12
+LEFT_PANEL_PX = 330
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,7 @@ class PaichaLayer(Layer):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = paichaMap.{{ this.function }}({{ this.payload }});
+        var {{ this.get_name() }} = paichaMap.{{ this.function }}({{ this._parent.get_name() }}, {{ this.payload }});
         {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
         {% endmacro %}
     """)
@@ -197,13 +203,20 @@ def _hazard_features(zones: pd.DataFrame, gcj: bool) -> dict[str, list]:
 
 def heat_payload(heat: PointSet, gcj: bool) -> dict:
     lon, lat = _lonlat(*heat.lonlat(), gcj)
-    weights = heat.weight.astype(float)
-    top = float(np.quantile(weights, 0.95)) if len(weights) else 1.0
-    return {"points": encode_positions(lon, lat, heat.steps, heat.weight),
-            # Single households: a cell of the heat layer saturates at a handful of them.
-            "max": max(top, 1.0) if heat.aggregated else 6.0, "radius": 16 if heat.aggregated else 12,
-            "blur": 18 if heat.aggregated else 14, "maxZoom": 14,
+    return {"points": encode_positions(lon, lat, heat.steps, heat.weight), "max": heat_ceiling(heat),
+            "radius": 16 if heat.aggregated else 12, "blur": 18 if heat.aggregated else 14, "maxZoom": HEAT_FULL_ZOOM,
             "gradient": {str(k): v for k, v in theme.HEAT_GRADIENT.items()}}
+
+
+def heat_ceiling(heat: PointSet, cells: int = HEAT_CELLS) -> float:
+    """Households per heat cell at which the colour is full, so that only the densest tenth of
+    the area saturates at the district's zoom: the count per cell of a ``cells`` × ``cells``
+    grid over the drawn area (about the heat layer's own cells there), 90th percentile."""
+    if not len(heat.weight):
+        return 1.0
+    scale = max(heat.steps // cells, 1)
+    grid = pd.DataFrame({"x": heat.x // scale, "y": heat.y // scale, "w": heat.weight}).groupby(["x", "y"])["w"].sum()
+    return max(float(np.quantile(grid.to_numpy(float), 0.9)), 1.0)
 
 
 def keys_payload(key: KeyPoints, villages: pd.DataFrame, link: str, gcj: bool) -> dict:
@@ -276,7 +289,10 @@ def risk_map(view: RiskView, choice: MapChoice, link: str = "households?list=key
     villages = view.villages
     box = geometry.extent(villages)
     centre = DEFAULT_CENTRE if box is None else ((box[1] + box[3]) / 2, (box[0] + box[2]) / 2)
-    m = folium.Map(location=list(centre), zoom_start=11, tiles=None, control_scale=True, prefer_canvas=True)
+    m = folium.Map(location=list(centre), zoom_start=11, tiles=None, control_scale=True,
+                   prefer_canvas=False)
+    # Without tiles nothing tells Leaflet how far it may zoom, and marker clusters need to know.
+    m.options["max_zoom"] = MAX_ZOOM
     m.add_child(Background(theme.MAP_BACKGROUND))
     if choice.tiles is not None:
         folium.TileLayer(choice.tiles.url, attr=choice.tiles.attribution or " ", name=t("risk_map.layer_tiles"),
@@ -306,10 +322,11 @@ def risk_map(view: RiskView, choice: MapChoice, link: str = "households?list=key
     shown = legend.build(spec, classes, drawable, view.kinds, view.heat if choice.heat else None, view.subjects,
                          view.key if choice.keys else None, footer(view, choice.tiles))
     m.add_child(LegendControl(legend.html(shown)))
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    folium.LayerControl(collapsed=False, position="topleft").add_to(m)
     if box is not None:
         minx, miny, maxx, maxy = geometry.shift(box_shape(*box), gcj).bounds
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
+        # The layer list and the legend sit on the left: the area is fitted to the right of them.
+        m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(LEFT_PANEL_PX, 10), padding_bottom_right=(10, 10))
     return BuiltMap(m, shown, unplaced, without_shape, drawn_sentence(view, choice))
 
 

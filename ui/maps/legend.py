@@ -130,5 +130,5 @@ def html(legend: Legend) -> str:
                      f'{"".join(_swatch_html(s) for s in section.swatches)}</div>')
     footer = f'<div style="color:{theme.LEGEND_NOTE};margin-top:4px">{safe.html_text(legend.footer)}</div>'
     return (f'<div style="background:{theme.LEGEND_BACKGROUND};color:{theme.LEGEND_TEXT};padding:6px 10px;'
-            f'border:1px solid {theme.LEGEND_BORDER};border-radius:6px;font:12px sans-serif;line-height:1.5;'
-            f'max-width:360px;max-height:420px;overflow:auto">{"".join(parts)}{footer}</div>')
+            f'border:1px solid {theme.LEGEND_BORDER};border-radius:6px;font:11px sans-serif;line-height:1.45;'
+            f'max-width:340px;max-height:300px;overflow:auto">{"".join(parts)}{footer}</div>')

@@ -36,7 +36,7 @@
   }
 
   // Villages: a filled area each (or a filled circle where no area is known), the figures on hover.
-  function villages(p) {
+  function villages(map, p) {
     return L.geoJSON(p.features, {
       style: function (f) {
         var chosen = f.properties.code === p.selected;
@@ -50,25 +50,31 @@
     });
   }
 
-  function outlines(p) {
+  function outlines(map, p) {
     return L.geoJSON(p.features, {
       interactive: false,
       style: function () { return {color: p.line, weight: 2.5, fill: false, opacity: 0.9}; }
     });
   }
 
-  function hazards(p) {
+  function hazards(map, p) {
     return L.geoJSON(p.features, {
       style: function (f) { return f.properties.style; },
       onEachFeature: function (f, layer) { tooltip(layer, f.properties.tip); }
     });
   }
 
-  function heat(p) {
+  // The heat gets a pane of its own above the village fills (which stay clickable through it).
+  function heat(map, p) {
+    if (!map.getPane("paichaHeat")) {
+      var pane = map.createPane("paichaHeat");
+      pane.style.zIndex = 450;
+      pane.style.pointerEvents = "none";
+    }
     var at = positions(p.points), w = weights(p.points), data = new Array(at.length);
     for (var i = 0; i < at.length; i++) data[i] = [at[i][0], at[i][1], w[i]];
     return L.heatLayer(data, {radius: p.radius, blur: p.blur, max: p.max, maxZoom: p.maxZoom,
-                              minOpacity: 0.35, gradient: p.gradient});
+                              minOpacity: 0.05, gradient: p.gradient, pane: "paichaHeat"});
   }
 
   function countIcon(p, n) {
@@ -82,7 +88,7 @@
   }
 
   // Key households not visited at home: one marker each, clustered, a masked popup with a link.
-  function keys(p) {
+  function keys(map, p) {
     var group = L.markerClusterGroup({iconCreateFunction: function (c) { return countIcon(p, c.getChildCount()); },
                                       chunkedLoading: true,
                                       showCoverageOnHover: false, maxClusterRadius: 45});
@@ -118,7 +124,7 @@
   }
 
   function legend(map, p) {
-    var control = L.control({position: p.position || "bottomright"});
+    var control = L.control({position: p.position || "bottomleft"});
     control.onAdd = function () {
       var div = L.DomUtil.create("div", "paicha-legend");
       div.innerHTML = p.html;
