@@ -267,7 +267,7 @@ class Store:
         present = set(self.cursor().execute(
             "SELECT table_name, column_name FROM duckdb_columns() "
             "WHERE database_name = current_database() AND schema_name = 'main'").fetchall())
-        return ADDED_COLUMNS <= present
+        return present >= ADDED_COLUMNS
 
     def _check_marker(self) -> set[str]:
         """The store's tables, once its demo/real marker has been found; refuse it otherwise."""
@@ -665,38 +665,6 @@ class Store:
         """), [*params, limit, offset, as_of])
         return page, total
 
-
-    def village_exposure(self, scope: Scope, as_of: dt.date, kinds: Sequence[str]) -> pd.DataFrame:
-        """Per village: households exposed to any of the hazard kinds, and how many of them are
-        not yet screened or (key households) not yet visited at home by ``as_of``."""
-        if not kinds:
-            return pd.DataFrame(columns=["village_code", "exposed", "exposed_unscreened", "exposed_key_not_home"])
-        where_h, p_h = self.scope_sql(scope, "h")
-        marks = ", ".join("?" for _ in kinds)
-        return self.query(self._numbered(f"""
-            SELECT h.village_code, count(*) AS exposed,
-                   count(*) FILTER (WHERE s.first_on IS NULL OR s.first_on > $as_of) AS exposed_unscreened,
-                   count(*) FILTER (WHERE {IS_KEY_SQL} AND (s.first_home_on IS NULL OR s.first_home_on > $as_of))
-                       AS exposed_key_not_home
-            FROM households h LEFT JOIN household_status s USING (household_id)
-            WHERE {where_h} AND h.household_id IN (SELECT household_id FROM household_hazards WHERE kind IN ({marks}))
-            GROUP BY 1 ORDER BY 1
-        """), [*p_h, *kinds, as_of])
-
-    def exposed_points(self, scope: Scope, as_of: dt.date, kinds: Sequence[str], limit: int) -> pd.DataFrame:
-        """Locations of exposed households with their screening state, no personal data."""
-        if not kinds:
-            return pd.DataFrame(columns=["lon", "lat", "village_code", "screened", "is_key"])
-        where_h, p_h = self.scope_sql(scope, "h")
-        marks = ", ".join("?" for _ in kinds)
-        return self.query(self._numbered(f"""
-            SELECT h.lon, h.lat, h.village_code, coalesce(s.first_on <= $as_of, FALSE) AS screened,
-                   {IS_KEY_SQL} AS is_key
-            FROM households h LEFT JOIN household_status s USING (household_id)
-            WHERE {where_h} AND h.lon IS NOT NULL
-              AND h.household_id IN (SELECT household_id FROM household_hazards WHERE kind IN ({marks}))
-            ORDER BY h.household_id LIMIT ?
-        """), [*p_h, *kinds, limit, as_of])
 
     def import_log(self, limit: int = 50) -> pd.DataFrame:
         """The latest import attempts, newest first (district administrators only see this)."""

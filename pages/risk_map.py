@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit_folium import st_folium
 
-from paicha.vocab import HazardKind, Permission, Status
+from paicha.vocab import HazardKind, MapMeasure, Permission, Status
 from ui import cache, exports, keys, safe
 from ui.forms import risk_map as form
 from ui.maps import builders, png
@@ -64,7 +64,7 @@ with right:
         st.markdown(t("risk_map.links") + "\n\n" + "\n".join(f"- {line}" for line in lines))
 
 spec = MEASURES[request.measure] if request.measure is not None else None
-measure = spec.label if spec else t("risk_map.measure_none")
+measure = (spec or MEASURES[MapMeasure.lag]).label
 table = risk.village_table(villages, view.zones, spec)
 if session.user.can(Permission.export):
     one, two = st.columns(2)

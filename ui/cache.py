@@ -16,8 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from data_loaders import backup as backups
-from data_loaders import exposure
-from data_loaders import reports
+from data_loaders import exposure, reports
 from data_loaders import spot_checks as spot_data
 from data_loaders.store import Store, StoreError, forget
 from paicha.access import User

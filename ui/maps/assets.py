@@ -13,7 +13,7 @@ import base64
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 ROUTE = "map-assets"
@@ -62,7 +62,7 @@ def _inline_images(css: str, folder: Path) -> str:
     return re.sub(r"url\((images/[^)]+\.png)\)", inline, css)
 
 
-@lru_cache(maxsize=None)
+@cache
 def content(name: str) -> bytes:
     """The bytes served for an asset name; KeyError for any other name (no path ever reaches the disk)."""
     asset = next((a for a in assets() if a.name == name), None)

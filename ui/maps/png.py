@@ -25,7 +25,7 @@ from ui.maps.builders import MapChoice, footer
 from ui.maps.measures import MEASURES, classify
 from ui.text import t
 
-SLIDE_INCHES = (13.333, 7.5)  # 16:9, the size of a default presentation slide
+SLIDE_INCHES = (40 / 3, 7.5)  # 16:9, the size of a default presentation slide (2000 × 1125 at 150 dpi)
 SCALE_STEPS_KM = (0.5, 1, 2, 5, 10, 20, 50, 100, 200)
 
 
@@ -96,10 +96,10 @@ def map_png(view: RiskView, choice: MapChoice, *, title: str, scope: str,
     and the note that village areas are schematic are always printed.
     """
     import geopandas as gpd
+    from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.colors import LinearSegmentedColormap
     from matplotlib.figure import Figure
-    from matplotlib import rc_context
 
     villages = view.villages
     spec = MEASURES[choice.measure] if choice.measure is not None else None
