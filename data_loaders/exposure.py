@@ -180,11 +180,13 @@ def heat_points(store: Store, scope: Scope, as_of: dt.date, subjects: Sequence[s
     risk, p_r = _at_risk(subjects, kinds)
     base = f"""FROM households h LEFT JOIN household_status s USING (household_id)
                WHERE {where_h} AND {risk}"""
+    # Exposure alone does not depend on the date: the date is a parameter only when it is used.
+    day = [as_of] if "$as_of" in risk else []
     n, unlocated, minx, maxx, miny, maxy = store.cursor().execute(Store._numbered(f"""
         SELECT count(*) FILTER (WHERE h.lon IS NOT NULL AND h.lat IS NOT NULL),
                count(*) FILTER (WHERE h.lon IS NULL OR h.lat IS NULL),
                min(h.lon), max(h.lon), min(h.lat), max(h.lat) {base}
-    """), [*p_h, *p_r, as_of]).fetchall()[0]
+    """), [*p_h, *p_r, *day]).fetchall()[0]
     if not n:
         return replace(PointSet.empty(), unlocated=int(unlocated))
     aggregated = n > cap
@@ -196,7 +198,7 @@ def heat_points(store: Store, scope: Scope, as_of: dt.date, subjects: Sequence[s
                least(CAST(floor((h.lat - ?) / ? * ?) AS INTEGER), ?) AS qy, count(*) AS w
         {base} AND h.lon IS NOT NULL AND h.lat IS NOT NULL
         GROUP BY ALL ORDER BY 1, 2
-    """), [minx, span_x, steps, steps - 1, miny, span_y, steps, steps - 1, *p_h, *p_r, as_of])
+    """), [minx, span_x, steps, steps - 1, miny, span_y, steps, steps - 1, *p_h, *p_r, *day])
     return PointSet(cells["qx"].to_numpy(np.uint16), cells["qy"].to_numpy(np.uint16),
                     cells["w"].to_numpy(np.uint32), (minx, miny, minx + span_x, miny + span_y), steps,
                     int(n), int(unlocated), aggregated)
