@@ -22,21 +22,22 @@ from streamlit.runtime.pages_manager import PagesManager
 from data_loaders import accounts
 from data_loaders.store import Store, StoreError
 from paicha.config import load_settings
+from ui.maps import assets as map_assets
+from ui.maps import tiles as map_tiles
 
 # Streamlit's old file-name routing of the pages/ folder, off before any session starts: why, see
 # ui/pages.py.
 PagesManager.uses_pages_directory = False
 
 SETTINGS = load_settings()
-# Tiles come from the configured server only; everything else is served by the app itself.
-# Scripts and styles must be inline for Streamlit's own page and for the map's iframe.
-TILE_HOSTS = {"osm": "https://tile.openstreetmap.org", "tianditu": "https://*.tianditu.gov.cn",
-              "amap": "https://*.is.autonavi.com"}
+# Tiles come from the configured servers only (every source the map page offers); everything
+# else is served by the app itself. Scripts and styles must be inline for Streamlit's own page
+# and for the map's iframe.
 CSP = "; ".join([
     "default-src 'self'",
     "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
     "style-src 'self' 'unsafe-inline'",
-    f"img-src 'self' data: blob: {TILE_HOSTS.get(SETTINGS.map_tiles, '')}".strip(),
+    " ".join(["img-src 'self' data: blob:", *map_tiles.hosts(SETTINGS)]),
     "font-src 'self' data:",
     "connect-src 'self' ws: wss:",
     "frame-src 'self' blob: data: about:",
@@ -78,6 +79,23 @@ async def clear(request: Request) -> Response:
     return response
 
 
+async def map_asset(request: Request) -> Response:
+    """Leaflet, its plugins and the map's own script, from the installed packages (ui.maps.assets).
+
+    The URL carries the assets' hash, so the browser keeps them for a year and a new version
+    is a new URL; any name but the listed files is a 404, never a path on the disk.
+    """
+    name = request.path_params["name"]
+    if request.path_params["version"] != map_assets.version():
+        return Response(status_code=404)
+    try:
+        body = map_assets.content(name)
+    except KeyError:
+        return Response(status_code=404)
+    return Response(body, media_type=map_assets.mime(name),
+                    headers={"Cache-Control": "public, max-age=31536000, immutable"})
+
+
 class SecurityHeaders(BaseHTTPMiddleware):
     """Headers for an intranet deployment: no sniffing, no framing by others, no referrer, a CSP
     that keeps the browser from fetching anything (images included) from another host."""
@@ -91,5 +109,6 @@ class SecurityHeaders(BaseHTTPMiddleware):
         return response
 
 
-app = st.App("app.py", routes=[Route("/auth/bind", bind), Route("/auth/clear", clear)],
+app = st.App("app.py", routes=[Route("/auth/bind", bind), Route("/auth/clear", clear),
+                               Route(f"/{map_assets.ROUTE}/{{version}}/{{name}}", map_asset)],
              middleware=[Middleware(SecurityHeaders)])

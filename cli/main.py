@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cli import db, spot_checks, users
+from cli import db, exposure, spot_checks, users
 from cli.common import (
     EXIT_OK,
     EXIT_REJECTED,
@@ -157,6 +157,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p.add_argument("--out", help="输出文件路径")
 
     spot_checks.register(command)
+    exposure.register(command)
     users.register(command)
     db.register(command)
     return parser, handlers

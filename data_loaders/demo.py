@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,6 +82,20 @@ BEHAVIOURS = {
     "fast": (0.12, (0, 2), (9, 11)),  # finishes early: some of these end up with a short span
     "slow": (0.13, (2, 6), (22, 30)),  # will not finish by 9-20
     "late": (0.05, (11, 12), (8, 10)),  # starts after the latest start date (9-06)
+}
+
+
+# The village-level hazards' indicators: what the number means, its range in the demo, the
+# (invented) source and the date it describes.
+DEMO_INDICATORS = {
+    HazardKind.low_prices: ("主要农产品价格同比降幅(%)", 12.0, 35.0, "演示数据:区农业农村局价格监测（示意）",
+                            dt.date(2024, 8, 31)),
+    HazardKind.construction_jobs: ("建筑业务工人员未就业占比(%)", 18.0, 40.0, "演示数据:区人社局务工监测（示意）",
+                                   dt.date(2024, 8, 31)),
+    HazardKind.unstable_jobs: ("外出务工人员未就业占比(%)", 8.0, 30.0, "演示数据:区人社局务工监测（示意）",
+                               dt.date(2024, 8, 31)),
+    HazardKind.water_shortage: ("年内季节性缺水天数(天)", 20.0, 60.0, "演示数据:区水利局供水监测（示意）",
+                                dt.date(2024, 8, 15)),
 }
 
 
@@ -168,7 +183,8 @@ def hazard_zones(divisions: pd.DataFrame, polygons: list[shapely.Geometry], rng:
                 "kind": HazardKind.flood.value, "level": level,
                 "name": f"{row.village_name}沿河洪涝风险区({level})", "village_code": row.village_code,
                 "source": "演示数据:沿杨柳河示意缓冲区", "crs": "WGS-84",
-                "geometry": json.dumps(mapping(part)),
+                "geometry": json.dumps(mapping(part)), "indicator": None, "indicator_name": None,
+                "observed_on": dt.date(2024, 7, 31),
             })
     others = [(HazardKind.water_shortage, "甘泉镇", 2), (HazardKind.low_prices, "唐家房镇", 2),
               (HazardKind.low_prices, "大屯镇", 1), (HazardKind.unstable_jobs, "东鞍山街道", 2),
@@ -178,11 +194,17 @@ def hazard_zones(divisions: pd.DataFrame, polygons: list[shapely.Geometry], rng:
         candidates = villages.index[(villages["town_name"] == town) & (villages["kind"] == "village")]
         for idx in rng.choice(candidates, size=min(k, len(candidates)), replace=False):
             v = villages.loc[idx]
+            meaning, low, high, source, observed = DEMO_INDICATORS[kind]
+            # From the village code, not the generator: the households drawn after the zones
+            # stay the same whatever the indicators are.
+            share = zlib.crc32(v.village_code.encode()) / 2**32
             rows.append({
                 "zone_id": f"{kind.value}-{v.village_code}", "kind": kind.value, "level": "中",
                 "name": f"{v.village_name}{kind.label}", "village_code": v.village_code,
-                "source": "演示数据:按村示意", "crs": "WGS-84",
+                "source": source, "crs": "WGS-84",
                 "geometry": json.dumps(mapping(polygons[idx])),
+                "indicator": round(low + share * (high - low), 1), "indicator_name": meaning,
+                "observed_on": observed,
             })
     return pd.DataFrame(rows, columns=HAZARD_COLUMNS)
 

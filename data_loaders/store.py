@@ -49,7 +49,8 @@ MILESTONE_COLUMNS = [
     "town_code", "plan_done_on", "training_done_on", "report_submitted_on", "report_approved",
 ]
 DIVISION_COLUMNS = ["town_code", "town_name", "village_code", "village_name", "kind", "geometry"]
-HAZARD_COLUMNS = ["zone_id", "kind", "level", "name", "village_code", "source", "crs", "geometry"]
+HAZARD_COLUMNS = ["zone_id", "kind", "level", "name", "village_code", "source", "crs", "geometry",
+                  "indicator", "indicator_name", "observed_on"]
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -119,6 +120,11 @@ CREATE TABLE IF NOT EXISTS spot_check_items (
     visited BOOLEAN, method VARCHAR, result VARCHAR, leaflet_given BOOLEAN, income_band VARCHAR,
     consistent BOOLEAN, differing VARCHAR, note VARCHAR, checked_by VARCHAR, checked_at TIMESTAMP,
     PRIMARY KEY (draw_id, household_id));
+-- Risk map: a village-level hazard carries its indicator (price drop %, share of migrant workers
+-- without work, days of water shortage), what that number means, and the date it describes.
+ALTER TABLE hazard_zones ADD COLUMN IF NOT EXISTS indicator DOUBLE;
+ALTER TABLE hazard_zones ADD COLUMN IF NOT EXISTS indicator_name VARCHAR;
+ALTER TABLE hazard_zones ADD COLUMN IF NOT EXISTS observed_on DATE;
 """
 
 
@@ -126,6 +132,8 @@ _connections: dict[str, _Handle] = {}
 _connections_lock = threading.Lock()
 # Tables every paicha store holds; a store missing some (an older version) gets them on open.
 STORE_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA))
+# Columns added to existing tables later; a store that lacks any gets them on open too.
+ADDED_COLUMNS = frozenset(re.findall(r"ALTER TABLE (\w+) ADD COLUMN IF NOT EXISTS (\w+)", _SCHEMA))
 
 
 @dataclass
@@ -217,7 +225,7 @@ class Store:
         except BaseException:
             forget(self.path)  # a refused file stays untouched and unlocked
             raise
-        if not self.read_only and not tables >= STORE_TABLES:
+        if not self.read_only and (not tables >= STORE_TABLES or not self._has_added_columns()):
             with self.transaction(refresh=False) as cur:
                 cur.execute(_SCHEMA)
                 if self.get_meta("schema_version") is None:
@@ -254,6 +262,12 @@ class Store:
         finally:
             con.close()
         return cls(path, read_only=False)
+
+    def _has_added_columns(self) -> bool:
+        present = set(self.cursor().execute(
+            "SELECT table_name, column_name FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND schema_name = 'main'").fetchall())
+        return present >= ADDED_COLUMNS
 
     def _check_marker(self) -> set[str]:
         """The store's tables, once its demo/real marker has been found; refuse it otherwise."""
@@ -651,38 +665,6 @@ class Store:
         """), [*params, limit, offset, as_of])
         return page, total
 
-
-    def village_exposure(self, scope: Scope, as_of: dt.date, kinds: Sequence[str]) -> pd.DataFrame:
-        """Per village: households exposed to any of the hazard kinds, and how many of them are
-        not yet screened or (key households) not yet visited at home by ``as_of``."""
-        if not kinds:
-            return pd.DataFrame(columns=["village_code", "exposed", "exposed_unscreened", "exposed_key_not_home"])
-        where_h, p_h = self.scope_sql(scope, "h")
-        marks = ", ".join("?" for _ in kinds)
-        return self.query(self._numbered(f"""
-            SELECT h.village_code, count(*) AS exposed,
-                   count(*) FILTER (WHERE s.first_on IS NULL OR s.first_on > $as_of) AS exposed_unscreened,
-                   count(*) FILTER (WHERE {IS_KEY_SQL} AND (s.first_home_on IS NULL OR s.first_home_on > $as_of))
-                       AS exposed_key_not_home
-            FROM households h LEFT JOIN household_status s USING (household_id)
-            WHERE {where_h} AND h.household_id IN (SELECT household_id FROM household_hazards WHERE kind IN ({marks}))
-            GROUP BY 1 ORDER BY 1
-        """), [*p_h, *kinds, as_of])
-
-    def exposed_points(self, scope: Scope, as_of: dt.date, kinds: Sequence[str], limit: int) -> pd.DataFrame:
-        """Locations of exposed households with their screening state, no personal data."""
-        if not kinds:
-            return pd.DataFrame(columns=["lon", "lat", "village_code", "screened", "is_key"])
-        where_h, p_h = self.scope_sql(scope, "h")
-        marks = ", ".join("?" for _ in kinds)
-        return self.query(self._numbered(f"""
-            SELECT h.lon, h.lat, h.village_code, coalesce(s.first_on <= $as_of, FALSE) AS screened,
-                   {IS_KEY_SQL} AS is_key
-            FROM households h LEFT JOIN household_status s USING (household_id)
-            WHERE {where_h} AND h.lon IS NOT NULL
-              AND h.household_id IN (SELECT household_id FROM household_hazards WHERE kind IN ({marks}))
-            ORDER BY h.household_id LIMIT ?
-        """), [*p_h, *kinds, limit, as_of])
 
     def import_log(self, limit: int = 50) -> pd.DataFrame:
         """The latest import attempts, newest first (district administrators only see this)."""

@@ -141,3 +141,21 @@ def method_labels(codes: str | None) -> str:
     if not codes or not isinstance(codes, str):
         return ""
     return "、".join(ScreeningMethod(c).label for c in codes.split(","))
+
+
+class MapMeasure(LabelledEnum):
+    """What the risk map colours the villages by; each has one entry in ``ui.maps.measures``."""
+
+    screened_pct = ("screened_pct", "排查进度（%）")
+    lag = ("lag", "滞后户数")
+    status = ("status", "进度状态")
+    key_not_home = ("key_not_home", "重点户未入户")
+    exposed_unscreened = ("exposed_unscreened", "风险区内未排查户")
+
+
+class HeatSubject(LabelledEnum):
+    """Which at-risk households the heat layer counts (a household counts once, whatever the reasons)."""
+
+    unscreened = ("unscreened", "未排查")
+    key_not_home = ("key_not_home", "重点户未入户")
+    exposed = ("exposed", "位于所选风险区")

@@ -151,6 +151,13 @@ def parse_number(cell: object, field: Field) -> float | None:
     return value
 
 
+def parse_indicator(cell: object, field: Field) -> float | None:
+    """A hazard indicator as files write it: 12.5, "12.5%", "35天" (the unit is in its name)."""
+    if isinstance(cell, str):
+        cell = fold(cell).strip().removesuffix("%").removesuffix("％").removesuffix("天")
+    return parse_number(cell, field)
+
+
 def parse_int(cell: object, field: Field) -> int | None:
     if isinstance(cell, str):
         cell = fold(cell).removesuffix("人").removesuffix("口")
@@ -271,6 +278,7 @@ PARSERS: dict[str, Callable[[object, Field], object]] = {
     "phone": parse_phone,
     "int": parse_int,
     "money": parse_number,
+    "number": parse_indicator,
     "lon": parse_number,
     "lat": parse_number,
     "bool": parse_bool,

@@ -187,6 +187,9 @@ def validate_hazard_files(files: list[tuple[str, bytes]], ctx: Context) -> Valid
         sources += [source] * len(texts)
     frame["geometry"] = pd.Series(geometries, index=frame.index, dtype=object)
     frame["crs"] = pd.Series(crs_values, index=frame.index, dtype=object)
-    frame["source"] = pd.Series(sources, index=frame.index, dtype=object)
+    # The layer's own 数据来源 property wins; without one the file (and its CRS) is the source.
+    named = frame["source"] if "source" in frame else pd.Series(None, index=frame.index, dtype=object)
+    fallback = pd.Series(sources, index=frame.index, dtype=object)
+    frame["source"] = named.where(named.notna() & (named.astype(str).str.strip() != ""), fallback)
     return Validated(ImportKind.hazards, frame[HAZARD_COLUMNS], batch.rows, issues + batch.issues,
                      batch.rows_by_file)

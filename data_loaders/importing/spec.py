@@ -218,6 +218,14 @@ FIELDS: dict[ImportKind, tuple[Field, ...]] = {
         Field("level", "风险等级", "text", False, ("level", "等级", "级别")),
         Field("name", "名称", "text", False, ("name", "区域名称", "风险区名称")),
         Field("village", "村(社区)", "village", False, (*VILLAGE_ALIASES, "village_code", "村代码")),
+        # A village-level hazard (every kind but floods) says how bad it is with one number and
+        # what that number is: 价格降幅(%), 务工人员未就业占比(%), 缺水天数(天).
+        Field("indicator", "指标值", "number", False, ("indicator", "指标", "指标数值", "value")),
+        Field("indicator_name", "指标名称", "text", False,
+              ("indicator_name", "指标含义", "指标说明", "指标类型")),
+        Field("source", "数据来源", "text", False, ("source", "来源", "来源单位", "提供部门")),
+        Field("observed_on", "数据日期", "date", False,
+              ("observed_on", "date", "日期", "统计日期", "监测日期", "数据时间")),
     ),
 }
 

@@ -38,6 +38,7 @@ from data_loaders.importing.sql import registered
 from data_loaders.store import HOUSEHOLD_COLUMNS, MILESTONE_COLUMNS, SCREENING_COLUMNS, Store
 from paicha.config import Settings
 from paicha.idnumber import is_valid
+from paicha.vocab import HazardKind
 
 ID_PATTERN = r"^\d{17}[\dX]$"
 KEEP_PREFIX = "_keep_"  # upsert kinds: True where the row's file had no such column
@@ -444,6 +445,21 @@ def _key_groups(typed: pd.DataFrame, ctx: Context, out: _Collector) -> pd.DataFr
                          "key_group": typed["group"]})
 
 
+def _check_indicators(typed: pd.DataFrame, out: _Collector) -> None:
+    """Village-level hazards (all kinds but floods) need their indicator and what it means; an
+    indicator without a name would be a number nobody can read on the map."""
+    flood = HazardKind.flood.value
+    for idx, kind, value, name in zip(typed.index, typed["kind"], typed["indicator"], typed["indicator_name"],
+                                      strict=True):
+        if kind is None:
+            continue
+        if kind != flood and (value is None or name is None):
+            missing = "indicator" if value is None else "indicator_name"
+            out.add(idx, missing, messages.INDICATOR_REQUIRED.format(kind=HazardKind(kind).label))
+        elif value is not None and name is None:
+            out.add(idx, "indicator_name", messages.INDICATOR_NAME_REQUIRED)
+
+
 def validate_tables(kind: ImportKind, tables: list[Table], ctx: Context) -> Validated:
     """Every table of one kind, validated together (duplicates are looked for across files)."""
     raw = _raw_frame(kind, tables)
@@ -466,7 +482,9 @@ def validate_tables(kind: ImportKind, tables: list[Table], ctx: Context) -> Vali
     else:
         _resolve_villages_anywhere(typed, ctx.divisions, out)
         _apply_schema(kind, typed, ctx.settings, out)
-        frame = typed[["zone_id", "kind", "level", "name", "village_code"]]
+        _check_indicators(typed, out)
+        frame = typed[["zone_id", "kind", "level", "name", "village_code", "indicator", "indicator_name",
+                       "source", "observed_on"]]
     order = {(t.file, t.sheet): i for i, t in enumerate(tables)}
     issues = sorted(out.issues, key=lambda i: (order.get((i.file, i.sheet), -1), i.row or 0))
     rows_by_file: dict[str, int] = defaultdict(int)
