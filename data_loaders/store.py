@@ -26,7 +26,7 @@ from data_loaders.store_errors import (
     unmarked,
 )
 from paicha.scope import Scope
-from paicha.vocab import Guarantee, KeyGroup, ScreeningMethod, ScreeningResult
+from paicha.vocab import Guarantee, HouseholdList, KeyGroup, ScreeningMethod, ScreeningResult
 
 SCHEMA_VERSION = 1
 
@@ -627,7 +627,7 @@ class Store:
 
         Returns one page of households and the total count.
         """
-        if which not in {"unscreened", "key_not_home"}:
+        if which not in {HouseholdList.unscreened, HouseholdList.key_not_home}:
             raise ValueError(which)
         where_h, p_h = self.scope_sql(scope, "h")
         condition = ("(s.first_on IS NULL OR s.first_on > $as_of)" if which == "unscreened"

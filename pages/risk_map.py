@@ -18,7 +18,7 @@ st.caption(t("map.caption", as_of=session.as_of, scope=scope_label(session, town
 
 left, right = st.columns([3, 1])
 kinds = right.multiselect(t("map.kinds"), [k.value for k in HazardKind], default=[HazardKind.flood.value],
-                          format_func=lambda k: t(f"hazard.{k}"), key=keys.RISK_KINDS)
+                          format_func=lambda k: HazardKind(k).label, key=keys.RISK_KINDS)
 with_points = right.toggle(t("map.show_points"), value=True, key=keys.RISK_POINTS)
 html, villages, drawn, skipped = cache.risk_map_html(session.scope, session.as_of, tuple(sorted(kinds)), with_points,
                                                      session.version)

@@ -18,9 +18,9 @@ from paicha.calendar import (
     workdays_in,
 )
 from paicha.config import Campaign, Thresholds
-from paicha.vocab import Light, Status
+from paicha.vocab import Level, Light, Status
 
-LEVELS = ("district", "town", "village")
+LEVELS = tuple(level.value for level in Level)
 
 PROGRESS_COLUMNS = [
     "code", "name", "level", "parent_code", "households", "screened", "screened_pct",

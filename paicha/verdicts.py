@@ -6,26 +6,14 @@ import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 
 import numpy as np
 import pandas as pd
 
 from paicha import sampling, stats
-from paicha.vocab import LabelledEnum, ScreeningMethod, ScreeningResult
+from paicha.vocab import LabelledEnum, ScreeningMethod, ScreeningResult, Verdict
 
-# --------------------------------------------------------------------------- reasons and teams
-
-
-REASON_LABELS: dict[str, str] = {
-    sampling.REASON_RANDOM: "随机抽中",
-    sampling.REASON_CERTAINTY: "大村必选",
-    "key_not_home_visited": "重点户未入户",
-    "screener_overload": "排查员单日入户过多",
-    "far_visit": "入户定位偏离住址",
-    "hazard_exposed": "位于风险区",
-}
-"""Why a household was drawn, in the words of the field list (flags in FLAG_COLUMNS order)."""
+# --------------------------------------------------------------------------- teams
 
 
 def split_teams(villages: pd.Series, teams: int) -> pd.Series:
@@ -173,14 +161,6 @@ def answer_labels(answers: Mapping[str, object]) -> dict[str, str | None]:
 
 
 # --------------------------------------------------------------------------- verdicts
-
-
-class Verdict(StrEnum):
-    """An LQAS village's state: judged on its ``n`` re-checks, or still waiting for some."""
-
-    passed = "passed"
-    failed = "failed"
-    pending = "pending"
 
 
 def _checked(items: pd.DataFrame) -> pd.DataFrame:

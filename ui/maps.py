@@ -14,6 +14,7 @@ import shapely
 from shapely.geometry import mapping
 
 from paicha.geo import wgs84_to_gcj02
+from paicha.vocab import HazardKind
 from ui import safe, theme
 from ui.text import t
 
@@ -96,7 +97,7 @@ def risk_map(villages: pd.DataFrame, zones: pd.DataFrame, points: pd.DataFrame,
 
     zones, _ = drawable_zones(zones)
     for kind, group in zones.groupby("kind", sort=True):
-        layer = folium.FeatureGroup(name=t(f"hazard.{kind}"))
+        layer = folium.FeatureGroup(name=HazardKind(kind).label)
         for z in group.itertuples():
             style = theme.HAZARD_STYLE.get((z.kind, z.level), theme.HAZARD_STYLE["other"])
             name, source, crs = (safe.html_text(v) for v in (z.name, z.source, z.crs))

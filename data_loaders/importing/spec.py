@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from enum import StrEnum
 
 from data_loaders.importing import messages
 from paicha.vocab import (
@@ -19,31 +18,19 @@ from paicha.vocab import (
 )
 
 
-class ImportKind(StrEnum):
-    """The five things that can be imported; ``label`` is the Chinese name shown to users."""
+class ImportKind(LabelledEnum):
+    """The five things that can be imported; ``label`` is the Chinese name shown to users
+    (and the sheet name of a template)."""
 
-    households = "households"
-    screenings = "screenings"
-    key_groups = "key_groups"
-    milestones = "milestones"
-    hazards = "hazards"
-
-    @property
-    def label(self) -> str:
-        return _KIND_LABELS[self]
+    households = ("households", "农户花名册")
+    screenings = ("screenings", "排查记录")
+    key_groups = ("key_groups", "重点群体名单")
+    milestones = ("milestones", "乡镇工作节点")
+    hazards = ("hazards", "风险区图层")
 
     @property
     def is_tabular(self) -> bool:
         return self is not ImportKind.hazards
-
-
-_KIND_LABELS = {
-    ImportKind.households: "农户花名册",
-    ImportKind.screenings: "排查记录",
-    ImportKind.key_groups: "重点群体名单",
-    ImportKind.milestones: "乡镇工作节点",
-    ImportKind.hazards: "风险区图层",
-}
 
 MODES: dict[ImportKind, str] = {kind: messages.MODES[kind.value] for kind in ImportKind}
 

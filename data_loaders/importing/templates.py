@@ -96,7 +96,7 @@ def _workbook(kind: ImportKind, frame: pd.DataFrame | None) -> bytes:
     if frame is not None:
         columns = [frame[_EXPORT_SOURCE.get(f.name, f.name)].tolist() for f in fields]
         rows = [[_cell(f, v) for f, v in zip(fields, values, strict=True)] for values in zip(*columns, strict=True)]
-    sheet = Sheet(messages.KIND_SHEET_NAMES[kind.value], [_column(f) for f in fields], rows,
+    sheet = Sheet(kind.label, [_column(f) for f in fields], rows,
                   header_height=30, dropdown_rows=TEMPLATE_ROWS)
     return write_workbook([sheet], _help_sheet(fields))
 

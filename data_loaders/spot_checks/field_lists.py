@@ -16,7 +16,7 @@ from data_loaders.store import Store
 from paicha import sampling, verdicts
 from paicha.config import Settings
 from paicha.scope import Scope
-from paicha.vocab import ScreeningMethod, ScreeningResult
+from paicha.vocab import ScreeningMethod, ScreeningResult, SpotCheckReason
 
 # Header, width (Excel characters) and source column of each printed column. Only 户编号 and the
 # answer headers are read back by read_results. The read-only context is folded into wrapped
@@ -51,7 +51,7 @@ class FieldList:
 
 def _list_rows(items: pd.DataFrame) -> pd.DataFrame:
     out = items.copy()
-    out["reason"] = out["reason"].map(verdicts.REASON_LABELS).fillna(out["reason"])
+    out["reason"] = out["reason"].map(SpotCheckReason.labels()).fillna(out["reason"])
     out["ref_method"] = out["ref_method"].map(ScreeningMethod.labels())
     out["ref_result"] = out["ref_result"].map(ScreeningResult.labels())
     out["ref_leaflet_given"] = out["ref_leaflet_given"].map({True: verdicts.YES, False: verdicts.NO})

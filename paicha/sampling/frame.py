@@ -10,11 +10,13 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from paicha.vocab import SpotCheckReason
+
 FLAG_COLUMNS: tuple[str, ...] = (
-    "key_not_home_visited",
-    "screener_overload",
-    "far_visit",
-    "hazard_exposed",
+    SpotCheckReason.key_not_home_visited.value,
+    SpotCheckReason.screener_overload.value,
+    SpotCheckReason.far_visit.value,
+    SpotCheckReason.hazard_exposed.value,
 )
 """Back-check flags, in the priority used to name the reason a household was drawn."""
 
@@ -39,8 +41,8 @@ SAMPLE_COLUMNS: tuple[str, ...] = (
     "reason",
 )
 
-REASON_RANDOM = "random"
-REASON_CERTAINTY = "certainty"
+REASON_RANDOM = SpotCheckReason.random.value
+REASON_CERTAINTY = SpotCheckReason.certainty.value
 ALL_STRATUM = "all"
 
 # Versioned so that a future change of the serialisation cannot silently match an old hash.

@@ -25,6 +25,27 @@ class Method(LabelledEnum):
     lqas = ("lqas", "逐村批质量保证抽样（LQAS）")
 
 
+class StratifyBy(LabelledEnum):
+    """What a stratified sample's strata are (a frame column)."""
+
+    village_code = ("village_code", "按村（社区）")
+    town_code = ("town_code", "按乡镇（街道）")
+
+
+class Allocation(LabelledEnum):
+    """How a stratified sample's size is shared out among the strata."""
+
+    proportional = ("proportional", "按户数比例分配")
+    equal = ("equal", "各层等量")
+
+
+class SizeMeasure(LabelledEnum):
+    """What a PPS draw weighs villages by (a frame count)."""
+
+    households = ("households", "农户数")
+    key_households = ("key_households", "重点户数")
+
+
 DEFAULTS: dict[Method, dict[str, object]] = {
     Method.srs: {"n": 100},
     Method.stratified: {"n": 100, "by": "village_code", "allocation": "proportional",
@@ -38,8 +59,8 @@ DEFAULTS: dict[Method, dict[str, object]] = {
 }
 """Parameters of each method when the caller gives none; every drawn plan stores all of them."""
 
-_CHOICES = {"by": ("village_code", "town_code"), "allocation": ("proportional", "equal"),
-            "size": ("households", "key_households")}
+CHOICES: dict[str, type[LabelledEnum]] = {"by": StratifyBy, "allocation": Allocation, "size": SizeMeasure}
+"""The parameters that take one of a few named values, and their vocabulary."""
 _COUNTS = {"n", "min_per_stratum", "n_villages", "per_village", "min_per_screener"}
 _SHARES = {"share", "flag_weight", "upper", "lower", "alpha", "beta"}
 
@@ -68,9 +89,9 @@ def make_plan(method: str, given: Mapping[str, object] | None = None) -> DrawPla
             continue
         if key not in params:
             raise ValueError(f"抽样方法{m.label}没有参数{key}")
-        if key in _CHOICES:
-            if value not in _CHOICES[key]:
-                raise ValueError(f"参数{key}只能是{'或'.join(_CHOICES[key])}")
+        if key in CHOICES:
+            if value not in [m.value for m in CHOICES[key]]:
+                raise ValueError(f"参数{key}只能是{'或'.join(CHOICES[key])}")
         elif key in _COUNTS:
             if isinstance(value, bool) or not isinstance(value, numbers.Integral):
                 raise ValueError(f"参数{key}必须是整数")
