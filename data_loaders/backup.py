@@ -108,7 +108,9 @@ def _validated(path: Path) -> tuple[int, bool]:
         missing = sorted(STORE_TABLES - tables)
         if missing:
             raise not_a_database(path, "缺少数据表：" + "、".join(missing))
-        if meta.get("schema_version") != str(SCHEMA_VERSION):
+        version = meta.get("schema_version") or "1"
+        # An older backup is restored as it is: Store() upgrades it when it is next opened.
+        if not version.isdigit() or not 1 <= int(version) <= SCHEMA_VERSION:
             raise StoreError(f"备份 {path} 的数据库结构版本是 {meta.get('schema_version')}，"
                              f"本程序使用版本 {SCHEMA_VERSION}，不能直接恢复。", path)
         households = int(con.execute("SELECT count(*) FROM households").fetchall()[0][0])

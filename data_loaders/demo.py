@@ -35,6 +35,7 @@ from paicha.idnumber import synthetic_ids
 from paicha.vocab import (
     Guarantee,
     HazardKind,
+    HazardLevel,
     KeyGroup,
     MonitorType,
     ScreeningMethod,
@@ -157,16 +158,17 @@ def hazard_zones(divisions: pd.DataFrame, polygons: list[shapely.Geometry], rng:
     rivers = [LineString(pts) for pts, _ in RIVER_BRANCHES.values()]
     river = shapely.union_all(rivers)
     # Buffers in degrees: about 0.0025° ≈ 210 m (high) and 0.006° ≈ 500 m (medium) at 41°N.
-    bands = [("高", river.buffer(0.0025)), ("中", river.buffer(0.006).difference(river.buffer(0.0025)))]
+    bands = [(HazardLevel.high, river.buffer(0.0025)),
+             (HazardLevel.medium, river.buffer(0.006).difference(river.buffer(0.0025)))]
     for row, poly in zip(divisions.itertuples(index=False), polygons, strict=True):
         for level, band in bands:
             part = poly.intersection(band)
             if part.is_empty or part.area < 1e-7:
                 continue
             rows.append({
-                "zone_id": f"flood-{row.village_code}-{'H' if level == '高' else 'M'}",
-                "kind": HazardKind.flood.value, "level": level,
-                "name": f"{row.village_name}沿河洪涝风险区({level})", "village_code": row.village_code,
+                "zone_id": f"flood-{row.village_code}-{'H' if level is HazardLevel.high else 'M'}",
+                "kind": HazardKind.flood.value, "level": level.value,
+                "name": f"{row.village_name}沿河洪涝风险区({level.label})", "village_code": row.village_code,
                 "source": "演示数据:沿杨柳河示意缓冲区", "crs": "WGS-84",
                 "geometry": json.dumps(mapping(part)),
             })
@@ -179,7 +181,7 @@ def hazard_zones(divisions: pd.DataFrame, polygons: list[shapely.Geometry], rng:
         for idx in rng.choice(candidates, size=min(k, len(candidates)), replace=False):
             v = villages.loc[idx]
             rows.append({
-                "zone_id": f"{kind.value}-{v.village_code}", "kind": kind.value, "level": "中",
+                "zone_id": f"{kind.value}-{v.village_code}", "kind": kind.value, "level": HazardLevel.medium.value,
                 "name": f"{v.village_name}{kind.label}", "village_code": v.village_code,
                 "source": "演示数据:按村示意", "crs": "WGS-84",
                 "geometry": json.dumps(mapping(polygons[idx])),

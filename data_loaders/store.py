@@ -7,7 +7,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +26,19 @@ from data_loaders.store_errors import (
     unmarked,
 )
 from paicha.scope import Scope
-from paicha.vocab import Guarantee, HouseholdList, KeyGroup, ScreeningMethod, ScreeningResult
+from paicha.text import t
+from paicha.vocab import (
+    Guarantee,
+    HazardLevel,
+    HouseholdList,
+    KeyGroup,
+    ScreeningMethod,
+    ScreeningResult,
+)
 
-SCHEMA_VERSION = 1
+# 1: the first schema. 2: hazard levels stored as HazardLevel codes (high/medium/low), not as the
+# Chinese a file had. An older store is brought up to date when it is opened (Store._upgrade).
+SCHEMA_VERSION = 2
 
 KEY_COLUMNS = [g.column for g in KeyGroup]
 GUARANTEE_COLUMNS = [g.column for g in Guarantee]
@@ -120,6 +130,33 @@ CREATE TABLE IF NOT EXISTS spot_check_items (
     consistent BOOLEAN, differing VARCHAR, note VARCHAR, checked_by VARCHAR, checked_at TIMESTAMP,
     PRIMARY KEY (draw_id, household_id));
 """
+
+
+def _hazard_levels_as_codes(cur: duckdb.DuckDBPyConnection) -> None:
+    """Schema 2: each stored hazard level becomes its HazardLevel code, read as the import reads
+    one (高, 中风险, H, medium ...). A level no spelling matches is cleared, and kept with its
+    zone in meta ``unmapped_hazard_levels`` (JSON), so nothing a file said is lost."""
+    # Imported here: the import package itself imports this module.
+    from data_loaders.importing.spec import enum_lookup, normalise_value
+
+    lookup = enum_lookup(HazardLevel)
+    zones = cur.execute("SELECT zone_id, level FROM hazard_zones WHERE level IS NOT NULL").fetchall()
+    codes = pd.DataFrame({"zone_id": pd.Series([z for z, _ in zones], dtype=object),
+                          "code": pd.Series([lookup.get(normalise_value(level)) for _, level in zones],
+                                            dtype=object)})
+    cur.register("_levels", codes)
+    try:
+        cur.execute("UPDATE hazard_zones SET level = c.code FROM _levels c WHERE hazard_zones.zone_id = c.zone_id")
+    finally:
+        cur.unregister("_levels")
+    unmapped = {zone: level for (zone, level), code in zip(zones, codes["code"], strict=True) if code is None}
+    if unmapped:
+        cur.execute("INSERT OR REPLACE INTO meta VALUES ('unmapped_hazard_levels', ?)",
+                    [json.dumps(unmapped, ensure_ascii=False, sort_keys=True)])
+
+
+# Schema version → the step that brings a store of the version before it there.
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {2: _hazard_levels_as_codes}
 
 
 _connections: dict[str, _Handle] = {}
@@ -214,14 +251,11 @@ class Store:
         self._local = threading.local()
         try:
             tables = self._check_marker()
+            if not self.read_only:
+                self._upgrade(tables)
         except BaseException:
             forget(self.path)  # a refused file stays untouched and unlocked
             raise
-        if not self.read_only and not tables >= STORE_TABLES:
-            with self.transaction(refresh=False) as cur:
-                cur.execute(_SCHEMA)
-                if self.get_meta("schema_version") is None:
-                    self.set_meta("schema_version", str(SCHEMA_VERSION), cur)
 
     @classmethod
     def create(cls, path: Path | str, *, demo: bool) -> Store:
@@ -254,6 +288,29 @@ class Store:
         finally:
             con.close()
         return cls(path, read_only=False)
+
+    def schema_version(self) -> int:
+        """The schema the file is in; a store from before versions were written is version 1."""
+        return int(self.get_meta("schema_version") or 1)
+
+    def _upgrade(self, tables: set[str]) -> None:
+        """Bring an older store up to this program's schema, in one transaction: the tables and
+        columns it lacks, then every migration after its version in order, then the version.
+
+        A failure leaves the file as it was (still the older version, opened again next time).
+        A read-only store is read as it is: it cannot be upgraded, and nothing it holds is lost.
+        """
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(t("errors.store.newer_schema", path=self.path, version=version,
+                               supported=SCHEMA_VERSION), self.path)
+        if tables >= STORE_TABLES and version == SCHEMA_VERSION:
+            return
+        with self.transaction(refresh=False) as cur:
+            cur.execute(_SCHEMA)
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[target](cur)
+            self.set_meta("schema_version", str(SCHEMA_VERSION), cur)
 
     def _check_marker(self) -> set[str]:
         """The store's tables, once its demo/real marker has been found; refuse it otherwise."""

@@ -10,6 +10,7 @@ from data_loaders.importing import messages
 from paicha.vocab import (
     Guarantee,
     HazardKind,
+    HazardLevel,
     KeyGroup,
     LabelledEnum,
     MonitorType,
@@ -118,6 +119,9 @@ ENUM_SPELLINGS: dict[LabelledEnum, tuple[str, ...]] = {
     HazardKind.construction_jobs: ("建筑业", "建筑业用工", "建筑业工资下降"),
     HazardKind.unstable_jobs: ("务工不稳", "就业不稳", "务工就业"),
     HazardKind.water_shortage: ("缺水", "季节性缺水问题"),
+    HazardLevel.high: ("高风险", "高风险区", "h"),
+    HazardLevel.medium: ("中风险", "中风险区", "中等", "m"),
+    HazardLevel.low: ("低风险", "低风险区", "l"),
 }
 
 
@@ -202,7 +206,7 @@ FIELDS: dict[ImportKind, tuple[Field, ...]] = {
               ("zone_id", "区域编号", "图斑编号", "风险区编号", "id", "code", "编码")),
         Field("kind", "灾害类型", "enum", False, ("kind", "类型", "风险类型", "hazard", "hazard_kind"),
               HazardKind, HazardKind.flood),
-        Field("level", "风险等级", "text", False, ("level", "等级", "级别")),
+        Field("level", "风险等级", "enum", False, ("level", "等级", "级别"), HazardLevel),
         Field("name", "名称", "text", False, ("name", "区域名称", "风险区名称")),
         Field("village", "村(社区)", "village", False, (*VILLAGE_ALIASES, "village_code", "村代码")),
     ),

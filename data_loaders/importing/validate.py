@@ -277,6 +277,7 @@ def schema(kind: ImportKind, settings: Settings, unknown_households: frozenset[s
         columns = {
             "zone_id": pa.Column(nullable=False, unique=True, report_duplicates="all"),
             "kind": pa.Column(nullable=False, checks=_allowed(by_name["kind"])),
+            "level": pa.Column(nullable=True, checks=_allowed(by_name["level"])),
         }
     else:
         year = campaign.start.year

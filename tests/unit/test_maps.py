@@ -15,7 +15,7 @@ def frames():
     villages = pd.DataFrame([{"village_code": "210311006200", "village_name": "汤岗子村民委员会",
                               "town_code": "210311006000", "geometry": SQUARE, "households": 10,
                               "exposed": 3, "exposed_unscreened": 1}])
-    zones = pd.DataFrame([{"zone_id": "z1", "kind": "flood", "level": "高", "name": "沿河洪涝风险区",
+    zones = pd.DataFrame([{"zone_id": "z1", "kind": "flood", "level": "high", "name": "沿河洪涝风险区",
                            "village_code": "210311006200", "source": "测试", "crs": "WGS-84", "geometry": SQUARE}])
     points = pd.DataFrame({"lon": [122.91, 122.92], "lat": [41.01, 41.02], "screened": [True, False]})
     return villages, zones, points
