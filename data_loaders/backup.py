@@ -28,6 +28,7 @@ from data_loaders.store_errors import (
     not_a_database,
     unmarked,
 )
+from paicha.text import joined
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def _validated(path: Path) -> tuple[int, bool]:
             raise unmarked(path)
         missing = sorted(STORE_TABLES - tables)
         if missing:
-            raise not_a_database(path, "缺少数据表：" + "、".join(missing))
+            raise not_a_database(path, "缺少数据表：" + joined(missing))
         version = meta.get("schema_version") or "1"
         # An older backup is restored as it is: Store() upgrades it when it is next opened.
         if not version.isdigit() or not 1 <= int(version) <= SCHEMA_VERSION:

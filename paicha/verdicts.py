@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from paicha import sampling, stats
+from paicha.text import joined
 from paicha.vocab import LabelledEnum, ScreeningMethod, ScreeningResult, Verdict
 
 # --------------------------------------------------------------------------- teams
@@ -132,7 +133,7 @@ def answers_from(values: Mapping[str, object]) -> tuple[Answers, list[tuple[str,
         problems.append(("consistent", "已填写核查内容，但没有填写是否一致（“是”或“否”）。"))
     elif answers.consistent is False and not answers.differing:
         problems.append(("differing", "是否一致为“否”时，须写明不一致的字段（"
-                         + "、".join(f.label for f in CheckedField) + "）。"))
+                         + joined(f.label for f in CheckedField) + "）。"))
     elif answers.consistent is True and answers.differing:
         problems.append(("differing", "是否一致为“是”时，不一致字段应为空。"))
     return answers, problems
@@ -154,7 +155,7 @@ def answer_labels(answers: Mapping[str, object]) -> dict[str, str | None]:
         elif column == "income_band":
             out[column] = IncomeBand(value).label
         elif column == "differing":
-            out[column] = "、".join(CheckedField(c).label for c in str(value).split(",") if c)
+            out[column] = joined(CheckedField(c).label for c in str(value).split(",") if c)
         else:
             out[column] = str(value)
     return out

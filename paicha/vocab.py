@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from paicha.text import joined
+
 
 class LabelledEnum(StrEnum):
     """A str enum whose value is the stable English code and whose ``label`` is the Chinese name.
@@ -208,11 +210,11 @@ class Verdict(LabelledEnum):
 def key_group_labels(frame) -> list[str]:
     """Per row of a frame with kg_* flag columns: the Chinese labels of its set flags, joined."""
     groups = [g for g in KeyGroup if g.column in frame.columns]
-    return ["、".join(g.label for g in groups if row[g.column]) for _, row in frame.iterrows()]
+    return [joined(g.label for g in groups if row[g.column]) for _, row in frame.iterrows()]
 
 
 def method_labels(codes: str | None) -> str:
     """"home_visit,online_inquiry" → "入户排查、线上问询"; empty when there is no record."""
     if not codes or not isinstance(codes, str):
         return ""
-    return "、".join(ScreeningMethod(c).label for c in codes.split(","))
+    return joined(ScreeningMethod(c).label for c in codes.split(","))

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from data_loaders.importing import messages
+from paicha.text import t
 from paicha.vocab import (
     Guarantee,
     HazardKind,
@@ -33,7 +33,7 @@ class ImportKind(LabelledEnum):
     def is_tabular(self) -> bool:
         return self is not ImportKind.hazards
 
-MODES: dict[ImportKind, str] = {kind: messages.MODES[kind.value] for kind in ImportKind}
+MODES: dict[ImportKind, str] = {kind: t(f"import.mode.{kind.value}") for kind in ImportKind}
 
 # Short codes written to import_log.mode; the Chinese text above is what users read.
 MODE_CODES: dict[ImportKind, str] = {
@@ -64,7 +64,7 @@ class Field:
 
     ``parse`` names the cell parser (see ``cells.PARSERS``); ``default`` is what a blank cell
     means (False for a flag, 非监测对象 for the monitoring type) and None when blank is "unknown".
-    ``meaning`` keys ``messages.FIELD_MEANING``.
+    ``meaning`` names its help line in the catalogue (``import.meaning.<meaning or name>``).
     """
 
     name: str
@@ -122,13 +122,32 @@ ENUM_SPELLINGS: dict[LabelledEnum, tuple[str, ...]] = {
     HazardLevel.high: ("高风险", "高风险区", "h"),
     HazardLevel.medium: ("中风险", "中风险区", "中等", "m"),
     HazardLevel.low: ("低风险", "低风险区", "l"),
+    # Flag headers: a 三保障 problem column is as often headed by its subject alone.
+    Guarantee.education: ("义务教育", "义务教育问题"),
+    Guarantee.medical: ("基本医疗", "基本医疗问题"),
+    Guarantee.housing: ("住房安全", "住房安全问题"),
+    Guarantee.water: ("饮水安全", "饮水安全问题"),
 }
+
+# How cells and rows are written in real exports. Matched after normalise_value (NFKC: a
+# full-width colon is ":", so "注：" needs no spelling of its own), except where noted.
+BLANK_SPELLINGS = frozenset({"", "-", "--", "—", "——", "/", "\\", "－", "n/a", "na", "null", "none", "nan"})
+NOTHING_SPELLINGS = frozenset({"无", "暂无", "没有"})  # "nothing" in a number, date or phone cell: blank
+YES_SPELLINGS = frozenset({"是", "y", "yes", "√", "✓", "✔", "1", "有", "true", "t", "对"})
+NO_SPELLINGS = frozenset({"否", "n", "no", "×", "✗", "✘", "0", "无", "false", "f", "不是", "没有", "错"})
+LIST_SEPARATOR_SPELLINGS = ("、", ",", ";", "/")  # between items typed into one cell (and spaces)
+DATE_MARK_SPELLINGS = ("年", "月", "日")  # 2024年8月23日
+MONEY_UNIT_SPELLINGS = ("元",)
+MEMBER_UNIT_SPELLINGS = ("人", "口")  # stripped in this order: 3口人, 3人, 3口
+TOTAL_ROW_SPELLINGS = ("合计", "总计", "小计", "共计")
+FOOTNOTE_SPELLINGS = ("注:", "备注:", "说明:", "填表人", "填报人", "制表人", "审核人", "负责人:", "联系人:")
+COLUMN_NUMBER_BRACKET_SPELLINGS = "()（）"  # (1) （2）: stripped before NFKC, so both widths
+# Longest first: "社区居民委员会" must be stripped before "居民委员会" would leave "…社区".
+VILLAGE_SUFFIX_SPELLINGS = ("社区居民委员会", "社区居委会", "村民委员会", "居民委员会", "村委会", "居委会")
+TOWN_SUFFIX_SPELLINGS = ("街道办事处", "街道", "镇", "乡")
 
 
 def _flag_aliases(member: LabelledEnum) -> tuple[str, ...]:
-    if isinstance(member, Guarantee):
-        stem = member.label[:4]  # 义务教育 / 基本医疗 / 住房安全 / 饮水安全
-        return (stem, stem + "问题", member.label.replace("有保障", ""))
     return ENUM_SPELLINGS.get(member, ())
 
 
@@ -282,6 +301,4 @@ def enum_lookup(enum: type[LabelledEnum]) -> dict[str, str]:
     for member in enum:
         for spelling in (member.value, member.label, *ENUM_SPELLINGS.get(member, ())):
             table[normalise_value(spelling)] = member.value
-        if member.label.startswith("2024年"):
-            table[normalise_value(member.label.removeprefix("2024年"))] = member.value
     return table

@@ -16,6 +16,7 @@ from data_loaders.store import Store
 from paicha import sampling, verdicts
 from paicha.config import Settings
 from paicha.scope import Scope
+from paicha.text import joined
 from paicha.vocab import ScreeningMethod, ScreeningResult, SpotCheckReason
 
 # Header, width (Excel characters) and source column of each printed column. Only 户编号 and the
@@ -96,8 +97,8 @@ def _help_sheet(settings: Settings) -> HelpSheet:
     notes = [
         "黄色各列由核查人员填写；其余各列为原排查记录，请勿修改，尤其不要修改户编号。",
         "是否入户、是否发放明白纸、是否一致：填“是”或“否”。",
-        "排查方式：" + "、".join(m.label for m in ScreeningMethod) + "（核查时向农户了解到的实际方式）。",
-        "排查结果：" + "、".join(r.label for r in ScreeningResult) + "（核查人员的判断）。",
+        "排查方式：" + joined(m.label for m in ScreeningMethod) + "（核查时向农户了解到的实际方式）。",
+        "排查结果：" + joined(r.label for r in ScreeningResult) + "（核查人员的判断）。",
         f"收入区间：低于监测线（人均纯收入低于{line:,.0f}元）、监测线至1.5倍（{line:,.0f}至{upper:,.0f}元）、"
         f"高于监测线1.5倍（{upper:,.0f}元及以上）。",
         "是否一致：与原排查记录（是否入户、排查方式、排查结果、是否发放明白纸、收入区间）逐项比对，"

@@ -10,6 +10,7 @@ import pandas as pd
 
 from paicha.sampling.frame import FLAG_COLUMNS, REASON_RANDOM, Units, group_positions, prepare, take
 from paicha.sampling.selection import check_count, empty_sample, sample_table, seeded_rng
+from paicha.text import joined
 
 # float division would send a must-take household into the random draw.
 _CERTAIN = 1.0 - 1e-12
@@ -233,7 +234,7 @@ def summarise_backcheck(sample: pd.DataFrame) -> pd.DataFrame:
     """
     missing = [c for c in ("stratum", "reason") if c not in sample.columns]
     if missing:
-        raise ValueError("样本缺少列：" + "、".join(missing))
+        raise ValueError("样本缺少列：" + joined(missing))
     columns = [*FLAG_COLUMNS, REASON_RANDOM]
     counts = (
         sample.groupby(["stratum", "reason"], sort=True)

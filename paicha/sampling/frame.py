@@ -10,6 +10,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from paicha.text import joined
 from paicha.vocab import SpotCheckReason
 
 FLAG_COLUMNS: tuple[str, ...] = (
@@ -126,7 +127,7 @@ def prepare(frame: pd.DataFrame, required: Iterable[str]) -> Units:
     required = list(dict.fromkeys(["household_id", *required]))
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise ValueError("抽样框缺少列：" + "、".join(missing))
+        raise ValueError("抽样框缺少列：" + joined(missing))
     units: Units = {}
     for column in required:
         series = frame[column]

@@ -13,7 +13,7 @@ from paicha.vocab import Light, Status
 from ui import theme
 from ui.safe import escape as safe_text
 from ui.tables.formats import date_text
-from ui.text import t
+from ui.text import joined, t
 
 
 def status_label(code: str) -> str:
@@ -79,7 +79,7 @@ def behind_table(progress: pd.DataFrame, town_names: dict[str, str]) -> pd.DataF
 
 def short_span_names(short: pd.DataFrame) -> str:
     """The villages' names for a Markdown message, escaped: names can come from imported files."""
-    return "、".join(safe_text(n) for n in short["name"].tolist())
+    return joined(safe_text(n) for n in short["name"].tolist())
 
 
 def deadline_text(state: DeadlineState) -> tuple[str, str, str]:
