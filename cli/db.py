@@ -22,7 +22,7 @@ def cmd_db_init(args: argparse.Namespace, settings: Settings) -> int:
     """An empty real store: the schema, the reference divisions and the marker is_demo=false."""
     path = db_path(args, settings)
     if path.exists():
-        raise UsageError(t("cli.db_exists", path=path))
+        raise UsageError(t("errors.store.exists", path=path))
     store = Store.create(path, demo=False)
     ensure_divisions(store, settings.divisions_file)
     emit({"db": str(path), "is_demo": False, "divisions": store.count("divisions")})
@@ -33,7 +33,7 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(args, settings)
     out = Path(args.out)
     if out.exists():
-        raise UsageError(t("cli.backup_exists", path=out))
+        raise UsageError(t("errors.backup.exists", path=out))
     info = backups.backup(store, out)
     emit({"db": str(store.path), "backup": str(info.path), "bytes": info.bytes,
           "households": info.households, "is_demo": info.is_demo})

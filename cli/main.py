@@ -116,7 +116,7 @@ def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
     kind = ImportKind(args.kind)
     if not kind.is_tabular:
         raise UsageError(t("cli.no_template", kind=kind.label))
-    out = Path(args.out or t("cli.template_file", kind=kind.label))
+    out = Path(args.out or t("import.term.template_file", kind=kind.label))
     out.write_bytes(template_bytes(kind))
     emit({"kind": kind.value, "file": str(out)})
     return EXIT_OK

@@ -266,10 +266,10 @@ class Store:
         """
         path = Path(path)
         if path.exists():
-            raise StoreError(f"数据库文件 {path} 已存在，不会覆盖。", path)
+            raise StoreError(t("errors.store.exists", path=path), path)
         if Path(f"{path}.wal").exists():
             # DuckDB would replay a leftover log of some earlier database into the new file.
-            raise StoreError(f"{path}.wal 已存在（旧数据库留下的日志文件），请先移走它。", path)
+            raise StoreError(t("errors.store.stale_wal", path=path), path)
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             con = duckdb.connect(str(path))
@@ -321,9 +321,9 @@ class Store:
         except duckdb.Error as exc:
             raise classify(exc, self.path) from exc
         if not tables:
-            raise not_a_database(self.path, "文件中没有任何表")
+            raise not_a_database(self.path, t("errors.store.no_tables"))
         if "meta" not in tables:
-            raise not_a_database(self.path, "没有 meta 表")
+            raise not_a_database(self.path, t("errors.store.no_meta"))
         if self.get_meta("is_demo") not in ("true", "false"):
             raise unmarked(self.path)
         return tables

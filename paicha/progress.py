@@ -18,6 +18,7 @@ from paicha.calendar import (
     workdays_in,
 )
 from paicha.config import Campaign, Thresholds
+from paicha.text import t
 from paicha.vocab import Level, Light, Status
 
 LEVELS = tuple(level.value for level in Level)
@@ -143,7 +144,7 @@ def compute_progress(
     every level answers from the same two small frames.
     """
     if level not in LEVELS:
-        raise ValueError(f"level 必须是 {LEVELS} 之一")
+        raise ValueError(t("errors.progress.level", levels=LEVELS))
     facts = village_facts.copy()
     if level == "village":
         facts["code"], facts["name"], facts["parent_code"] = (

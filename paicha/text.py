@@ -29,7 +29,7 @@ def _catalogue() -> dict[str, str]:
     return flat
 
 
-def t(key: str, **values: object) -> str:
+def t(key: str, /, **values: object) -> str:
     """The text for ``key``, formatted with ``values``; a missing key fails loudly in tests."""
     text = _catalogue()[key]
     return text.format(**values) if values else text

@@ -21,9 +21,9 @@ from ui.text import t
 # Tile sources. GCJ-02 tiles (AMap) need every vector shifted onto their grid before drawing.
 TILES = {
     "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap", "WGS-84"),
-    "tianditu": ("https://t0.tianditu.gov.cn/DataServer?T=vec_w&x={x}&y={y}&l={z}&tk={key}", "© 天地图", "CGCS2000"),
+    "tianditu": ("https://t0.tianditu.gov.cn/DataServer?T=vec_w&x={x}&y={y}&l={z}&tk={key}", t("map.tile.tianditu"), "CGCS2000"),
     "amap": ("https://webrd02.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
-             "© 高德地图", "GCJ-02"),
+             t("map.tile.amap"), "GCJ-02"),
 }
 
 
@@ -103,7 +103,7 @@ def risk_map(villages: pd.DataFrame, zones: pd.DataFrame, points: pd.DataFrame,
             name, source, crs = (safe.html_text(v) for v in (z.name, z.source, z.crs))
             folium.GeoJson(_feature(z.geometry, {"name": name}, gcj),
                            style_function=lambda f, s=style: {**s, "weight": 1},
-                           tooltip=f"{name}（{t('map.source')}：{source}；{crs}）").add_to(layer)
+                           tooltip=t("map.zone.tooltip", name=name, source_label=t("map.source"), source=source, crs=crs)).add_to(layer)
         layer.add_to(m)
 
     if len(points):

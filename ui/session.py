@@ -155,7 +155,7 @@ def sign_in_form() -> None:
         left.warning(t("signin.read_only"))
     if is_demo:
         left.info(t("signin.demo_accounts", password=accounts.DEMO_PASSWORD,
-                    accounts=joined(f"{name}（{role.label}）" for name, role, _, _ in accounts.DEMO_ACCOUNTS
+                    accounts=joined(t("text.with_note", text=name, note=role.label) for name, role, _, _ in accounts.DEMO_ACCOUNTS
                                       if role is not Role.supervisor),
                     towns=joined(name for name, role, _, _ in accounts.DEMO_ACCOUNTS if role is Role.supervisor)))
     elif store.count("users") == 0:

@@ -145,6 +145,7 @@ COLUMN_NUMBER_BRACKET_SPELLINGS = "()（）"  # (1) （2）: stripped before NFK
 # Longest first: "社区居民委员会" must be stripped before "居民委员会" would leave "…社区".
 VILLAGE_SUFFIX_SPELLINGS = ("社区居民委员会", "社区居委会", "村民委员会", "居民委员会", "村委会", "居委会")
 TOWN_SUFFIX_SPELLINGS = ("街道办事处", "街道", "镇", "乡")
+QUESTION_PREFIX_SPELLINGS = ("是否",)  # 是否脱贫户 is the header 脱贫户 asked as a question
 
 
 def _flag_aliases(member: LabelledEnum) -> tuple[str, ...]:
@@ -248,7 +249,8 @@ _TRAILING_BRACKET = re.compile(r"\([^()]*\)$")
 def normalise_header(text: object) -> str:
     """Fold the ways a header is typed: full-width forms (NFKC), spaces, line breaks, ``*`` marks."""
     folded = unicodedata.normalize("NFKC", str(text or ""))
-    return _SPACES.sub("", folded).replace("*", "").replace("＊", "").lower()
+    # NFKC has made a full-width ＊ the ASCII one.
+    return _SPACES.sub("", folded).replace("*", "").lower()
 
 
 def _header_forms(key: str) -> list[str]:
@@ -258,8 +260,9 @@ def _header_forms(key: str) -> list[str]:
     if stripped and stripped != key:
         forms.append(stripped)
     for form in list(forms):
-        if form.startswith("是否") and len(form) > 2:
-            forms.append(form[2:])
+        for prefix in QUESTION_PREFIX_SPELLINGS:
+            if form.startswith(prefix) and len(form) > len(prefix):
+                forms.append(form[len(prefix):])
     return forms
 
 
