@@ -8,6 +8,7 @@ from collections.abc import Callable
 from cli.common import EXIT_OK, Handler, checked_scope, emit, json_rows, open_store, parse_as_of
 from data_loaders import exposure
 from paicha.config import Settings
+from paicha.text import t
 from paicha.vocab import HazardKind
 
 
@@ -32,9 +33,9 @@ def cmd_exposure(args: argparse.Namespace, settings: Settings) -> int:
 
 def register(command: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
     """Add `paicha exposure` through cli.main's ``command`` helper."""
-    p = command("exposure", cmd_exposure, "输出风险地图各村数字：进度、重点户未入户、风险区内农户、各村风险及指标")
+    p = command("exposure", cmd_exposure, t("cli.help.exposure"))
     p.add_argument("--as-of", required=True, type=parse_as_of)
     p.add_argument("--kind", action="append", choices=[k.value for k in HazardKind],
-                   help="计入风险区的风险类型（可重复；默认全部五类）")
-    p.add_argument("--town", help="只看一个乡镇（12位代码）")
+                   help=t("cli.help.exposure_kind"))
+    p.add_argument("--town", help=t("cli.help.progress_town"))
     p.add_argument("--json", action="store_true")

@@ -7,7 +7,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +26,19 @@ from data_loaders.store_errors import (
     unmarked,
 )
 from paicha.scope import Scope
-from paicha.vocab import Guarantee, KeyGroup, ScreeningMethod, ScreeningResult
+from paicha.text import t
+from paicha.vocab import (
+    Guarantee,
+    HazardLevel,
+    HouseholdList,
+    KeyGroup,
+    ScreeningMethod,
+    ScreeningResult,
+)
 
-SCHEMA_VERSION = 1
+# 1: the first schema. 2: hazard levels stored as HazardLevel codes (high/medium/low), not as the
+# Chinese a file had. An older store is brought up to date when it is opened (Store._upgrade).
+SCHEMA_VERSION = 2
 
 KEY_COLUMNS = [g.column for g in KeyGroup]
 GUARANTEE_COLUMNS = [g.column for g in Guarantee]
@@ -128,6 +138,33 @@ ALTER TABLE hazard_zones ADD COLUMN IF NOT EXISTS observed_on DATE;
 """
 
 
+def _hazard_levels_as_codes(cur: duckdb.DuckDBPyConnection) -> None:
+    """Schema 2: each stored hazard level becomes its HazardLevel code, read as the import reads
+    one (高, 中风险, H, medium ...). A level no spelling matches is cleared, and kept with its
+    zone in meta ``unmapped_hazard_levels`` (JSON), so nothing a file said is lost."""
+    # Imported here: the import package itself imports this module.
+    from data_loaders.importing.spec import enum_lookup, normalise_value
+
+    lookup = enum_lookup(HazardLevel)
+    zones = cur.execute("SELECT zone_id, level FROM hazard_zones WHERE level IS NOT NULL").fetchall()
+    codes = pd.DataFrame({"zone_id": pd.Series([z for z, _ in zones], dtype=object),
+                          "code": pd.Series([lookup.get(normalise_value(level)) for _, level in zones],
+                                            dtype=object)})
+    cur.register("_levels", codes)
+    try:
+        cur.execute("UPDATE hazard_zones SET level = c.code FROM _levels c WHERE hazard_zones.zone_id = c.zone_id")
+    finally:
+        cur.unregister("_levels")
+    unmapped = {zone: level for (zone, level), code in zip(zones, codes["code"], strict=True) if code is None}
+    if unmapped:
+        cur.execute("INSERT OR REPLACE INTO meta VALUES ('unmapped_hazard_levels', ?)",
+                    [json.dumps(unmapped, ensure_ascii=False, sort_keys=True)])
+
+
+# Schema version → the step that brings a store of the version before it there.
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {2: _hazard_levels_as_codes}
+
+
 _connections: dict[str, _Handle] = {}
 _connections_lock = threading.Lock()
 # Tables every paicha store holds; a store missing some (an older version) gets them on open.
@@ -222,14 +259,11 @@ class Store:
         self._local = threading.local()
         try:
             tables = self._check_marker()
+            if not self.read_only:
+                self._upgrade(tables)
         except BaseException:
             forget(self.path)  # a refused file stays untouched and unlocked
             raise
-        if not self.read_only and (not tables >= STORE_TABLES or not self._has_added_columns()):
-            with self.transaction(refresh=False) as cur:
-                cur.execute(_SCHEMA)
-                if self.get_meta("schema_version") is None:
-                    self.set_meta("schema_version", str(SCHEMA_VERSION), cur)
 
     @classmethod
     def create(cls, path: Path | str, *, demo: bool) -> Store:
@@ -240,10 +274,10 @@ class Store:
         """
         path = Path(path)
         if path.exists():
-            raise StoreError(f"数据库文件 {path} 已存在，不会覆盖。", path)
+            raise StoreError(t("errors.store.exists", path=path), path)
         if Path(f"{path}.wal").exists():
             # DuckDB would replay a leftover log of some earlier database into the new file.
-            raise StoreError(f"{path}.wal 已存在（旧数据库留下的日志文件），请先移走它。", path)
+            raise StoreError(t("errors.store.stale_wal", path=path), path)
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             con = duckdb.connect(str(path))
@@ -269,6 +303,29 @@ class Store:
             "WHERE database_name = current_database() AND schema_name = 'main'").fetchall())
         return present >= ADDED_COLUMNS
 
+    def schema_version(self) -> int:
+        """The schema the file is in; a store from before versions were written is version 1."""
+        return int(self.get_meta("schema_version") or 1)
+
+    def _upgrade(self, tables: set[str]) -> None:
+        """Bring an older store up to this program's schema, in one transaction: the tables and
+        columns it lacks, then every migration after its version in order, then the version.
+
+        A failure leaves the file as it was (still the older version, opened again next time).
+        A read-only store is read as it is: it cannot be upgraded, and nothing it holds is lost.
+        """
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(t("errors.store.newer_schema", path=self.path, version=version,
+                               supported=SCHEMA_VERSION), self.path)
+        if tables >= STORE_TABLES and version == SCHEMA_VERSION and self._has_added_columns():
+            return
+        with self.transaction(refresh=False) as cur:
+            cur.execute(_SCHEMA)
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[target](cur)
+            self.set_meta("schema_version", str(SCHEMA_VERSION), cur)
+
     def _check_marker(self) -> set[str]:
         """The store's tables, once its demo/real marker has been found; refuse it otherwise."""
         try:
@@ -278,9 +335,9 @@ class Store:
         except duckdb.Error as exc:
             raise classify(exc, self.path) from exc
         if not tables:
-            raise not_a_database(self.path, "文件中没有任何表")
+            raise not_a_database(self.path, t("errors.store.no_tables"))
         if "meta" not in tables:
-            raise not_a_database(self.path, "没有 meta 表")
+            raise not_a_database(self.path, t("errors.store.no_meta"))
         if self.get_meta("is_demo") not in ("true", "false"):
             raise unmarked(self.path)
         return tables
@@ -641,7 +698,7 @@ class Store:
 
         Returns one page of households and the total count.
         """
-        if which not in {"unscreened", "key_not_home"}:
+        if which not in {HouseholdList.unscreened, HouseholdList.key_not_home}:
             raise ValueError(which)
         where_h, p_h = self.scope_sql(scope, "h")
         condition = ("(s.first_on IS NULL OR s.first_on > $as_of)" if which == "unscreened"

@@ -26,6 +26,7 @@ from paicha.scope import Scope
 from ui import errors
 from ui.maps import builders as map_builders
 from ui.maps import tiles as map_tiles
+from ui.text import t
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -115,7 +116,7 @@ def backup(user_id: str, scope: Scope) -> backups.BackupInfo:
     folder, with an audit line: the one place the dashboard's backup is recorded."""
     cfg = settings()
     # A backup whose audit line cannot be written is not made at all.
-    store().require_writable("备份数据库（审计记录无法写入）")
+    store().require_writable(t("errors.store.backup_action"))
     out = cfg.backup_dir / f"{cfg.db_path.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.duckdb"
     info = backups.backup(store(), out)
     store().audit(user_id, "backup", scope, {"file": str(info.path), "bytes": info.bytes}, info.households)

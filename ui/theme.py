@@ -30,8 +30,8 @@ FLOOD_HIGH = "#2e86de"
 FLOOD_MEDIUM = "#85c1e9"
 OTHER_HAZARD = "#f5b041"
 HAZARD_STYLE = {
-    ("flood", "高"): {"color": "#1f4e9c", "fillColor": FLOOD_HIGH, "fillOpacity": 0.55},
-    ("flood", "中"): {"color": "#5dade2", "fillColor": FLOOD_MEDIUM, "fillOpacity": 0.4},
+    ("flood", "high"): {"color": "#1f4e9c", "fillColor": FLOOD_HIGH, "fillOpacity": 0.55},
+    ("flood", "medium"): {"color": "#5dade2", "fillColor": FLOOD_MEDIUM, "fillOpacity": 0.4},
     "other": {"color": "#b9770e", "fillColor": OTHER_HAZARD, "fillOpacity": 0.25, "dashArray": "6 4"},
 }
 # Risk map (choropleth, hotspots). The sequential ramp is ColorBrewer YlOrRd with five classes:

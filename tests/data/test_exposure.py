@@ -33,9 +33,9 @@ def zoned(known_store):
     columns = "(zone_id, kind, level, name, village_code, source, crs, geometry, indicator, indicator_name, observed_on)"
     drought = [[122.94, 40.94], [122.96, 40.94], [122.96, 40.96], [122.94, 40.96], [122.94, 40.94]]
     with known_store.transaction(refresh=False) as cur:
-        cur.execute(f"INSERT INTO hazard_zones {columns} VALUES ('f1', 'flood', '高', '河边', NULL, '测试', 'WGS-84', ?, "
+        cur.execute(f"INSERT INTO hazard_zones {columns} VALUES ('f1', 'flood', 'high', '河边', NULL, '测试', 'WGS-84', ?, "
                     "NULL, NULL, DATE '2024-07-31')", [json.dumps({"type": "Polygon", "coordinates": [BOX]})])
-        cur.execute(f"INSERT INTO hazard_zones {columns} VALUES ('w1', 'water_shortage', '中', '缺水', ?, '水利局', "
+        cur.execute(f"INSERT INTO hazard_zones {columns} VALUES ('w1', 'water_shortage', 'medium', '缺水', ?, '水利局', "
                     "'WGS-84', ?, 41.0, '缺水天数(天)', DATE '2024-08-15')",
                     [VILLAGE_B, json.dumps({"type": "Polygon", "coordinates": [drought]})])
         recompute_exposures(cur)
@@ -93,7 +93,7 @@ def test_key_households_not_visited_are_masked_rows_or_per_village_counts(zoned,
 
 def test_village_hazards_carry_indicator_source_and_date(zoned, settings):
     hazards = exposure.village_hazards(exposure.hazard_layers(zoned, Scope.district(settings.district_code)))
-    assert hazards[VILLAGE_B] == [{"kind": "water_shortage", "zone_id": "w1", "name": "缺水", "level": "中",
+    assert hazards[VILLAGE_B] == [{"kind": "water_shortage", "zone_id": "w1", "name": "缺水", "level": "medium",
                                    "indicator": 41.0, "indicator_name": "缺水天数(天)", "source": "水利局",
                                    "observed_on": dt.date(2024, 8, 15)}]
 

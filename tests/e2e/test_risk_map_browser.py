@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from paicha.vocab import HazardKind
 from tests.e2e.browser import (
     ROOT,
     follow_menu,
@@ -85,7 +86,7 @@ def test_the_map_draws_villages_heat_and_clusters_with_the_network_cut_off(brows
     assert frame.locator("canvas.leaflet-heatmap-layer").count() == 1
     assert frame.locator(".paicha-key-cluster").count() >= 1
     labels = frame.inner_text(".leaflet-control-layers")
-    assert t("hazard.flood") in labels and t("map.layer_villages") in labels
+    assert HazardKind.flood.label in labels and t("map.layer_villages") in labels
     assert t("risk_map.layer_heat") in labels and t("risk_map.layer_key") in labels
     assert t("risk_map.legend_hazards") in frame.inner_text(".paicha-legend")
     assert refused == [] and not [e for e in errors if "metrics" not in e]

@@ -48,10 +48,10 @@ def villages() -> pd.DataFrame:
 
 def zones() -> pd.DataFrame:
     return pd.DataFrame([
-        {"zone_id": "f1", "kind": "flood", "level": "高", "name": "沿河洪涝风险区", "village_code": "210311006200",
+        {"zone_id": "f1", "kind": "flood", "level": "high", "name": "沿河洪涝风险区", "village_code": "210311006200",
          "source": "测试", "crs": "WGS-84", "geometry": square(122.9, 41.0, 0.01), "indicator": None,
          "indicator_name": None, "observed_on": dt.date(2024, 7, 31)},
-        {"zone_id": "p1", "kind": "low_prices", "level": "中", "name": "第1村农产品价格低迷",
+        {"zone_id": "p1", "kind": "low_prices", "level": "medium", "name": "第1村农产品价格低迷",
          "village_code": "210311006201", "source": "区农业农村局", "crs": "WGS-84",
          "geometry": square(122.95, 41.0), "indicator": 23.5, "indicator_name": "价格降幅(%)",
          "observed_on": dt.date(2024, 8, 31)},

@@ -23,7 +23,7 @@ from shapely.geometry import box as box_shape
 
 from data_loaders.exposure import EXACT_STEPS, KeyPoints, PointSet, RiskView
 from paicha.geo import wgs84_to_gcj02
-from paicha.vocab import HazardKind, KeyGroup, MapMeasure, Status
+from paicha.vocab import HazardKind, HazardLevel, KeyGroup, MapMeasure, Status
 from ui import safe, theme
 from ui.maps import assets, geometry, legend
 from ui.maps.measures import MEASURES, classify
@@ -155,8 +155,16 @@ def _zone_line(zone) -> str:
     return kind
 
 
+def level_label(code: str) -> str:
+    """高/中/低 for a stored level code; a value an older store kept as it was, escaped as it is."""
+    try:
+        return HazardLevel(code).label
+    except ValueError:
+        return safe.html_text(code)
+
+
 def zone_tooltip(zone) -> str:
-    level = t("risk_map.tip_level", level=safe.html_text(zone.level)) if isinstance(zone.level, str) and zone.level else ""
+    level = t("risk_map.tip_level", level=level_label(zone.level)) if isinstance(zone.level, str) and zone.level else ""
     date = zone.observed_on.isoformat() if hasattr(zone.observed_on, "isoformat") else "—"
     return "<br>".join([
         f"<b>{safe.html_text(zone.name)}</b>{level}",

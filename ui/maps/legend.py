@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from data_loaders.exposure import KeyPoints, PointSet
-from paicha.vocab import HazardKind, HeatSubject
+from paicha.vocab import HazardKind, HazardLevel, HeatSubject
 from ui import safe, theme
 from ui.maps.measures import Classes, MeasureSpec
 from ui.text import t
@@ -60,7 +60,8 @@ def hazard_section(zones: pd.DataFrame, kinds: tuple[str, ...]) -> Section | Non
         if kind is HazardKind.flood:
             for level, style in theme.HAZARD_STYLE.items():
                 if isinstance(level, tuple) and (of_kind["level"] == level[1]).any():
-                    swatches.append(Swatch(style["fillColor"], t("risk_map.legend_flood", level=level[1], detail=detail)))
+                    swatches.append(Swatch(style["fillColor"], t("risk_map.legend_flood", level=HazardLevel(level[1]).label,
+                                                                  detail=detail)))
             continue
         style = theme.HAZARD_KIND_STYLE[kind.value]
         indicators = [t("risk_map.legend_indicator", name=name, range=_range(group["indicator"]))

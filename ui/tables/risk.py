@@ -26,10 +26,18 @@ def _hazard_cells(zones: pd.DataFrame) -> dict[str, str]:
     return {code: t("risk_map.join").join(texts) for code, texts in cells.items()}
 
 
+def column_header(column: str) -> str:
+    """A measure's own label where the column is a map measure, the catalogue's header otherwise."""
+    try:
+        return MapMeasure(column).label
+    except ValueError:
+        return t(f"risk_map.columns.{column}")
+
+
 def village_table(villages: pd.DataFrame, zones: pd.DataFrame, spec: MeasureSpec | None) -> pd.DataFrame:
     """The map's figures per village, worst first by the chosen measure (by lag without one)."""
     ordered = worst_first(villages, spec or MEASURES[MapMeasure.lag])
-    frame = pd.DataFrame({t(f"risk_map.columns.{c}"): ordered[c].to_numpy() for c in TABLE_COLUMNS})
+    frame = pd.DataFrame({column_header(c): ordered[c].to_numpy() for c in TABLE_COLUMNS})
     status = t("risk_map.columns.status")
     frame[status] = [Status(s).label if isinstance(s, str) else "" for s in frame[status]]
     frame[t("risk_map.columns.hazards")] = ordered["village_code"].map(_hazard_cells(zones)).fillna("").to_numpy()
