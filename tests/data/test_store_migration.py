@@ -25,8 +25,12 @@ def old_store(tmp_path, settings):
     store_module.close_all()
     con = duckdb.connect(str(path))
     for zone, level in OLD_LEVELS.items():
-        con.execute("INSERT INTO hazard_zones VALUES (?, 'flood', ?, ?, ?, '旧导入', 'WGS-84', ?)",
+        con.execute("INSERT INTO hazard_zones (zone_id, kind, level, name, village_code, source, crs, geometry)"
+                    " VALUES (?, 'flood', ?, ?, ?, '旧导入', 'WGS-84', ?)",
                     [zone, level, f"区域{zone}", VILLAGE_A, SQUARE])
+    # Version 1 had no hazard indicators; the upgrade must add them.
+    for column in ("indicator", "indicator_name", "observed_on"):
+        con.execute(f"ALTER TABLE hazard_zones DROP COLUMN {column}")
     con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     con.close()
     return path

@@ -38,7 +38,7 @@ def village_table(villages: pd.DataFrame, zones: pd.DataFrame, spec: MeasureSpec
     """The map's figures per village, worst first by the chosen measure (by lag without one)."""
     ordered = worst_first(villages, spec or MEASURES[MapMeasure.lag])
     frame = pd.DataFrame({column_header(c): ordered[c].to_numpy() for c in TABLE_COLUMNS})
-    status = t("risk_map.columns.status")
+    status = column_header("status")
     frame[status] = [Status(s).label if isinstance(s, str) else "" for s in frame[status]]
     frame[t("risk_map.columns.hazards")] = ordered["village_code"].map(_hazard_cells(zones)).fillna("").to_numpy()
     return frame
