@@ -44,7 +44,7 @@ def cmd_progress(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         emit(rows)
     else:
-        line = "progress_cli.screener_line" if args.level == "screener" else "progress_cli.unit_line"
+        line = "cli.screener_line" if args.level == "screener" else "cli.progress_line"
         for row in rows:
             print(t(line, **row))
     return EXIT_OK
@@ -60,22 +60,22 @@ def cmd_changes(args: argparse.Namespace, settings: Settings) -> int:
         emit({"as_of": args.as_of, "since": args.since, "units": units})
     else:
         for unit in units:
-            print(t("progress_cli.change_line", **unit))
+            print(t("cli.change_line", **unit))
     return EXIT_OK
 
 
 def register(command: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
     """Add the progress sub-commands through cli.main's ``command`` helper."""
-    p = command("progress", cmd_progress, t("progress_cli.progress_help"))
+    p = command("progress", cmd_progress, t("cli.help.progress"))
     p.add_argument("--as-of", type=parse_as_of, required=True)
-    p.add_argument("--since", type=parse_as_of, help=t("progress_cli.since_help"))
+    p.add_argument("--since", type=parse_as_of, help=t("cli.help.progress_since"))
     p.add_argument("--level", choices=UNIT_LEVELS, default="town")
-    p.add_argument("--town", help=t("progress_cli.town_help"))
-    p.add_argument("--unmask", action="store_true", help=t("progress_cli.unmask_help"))
+    p.add_argument("--town", help=t("cli.help.progress_town"))
+    p.add_argument("--unmask", action="store_true", help=t("cli.help.progress_unmask"))
     p.add_argument("--json", action="store_true")
 
-    p = command("changes", cmd_changes, t("progress_cli.changes_help"))
+    p = command("changes", cmd_changes, t("cli.help.changes"))
     p.add_argument("--as-of", type=parse_as_of, required=True)
-    p.add_argument("--since", type=parse_as_of, required=True, help=t("progress_cli.since_help"))
-    p.add_argument("--town", help=t("progress_cli.town_help"))
+    p.add_argument("--since", type=parse_as_of, required=True, help=t("cli.help.progress_since"))
+    p.add_argument("--town", help=t("cli.help.progress_town"))
     p.add_argument("--json", action="store_true")

@@ -25,18 +25,6 @@ def mask_phone(value: str | None) -> str | None:
     return text[:3] + "*" * (len(text) - 7) + text[-4:]
 
 
-def mask_name(value: str | None) -> str | None:
-    """张** : the family name stays (a colleague can still tell who is meant), the rest hidden.
-
-    >>> mask_name("李建国"), mask_name("")
-    ('李**', '')
-    """
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    text = str(value)
-    return text[:1] + "*" * (len(text) - 1) if len(text) > 1 else text
-
-
 MASKERS = {"head_id_number": mask_id, "phone": mask_phone}
 
 
@@ -49,3 +37,18 @@ def mask_frame(frame: pd.DataFrame, unmasked: bool = False) -> pd.DataFrame:
         if column in out.columns:
             out[column] = out[column].map(masker)
     return out
+
+
+def mask_name(value: str | None) -> str | None:
+    """王** : the surname helps a village cadre recognise a household, the given name stays home.
+
+    Used where a name travels inside a drawing (map popups) rather than a masked table, and for
+    screeners' names in exports; a one-character name still gets its star.
+
+    >>> mask_name("李建国"), mask_name("李"), mask_name("")
+    ('李**', '李*', '')
+    """
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    text = str(value).strip()
+    return text[:1] + "*" * max(len(text) - 1, 1) if text else text

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_loaders import store as store_module
 from data_loaders.store import Store
+from paicha.vocab import Status
 from tests.app.walk import (
     download,
     download_buttons,
@@ -51,8 +52,8 @@ def test_a_district_user_picks_the_town_and_sees_only_its_villages(tmp_path, set
     # The whole district first (the default), then the town most behind: 甘泉镇 (4 households, none
     # screened, 2.9 behind) before 汤岗子街道.
     assert picker.options[:3] == [t("villages.all_towns"),
-                                  t("villages.town_option", name="甘泉镇", status=t("status.not_started")),
-                                  t("villages.town_option", name="汤岗子街道", status=t("status.severely_lagging"))]
+                                  t("villages.town_option", name="甘泉镇", status=Status.not_started.label),
+                                  t("villages.town_option", name="汤岗子街道", status=Status.severely_lagging.label)]
     everywhere = village_table(at)
     assert len(everywhere) == 64 and everywhere[t("columns.town")].iloc[0] in ("甘泉镇", "汤岗子街道")
     at = picker.select(TOWN_A).run()
@@ -156,7 +157,7 @@ def test_the_village_table_is_worst_first_and_filters_by_status(tmp_path, settin
     at = open_villages("leader", D(2024, 9, 14))
     at = at.selectbox(key=keys.VILLAGES_TOWN).select(TOWN_B).run()
     statuses = village_table(at)[t("columns.status")].tolist()
-    assert statuses[0] == t("status.severely_lagging")  # 甘泉村 (2 of 4 on 9-14) before the empty villages
+    assert statuses[0] == Status.severely_lagging.label  # 甘泉村 (2 of 4 on 9-14) before the empty villages
     at = at.multiselect(key=keys.VILLAGES_STATUS).set_value(["severely_lagging"]).run()
     assert village_table(at)[t("columns.village")].tolist() == ["甘泉村委会"]
     assert at.selectbox(key=keys.VILLAGES_TOWN).value == TOWN_B  # the pick stays while filtering

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from paicha.calendar import holiday_of, is_workday, makeup_workday_of, rest_runs
+from paicha.vocab import Status
 from ui import theme
 from ui.safe import html_text
 from ui.tables.formats import date_text
@@ -89,7 +90,7 @@ def timeline_figure(villages: pd.DataFrame, start: dt.date, latest_start: dt.dat
         last = pd.to_datetime(group["last_screened_on"])
         fig.add_trace(go.Bar(
             y=group["label"], base=first - HALF_DAY, x=(last - first + 2 * HALF_DAY).dt.total_seconds() * 1000,
-            orientation="h", name=t(f"status.{status}"), marker_color=theme.STATUS_BARS[status],
+            orientation="h", name=Status(status).label, marker_color=theme.STATUS_BARS[status],
             customdata=list(zip([date_text(d) for d in group["first_screened_on"]],
                                 [date_text(d) for d in group["last_screened_on"]],
                                 group["span_workdays"], group["screened_pct"], strict=True)),
@@ -101,7 +102,7 @@ def timeline_figure(villages: pd.DataFrame, start: dt.date, latest_start: dt.dat
             y=waiting["label"], x=[pd.Timestamp(as_of)] * len(waiting), mode="markers+text",
             marker={"symbol": "x", "color": theme.STATUS_BARS["not_started"], "size": 10},
             text=[t("villages.timeline_not_started")] * len(waiting), textposition="middle right",
-            name=t("status.not_started"), hoverinfo="skip"))
+            name=Status.not_started.label, hoverinfo="skip"))
     _mark_day(fig, latest_start, t("villages.timeline_latest", day=date_text(latest_start)), theme.ACTUAL)
     _mark_day(fig, deadline, t("villages.timeline_deadline", day=date_text(deadline)), theme.REFERENCE)
     _mark_day(fig, as_of, t("villages.timeline_as_of", day=date_text(as_of)), theme.EXPECTED, above=False)

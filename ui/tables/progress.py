@@ -11,15 +11,15 @@ from pandas.io.formats.style import Styler
 from paicha.calendar import covered_range, holiday_of, makeup_workday_of
 from paicha.privacy import mask_name
 from paicha.progress import DeadlineState
-from paicha.vocab import Transition
+from paicha.vocab import Light, Status, Transition
 from ui import theme
 from ui.safe import escape as safe_text
 from ui.tables.formats import MISSING, date_text
-from ui.text import t
+from ui.text import joined, t
 
 
 def status_label(code: str) -> str:
-    return t(f"status.{code}")
+    return Status(code).label
 
 
 def finish_text(day: object, beyond_calendar: object) -> str:
@@ -46,7 +46,7 @@ def town_lights_table(lights: pd.DataFrame) -> Styler:
     shown = pd.DataFrame({t("columns.town"): lights["town_name"].to_numpy()})
     colours = pd.DataFrame({t("columns.town"): [""] * len(lights)})
     for header, (kind, codes, details) in light_cols.items():
-        shown[header] = [f"{t(f'light.{kind}.{c}')} {d}".strip() for c, d in zip(codes, details, strict=True)]
+        shown[header] = [f"{Light(c).word(kind)} {d}".strip() for c, d in zip(codes, details, strict=True)]
         colours[header] = [theme.background_css(c) for c in codes]
     return shown.style.apply(lambda _: colours, axis=None)
 
@@ -123,11 +123,6 @@ def households_link(town_code: str, village_code: str, which: str = "unscreened"
     """The 农户清单 page's address for one village's list (a relative link: it works under any
     base path, and the query parameters are the filter that page reads)."""
     return f"{HOUSEHOLDS_PAGE}?{urlencode({'town': town_code, 'village': village_code, 'list': which})}"
-
-
-def joined(items) -> str:
-    """Names or dates in a cell or a line: 甲村、乙村."""
-    return t("villages.list_join").join(items)
 
 
 def day_caption(day: dt.date) -> str:
@@ -251,10 +246,16 @@ def light_changes_table(changes: pd.DataFrame, since: dt.date) -> pd.DataFrame:
         t("columns.town"): changes["town_name"].to_numpy(),
         t("overview.light"): [t(f"overview.light_{k}") for k in changes["light"]],
         t("overview.light_before", since=date_text(since)): [
-            t(f"light.{kinds[k]}.{v}") or t(f"light.deadline.{v}") for k, v in zip(changes["light"], changes["before"], strict=True)],
+            _light_word(v, kinds[k]) for k, v in zip(changes["light"], changes["before"], strict=True)],
         t("overview.light_after"): [
-            t(f"light.{kinds[k]}.{v}") or t(f"light.deadline.{v}") for k, v in zip(changes["light"], changes["after"], strict=True)],
+            _light_word(v, kinds[k]) for k, v in zip(changes["light"], changes["after"], strict=True)],
     })
+
+
+def _light_word(code: str, kind: str) -> str:
+    """A light as its column says it; a colour the column never shows reads as a deadline would."""
+    light = Light(code)
+    return light.word(kind) or light.label
 
 
 def screener_name(name: object, masked: bool = False) -> str:
