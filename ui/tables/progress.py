@@ -11,7 +11,7 @@ from pandas.io.formats.style import Styler
 from paicha.calendar import covered_range, holiday_of, makeup_workday_of
 from paicha.privacy import mask_name
 from paicha.progress import DeadlineState
-from paicha.vocab import Light, Status, Transition
+from paicha.vocab import HouseholdList, Light, Status, Transition
 from ui import theme
 from ui.safe import escape as safe_text
 from ui.tables.formats import MISSING, date_text
@@ -119,10 +119,10 @@ def styled_villages(progress: pd.DataFrame, town_names: dict[str, str] | None = 
 HOUSEHOLDS_PAGE = "households"
 
 
-def households_link(town_code: str, village_code: str, which: str = "unscreened") -> str:
+def households_link(town_code: str, village_code: str, which: HouseholdList = HouseholdList.unscreened) -> str:
     """The 农户清单 page's address for one village's list (a relative link: it works under any
     base path, and the query parameters are the filter that page reads)."""
-    return f"{HOUSEHOLDS_PAGE}?{urlencode({'town': town_code, 'village': village_code, 'list': which})}"
+    return f"{HOUSEHOLDS_PAGE}?{urlencode({'town': town_code, 'village': village_code, 'list': which.value})}"
 
 
 def day_caption(day: dt.date) -> str:
@@ -186,7 +186,7 @@ def village_progress_table(villages: pd.DataFrame, since: dt.date, with_links: b
             for town, code, screened, households in zip(villages["parent_code"], villages["code"], villages["screened"],
                                                         villages["households"], strict=True)]
         out[t("villages.col_key_households")] = [
-            households_link(town, code, "key_not_home") if visited < key else None
+            households_link(town, code, HouseholdList.key_not_home) if visited < key else None
             for town, code, visited, key in zip(villages["parent_code"], villages["code"], villages["key_home_visited"],
                                                 villages["key_households"], strict=True)]
     return out
