@@ -7,25 +7,20 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
-
-from cli import db, exposure, spot_checks, users
+from cli import db, exposure, progress, spot_checks, users
 from cli.common import (
     EXIT_OK,
     EXIT_REJECTED,
     EXIT_USAGE,
     Handler,
     UsageError,
-    checked_scope,
     emit,
     open_store,
-    parse_as_of,
 )
 from data_loaders.store import Store, StoreError
 from paicha.calendar import CalendarRangeError
 from paicha.config import Settings, load_settings
 from paicha.text import t
-from paicha.vocab import Level
 
 DEMO_NAME = "demo.duckdb"
 
@@ -42,24 +37,6 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     emit({"db": str(store.path), "households": summary.households, "screenings": summary.screenings,
           "villages": summary.villages, "key_households": summary.key_households,
           "seconds": round(summary.seconds, 2)})
-    return EXIT_OK
-
-
-def cmd_progress(args: argparse.Namespace, settings: Settings) -> int:
-    from data_loaders.reports import progress_table
-
-    store = open_store(args, settings)
-    scope = checked_scope(store, args, settings)
-    table = progress_table(store, settings, scope, args.as_of, args.level)
-    rows = table.drop(columns=["parent_code", "screened_pct", "key_pct"]).to_dict(orient="records")
-    # Missing dates arrive as NaT/NaN; JSON says null.
-    rows = [{k: None if not isinstance(v, str) and pd.isna(v) else v for k, v in row.items()} for row in rows]
-    if args.json:
-        emit(rows)
-    else:
-        for row in rows:
-            print(t("cli.progress_line", code=row["code"], name=row["name"], screened=row["screened"],
-                    households=row["households"], expected=row["expected"], status=row["status"]))
     return EXIT_OK
 
 
@@ -138,12 +115,6 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p.add_argument("--households", type=int, default=None)
     p.add_argument("--seed", type=int, default=None)
 
-    p = command("progress", cmd_progress, t("cli.help.progress"))
-    p.add_argument("--as-of", type=parse_as_of, required=True)
-    p.add_argument("--level", choices=[level.value for level in Level], default="town")
-    p.add_argument("--town", help=t("cli.help.progress_town"))
-    p.add_argument("--json", action="store_true")
-
     kinds = ["households", "screenings", "key_groups", "milestones", "hazards"]
     p = command("import", cmd_import, t("cli.help.import"))
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -160,6 +131,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p.add_argument("kind", choices=kinds[:4])
     p.add_argument("--out", help=t("cli.help.template_out"))
 
+    progress.register(command)
     spot_checks.register(command)
     exposure.register(command)
     users.register(command)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from data_loaders.store import SCHEMA_VERSION, STORE_TABLES, Store, forget
+from data_loaders.store import DERIVED_TABLES, SCHEMA_VERSION, STORE_TABLES, Store, forget
 from data_loaders.store_errors import (
     StoreError,
     StoreLockedError,
@@ -106,7 +106,8 @@ def _validated(path: Path) -> tuple[int, bool]:
         meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("is_demo") not in ("true", "false"):
             raise unmarked(path)
-        missing = sorted(STORE_TABLES - tables)
+        # Derived tables a backup from an earlier version lacks are rebuilt when the store opens.
+        missing = sorted(STORE_TABLES - DERIVED_TABLES - tables)
         if missing:
             raise not_a_database(path, t("errors.backup.missing_tables", tables=joined(missing)))
         version = meta.get("schema_version") or "1"

@@ -135,6 +135,16 @@ CREATE TABLE IF NOT EXISTS spot_check_items (
 ALTER TABLE hazard_zones ADD COLUMN IF NOT EXISTS indicator DOUBLE;
 ALTER TABLE hazard_zones ADD COLUMN IF NOT EXISTS indicator_name VARCHAR;
 ALTER TABLE hazard_zones ADD COLUMN IF NOT EXISTS observed_on DATE;
+-- Progress (the villages page): records and home visits per screener, village and day, a derived table
+-- rebuilt with the others (Store.refresh_derived), so screener figures never scan screenings.
+CREATE TABLE IF NOT EXISTS screener_days (
+    town_code VARCHAR NOT NULL, village_code VARCHAR NOT NULL, screener VARCHAR, day DATE NOT NULL,
+    records BIGINT NOT NULL, home_visits BIGINT NOT NULL);
+-- Progress: key households' first village assessment (village_assessment), to tell those only phoned from
+-- those only assessed without scanning every screening record.
+CREATE TABLE IF NOT EXISTS key_assessments (
+    town_code VARCHAR NOT NULL, village_code VARCHAR NOT NULL, household_id VARCHAR NOT NULL,
+    first_assessment_on DATE NOT NULL);
 """
 
 
@@ -171,6 +181,7 @@ _connections_lock = threading.Lock()
 STORE_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA))
 # Columns added to existing tables later; a store that lacks any gets them on open too.
 ADDED_COLUMNS = frozenset(re.findall(r"ALTER TABLE (\w+) ADD COLUMN IF NOT EXISTS (\w+)", _SCHEMA))
+DERIVED_TABLES = frozenset({"household_status", "screening_days", "screener_days", "key_assessments"})
 
 
 @dataclass
@@ -320,7 +331,9 @@ class Store:
                                supported=SCHEMA_VERSION), self.path)
         if tables >= STORE_TABLES and version == SCHEMA_VERSION and self._has_added_columns():
             return
-        with self.transaction(refresh=False) as cur:
+        # A store from before a derived table existed gets it filled, not only created.
+        derived_missing = "households" in tables and not tables >= DERIVED_TABLES
+        with self.transaction(refresh=derived_missing) as cur:
             cur.execute(_SCHEMA)
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 MIGRATIONS[target](cur)
@@ -467,6 +480,21 @@ class Store:
             SELECT h.town_code, h.village_code, s.screened_on, count(*)
             FROM screenings s JOIN households h USING (household_id) GROUP BY ALL
         """)
+        # Progress (村级进度): screener figures and the implausible-day flag read this table.
+        cur.execute("DELETE FROM screener_days")
+        cur.execute(f"""
+            INSERT INTO screener_days
+            SELECT h.town_code, h.village_code, s.screener, s.screened_on, count(*),
+                   count(*) FILTER (WHERE s.method = '{home}')
+            FROM screenings s JOIN households h USING (household_id) GROUP BY ALL
+        """)
+        cur.execute("DELETE FROM key_assessments")
+        cur.execute(f"""
+            INSERT INTO key_assessments
+            SELECT h.town_code, h.village_code, s.household_id, min(s.screened_on)
+            FROM screenings s JOIN households h USING (household_id)
+            WHERE {IS_KEY_SQL} AND s.method = '{ScreeningMethod.village_assessment.value}' GROUP BY ALL
+        """)
 
     def query(self, sql: str, params: Sequence | None = None) -> pd.DataFrame:
         return self.cursor().execute(sql, params or []).df()
@@ -500,7 +528,7 @@ class Store:
     def count(self, table: str) -> int:
         if table not in {"households", "screenings", "milestones", "divisions", "hazard_zones",
                          "household_hazards", "audit_log", "import_log", "household_status", "screening_days",
-                         "spot_check_draws", "spot_check_items", "users", "sessions"}:
+                         "screener_days", "key_assessments", "spot_check_draws", "spot_check_items", "users", "sessions"}:
             raise ValueError(table)
         return int(self.cursor().execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 

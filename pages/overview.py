@@ -1,8 +1,8 @@
-"""总览: the leaders' one screen — big numbers, what changed, deadlines, towns, the lagging."""
+"""总览: the leaders' one screen — big numbers, what changed since a date, deadlines, towns, the lagging."""
 
 import streamlit as st
 
-from ui import cache, keys
+from ui import cache, keys, layout
 from ui.figures import progress as figures
 from ui.session import page_start
 from ui.tables import progress as tables
@@ -11,23 +11,13 @@ from ui.text import t
 session = page_start("overview.title")
 
 cfg = cache.settings()
-ov = cache.overview(session.scope, session.as_of, session.version)
-st.caption(t("overview.caption", as_of=ov.as_of, weekday=tables.weekday(ov.as_of), previous=ov.previous_day))
-d, p = ov.district, ov.previous
+ov = cache.overview(session.scope, session.as_of, session.since, session.version)
+st.caption(t("overview.caption", as_of=tables.day_caption(ov.as_of), since=tables.day_caption(ov.since)))
+d = ov.district
 if d.empty:
     st.info(t("app.no_data"))
     st.stop()
-
-cols = st.columns(6)
-cols[0].metric(t("overview.households"), f"{d.households:,}")
-cols[1].metric(t("overview.screened"), f"{d.screened:,}", delta=f"{d.screened - p.screened:+,}" if p is not None else None)
-cols[2].metric(t("overview.screened_pct"), f"{d.screened_pct:.1f}%",
-               delta=t("overview.expected", pct=f"{100 * d.expected / max(d.households, 1):.1f}"), delta_color="off")
-cols[3].metric(t("overview.key"), f"{d.key_pct:.1f}%", delta=t("overview.key_value", visited=d.key_home_visited, total=d.key_households),
-               delta_color="off", help=t("overview.key_help"))
-cols[4].metric(t("overview.proposed"), f"{d.proposed:,}", delta=f"{d.proposed - p.proposed:+,}" if p is not None else None, delta_color="off")
-cols[5].metric(t("overview.leaflet"), f"{100 * d.leaflet / max(d.screened, 1):.1f}%",
-               delta=f"{t('overview.confirmed')} {100 * d.confirmed_online / max(d.screened, 1):.1f}%", delta_color="off")
+layout.metric_row(tables.overview_metrics(d, ov.previous, ov.since))
 
 st.subheader(t("overview.deadlines"))
 for col, state in zip(st.columns(3), ov.deadlines, strict=True):
@@ -37,6 +27,17 @@ for col, state in zip(st.columns(3), ov.deadlines, strict=True):
 st.subheader(t("overview.towns"))
 st.dataframe(tables.town_lights_table(ov.lights), hide_index=True, width="stretch", key=keys.OVERVIEW_TOWNS)
 st.caption(t("overview.towns_caption", lag=cfg.thresholds.lagging_points, severe=cfg.thresholds.severe_points))
+
+st.subheader(t("overview.changes", since=tables.day_caption(ov.since)))
+lines = tables.transition_lines(ov.changes[ov.changes["level"] == "village"])
+st.markdown("\n\n".join([t("villages.changes_summary", screened=tables.signed(d.screened - ov.previous.screened),
+                                key_home=tables.signed(d.key_home_visited - ov.previous.key_home_visited)), *lines]))
+if ov.light_changes.empty:
+    st.caption(t("overview.changes_towns_none", since=ov.since))
+else:
+    st.markdown(f"**{t('overview.changes_towns')}**")
+    st.dataframe(tables.light_changes_table(ov.light_changes, ov.since), hide_index=True, width="stretch",
+                 key=keys.OVERVIEW_LIGHT_CHANGES)
 
 left, right = st.columns([5, 4])
 with left:

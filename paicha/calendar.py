@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
 
 import chinese_calendar
 
 from paicha.text import t
+from paicha.vocab import Holiday
 
 
 class CalendarRangeError(ValueError):
@@ -108,3 +110,72 @@ def latest_start(deadline: dt.date, workdays: int) -> dt.date:
     """
     days = last_workdays(deadline, workdays)
     return days[0]
+
+
+def _named(day: dt.date) -> tuple[bool, Holiday | None]:
+    """(is a rest day, the holiday the library names for the day) for a covered day."""
+    check_covered(day)
+    rest, name = chinese_calendar.get_holiday_detail(day)
+    return bool(rest), (Holiday(chinese_calendar.Holiday(name).name) if name else None)
+
+
+def holiday_of(day: dt.date) -> Holiday | None:
+    """The official holiday a rest day belongs to, None on working days and plain weekends.
+
+    >>> holiday_of(dt.date(2024, 9, 16)).label
+    '中秋节'
+    >>> holiday_of(dt.date(2024, 9, 21)) is None  # an ordinary Saturday
+    True
+    """
+    rest, holiday = _named(day)
+    return holiday if rest else None
+
+
+def makeup_workday_of(day: dt.date) -> Holiday | None:
+    """The holiday a 调休 working day makes up for (Saturday 2024-09-14: 中秋节), else None.
+
+    >>> makeup_workday_of(dt.date(2024, 9, 14)).label
+    '中秋节'
+    """
+    rest, holiday = _named(day)
+    return holiday if not rest and holiday is not None and day.weekday() >= 5 else None
+
+
+@dataclass(frozen=True)
+class RestRun:
+    """Consecutive non-working days, with the holiday they belong to (None for a weekend)."""
+
+    first: dt.date
+    last: dt.date
+    holiday: Holiday | None
+
+
+def rest_runs(start: dt.date, end: dt.date) -> list[RestRun]:
+    """The runs of rest days from ``start`` to ``end``, each named after its holiday if any.
+
+    >>> [(r.first.day, r.last.day, r.holiday and r.holiday.label)
+    ...  for r in rest_runs(dt.date(2024, 9, 12), dt.date(2024, 9, 22))]
+    [(15, 17, '中秋节'), (21, 22, None)]
+    """
+    runs: list[RestRun] = []
+    first: dt.date | None = None
+    holiday: Holiday | None = None
+    day = start
+    while day <= end + dt.timedelta(days=1):
+        if day <= end and not is_workday(day):
+            first = first or day
+            holiday = holiday or holiday_of(day)
+        elif first is not None:
+            runs.append(RestRun(first, day - dt.timedelta(days=1), holiday))
+            first, holiday = None, None
+        day += dt.timedelta(days=1)
+    return runs
+
+
+def workdays_after(day: dt.date, until: dt.date) -> int:
+    """Working days strictly after ``day`` up to and including ``until`` (0 when none are left).
+
+    >>> workdays_after(dt.date(2024, 9, 12), dt.date(2024, 9, 20))  # 9-13, 9-14, 9-18, 9-19, 9-20
+    5
+    """
+    return workdays_between(day + dt.timedelta(days=1), until)

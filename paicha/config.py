@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -82,6 +82,33 @@ class MapOptions:
 
 
 @dataclass(frozen=True)
+class Reasons:
+    """Cut-offs and weights of the why-behind rules (``paicha.reasons``; docs/assumptions.md).
+
+    Defaulted so that a configuration written before the rules existed still loads.
+    """
+
+    pause_workdays: int = 2
+    slow_rate_share: float = 1.0
+    key_not_home_min: int = 1
+    leaflet_min_share: float = 0.9
+    confirmed_min_share: float = 0.7
+    single_screener_share: float = 0.8
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_REASON_WEIGHTS))
+
+    def weight(self, rule: str) -> float:
+        return float(self.weights.get(rule, DEFAULT_REASON_WEIGHTS.get(rule, 0.0)))
+
+
+# Higher first in the sentence: what can no longer be repaired, then what decides the finish,
+# then compliance of the work already done.
+DEFAULT_REASON_WEIGHTS = {
+    "late_start": 10.0, "start_due": 9.0, "short_span": 8.0, "slow_rate": 7.0, "catching_up": 6.0,
+    "pause": 5.0, "key_not_home": 4.0, "leaflet_behind": 2.0, "confirmation_behind": 1.0,
+}
+
+
+@dataclass(frozen=True)
 class Settings:
     district_code: str
     district_name: str
@@ -101,6 +128,7 @@ class Settings:
     import_limits: ImportLimits = ImportLimits()
     auth: Auth = Auth()
     map_options: MapOptions = MapOptions()
+    reasons: Reasons = Reasons()
 
 
 def _resolve(path: str | None, folder: Path) -> Path | None:
@@ -166,6 +194,8 @@ def load_settings(path: Path | None = None) -> Settings:
         tianditu_key=raw["map"]["tianditu_key"],
         auth=Auth(**raw.get("auth", {})),
         map_options=_map_options(raw["map"]),
+        reasons=Reasons(**raw.get("reasons", {}),
+                        weights={**DEFAULT_REASON_WEIGHTS, **raw.get("reason_weights", {})}),
     )
 
 

@@ -42,7 +42,11 @@ def mask_frame(frame: pd.DataFrame, unmasked: bool = False) -> pd.DataFrame:
 def mask_name(value: str | None) -> str | None:
     """王** : the surname helps a village cadre recognise a household, the given name stays home.
 
-    Used where a name travels inside a drawing (map popups) rather than a masked table.
+    Used where a name travels inside a drawing (map popups) rather than a masked table, and for
+    screeners' names in exports; a one-character name still gets its star.
+
+    >>> mask_name("李建国"), mask_name("李"), mask_name("")
+    ('李**', '李*', '')
     """
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None

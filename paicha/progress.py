@@ -14,6 +14,7 @@ from paicha.calendar import (
     check_covered,
     last_workdays,
     latest_start,
+    workdays_after,
     workdays_between,
     workdays_in,
 )
@@ -28,6 +29,9 @@ PROGRESS_COLUMNS = [
     "key_households", "key_home_visited", "key_pct", "proposed", "leaflet", "confirmed_online",
     "expected", "lag", "first_screened_on", "last_screened_on", "span_workdays", "recent_rate",
     "projected_finish", "finish_beyond_calendar", "status",
+    # Added with the progress page (issue 10): register denominators, the pace still needed.
+    "key_screened", "leaflet_pct", "confirmed_pct", "leaflet_screened_pct", "confirmed_screened_pct",
+    "required_rate", "start_by",
 ]
 
 
@@ -102,6 +106,41 @@ def projected_finish(remaining: int, rate: float, as_of: dt.date) -> FinishProje
     return FinishProjection(day, beyond_calendar=day is None)
 
 
+def required_rate(households: int, screened: int, as_of: dt.date, deadline: dt.date) -> float | None:
+    """(households − screened) / working days strictly after ``as_of`` up to the deadline.
+
+    0 when finished; None when no working day is left (on and after the deadline), because no
+    rate can finish the work any more.
+
+    >>> required_rate(176, 62, dt.date(2024, 9, 12), dt.date(2024, 9, 20))  # 114 over 5 working days
+    22.8
+    >>> required_rate(176, 62, dt.date(2024, 9, 20), dt.date(2024, 9, 20)) is None
+    True
+    """
+    remaining = households - screened
+    if remaining <= 0:
+        return 0.0
+    left = workdays_after(as_of, deadline)
+    return remaining / left if left else None
+
+
+def start_by(first_screened_on: dt.date | None, policy: Policy, as_of: dt.date) -> int | None:
+    """Working days left to start and still screen the minimum span, for a village not started.
+
+    None once the village has started, and once the latest start date has passed (it can no
+    longer reach the span). Days before the campaign's start do not count.
+
+    >>> from paicha.config import load_settings
+    >>> cfg = load_settings()
+    >>> start_by(None, Policy(cfg.campaign, cfg.thresholds), dt.date(2024, 9, 3))  # 9-04, 9-05, 9-06
+    3
+    """
+    latest = policy.latest_village_start
+    if first_screened_on is not None or as_of >= latest:
+        return None
+    return workdays_between(max(as_of + dt.timedelta(days=1), policy.campaign.start), latest)
+
+
 def classify(households: int, screened: int, expected: float, thresholds: Thresholds) -> Status:
     """Status from percentage points behind the expected share (cut-offs are configuration)."""
     if households > 0 and screened >= households:
@@ -123,6 +162,10 @@ def _as_date(value: object) -> dt.date | None:
     if isinstance(value, pd.Timestamp | dt.datetime):
         return value.date()
     return value if isinstance(value, dt.date) else None
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
 
 
 def _pct(part: float, whole: float) -> float:
@@ -159,22 +202,24 @@ def compute_progress(
         unit_of_village = dict.fromkeys(facts["village_code"], district[0])
 
     sums = ["households", "key_households", "screened", "key_home_visited", "proposed",
-            "leaflet", "confirmed_online"]
+            "leaflet", "confirmed_online", "key_screened"]
     grouped = facts.groupby(["code", "name", "parent_code"], sort=True).agg(
         **{c: (c, "sum") for c in sums},
         first_screened_on=("first_record_on", "min"),
         last_screened_on=("last_record_on", "max"),
     ).reset_index()
 
-    daily = daily.assign(unit=daily["village_code"].map(unit_of_village)).dropna(subset=["unit"])
-    per_unit_daily = {u: g.groupby("day")["screened"].sum() for u, g in daily.groupby("unit")}
-
+    # The recent rate of every unit at once (what ``recent_rate`` computes for one): first
+    # screenings on the window's working days, per unit, over the window.
     window = policy.thresholds.recent_window_workdays
+    recent_days = daily[daily["day"].isin(last_workdays(as_of, window))]
+    recent = (recent_days.assign(unit=recent_days["village_code"].map(unit_of_village))
+              .groupby("unit")["screened"].sum() / window)
     rows = []
     for rec in grouped.itertuples(index=False):
         households, screened = int(rec.households), int(rec.screened)
         expected = expected_screened(households, policy, as_of)
-        rate = recent_rate(per_unit_daily.get(rec.code, pd.Series(dtype=int)), as_of, window)
+        rate = float(recent.get(rec.code, 0.0))
         first, last = _as_date(rec.first_screened_on), _as_date(rec.last_screened_on)
         finish = projected_finish(households - screened, rate, as_of)
         rows.append({
@@ -193,6 +238,13 @@ def compute_progress(
             "projected_finish": finish.day,
             "finish_beyond_calendar": finish.beyond_calendar,
             "status": classify(households, screened, expected, policy.thresholds).value,
+            "key_screened": int(rec.key_screened),
+            "leaflet_pct": _pct(rec.leaflet, households),
+            "confirmed_pct": _pct(rec.confirmed_online, households),
+            "leaflet_screened_pct": _pct(rec.leaflet, screened),
+            "confirmed_screened_pct": _pct(rec.confirmed_online, screened),
+            "required_rate": _rounded(required_rate(households, screened, as_of, policy.campaign.screening_deadline)),
+            "start_by": start_by(first, policy, as_of) if households else None,
         })
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
 
@@ -298,18 +350,16 @@ def villages_behind(village_progress: pd.DataFrame, n: int = 5) -> pd.DataFrame:
     return behind.sort_values(["lag", "code"], ascending=[False, True]).head(n)
 
 
-def span_shortfall(village_progress: pd.DataFrame, policy: Policy, as_of: dt.date) -> pd.DataFrame:
-    """Villages that can no longer reach the minimum screening span by the deadline.
+def possible_spans(village_progress: pd.DataFrame, policy: Policy, as_of: dt.date) -> pd.Series:
+    """Per village, the most working days its screening can still span by the deadline.
 
-    A village not started by the latest start date, or whose possible span (its first record to
-    the deadline) is under the minimum, cannot reach it however fast it works.
+    A finished village's span is final: screening everyone in a few days is the rush the
+    10-working-day rule exists to prevent. A started one can reach from its first record to the
+    deadline; one not started, from the next working day (or the campaign's start) to it.
     """
     c = policy.campaign
-    out = village_progress.copy()
 
     def possible(row: pd.Series) -> int:
-        # A finished village's span is final: screening everyone in a few days is the rush the
-        # 10-working-day rule exists to prevent.
         if row["status"] == Status.done.value:
             return int(row["span_workdays"])
         first = row["first_screened_on"]
@@ -318,5 +368,17 @@ def span_shortfall(village_progress: pd.DataFrame, policy: Policy, as_of: dt.dat
             return workdays_between(start, c.screening_deadline)
         return workdays_between(first, c.screening_deadline)
 
-    out["possible_span"] = out.apply(possible, axis=1) if not out.empty else []
-    return out[out["possible_span"] < c.min_village_workdays]
+    if village_progress.empty:
+        return pd.Series(dtype=int)
+    return village_progress.apply(possible, axis=1).astype(int)
+
+
+def span_shortfall(village_progress: pd.DataFrame, policy: Policy, as_of: dt.date) -> pd.DataFrame:
+    """Villages that can no longer reach the minimum screening span by the deadline.
+
+    A village not started by the latest start date, or whose possible span (its first record to
+    the deadline) is under the minimum, cannot reach it however fast it works.
+    """
+    out = village_progress.copy()
+    out["possible_span"] = possible_spans(out, policy, as_of) if not out.empty else []
+    return out[out["possible_span"] < policy.campaign.min_village_workdays]

@@ -207,6 +207,47 @@ class Verdict(LabelledEnum):
     pending = ("pending", "待完成")
 
 
+class Holiday(LabelledEnum):
+    """The official holidays the working-day calendar names (chinesecalendar's ``Holiday``).
+
+    The code is the library's member name; :func:`paicha.calendar.holiday_of` maps a day onto it.
+    """
+
+    new_years_day = ("new_years_day", "元旦")
+    spring_festival = ("spring_festival", "春节")
+    tomb_sweeping_day = ("tomb_sweeping_day", "清明节")
+    labour_day = ("labour_day", "劳动节")
+    dragon_boat_festival = ("dragon_boat_festival", "端午节")
+    national_day = ("national_day", "国庆节")
+    mid_autumn_festival = ("mid_autumn_festival", "中秋节")
+    anti_fascist_70th_day = ("anti_fascist_70th_day", "抗战胜利70周年纪念日")
+
+
+class ReasonRule(LabelledEnum):
+    """Why a village is behind: each a named rule of ``paicha.reasons`` with its cut-off and
+    weight in the configuration (``[reasons]``, ``[reason_weights]``)."""
+
+    late_start = ("late_start", "开工晚")
+    start_due = ("start_due", "尚未开工")
+    short_span = ("short_span", "排查工作日不足")
+    slow_rate = ("slow_rate", "速度不够")
+    catching_up = ("catching_up", "落后但在追赶")
+    pause = ("pause", "中途停顿")
+    key_not_home = ("key_not_home", "重点户未入户")
+    leaflet_behind = ("leaflet_behind", "明白纸滞后")
+    confirmation_behind = ("confirmation_behind", "线上确认滞后")
+
+
+class Transition(LabelledEnum):
+    """How a unit's status changed between the comparison date and the as-of date."""
+
+    finished = ("finished", "已完成")
+    turned_red = ("turned_red", "转为红色")
+    turned_amber = ("turned_amber", "转为橙色")
+    turned_green = ("turned_green", "转为绿色")
+    unchanged = ("unchanged", "无变化")
+
+
 def key_group_labels(frame) -> list[str]:
     """Per row of a frame with kg_* flag columns: the Chinese labels of its set flags, joined."""
     groups = [g for g in KeyGroup if g.column in frame.columns]

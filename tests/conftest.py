@@ -148,8 +148,9 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 @pytest.fixture(scope="session")
 def hostile_db_path(tmp_path_factory, demo_db_path, settings) -> Path:
-    """The demo district after importing, through the importer, a roster row and a flood zone
-    whose names are HTML that would run a script if any page drew it as markup."""
+    """The demo district after importing, through the importer, a roster row, a screening record
+    and a flood zone whose names (head, screener, zone) are HTML that would run a script if any
+    page drew it as markup."""
     import json
     import shutil
 
@@ -171,7 +172,14 @@ def hostile_db_path(tmp_path_factory, demo_db_path, settings) -> Path:
         "type": "Feature", "properties": {"编号": "hostile-1", "名称": HOSTILE, "灾害类型": "暴雨洪涝", "风险等级": "高"},
         "geometry": {"type": "Polygon", "coordinates": [[[122.90, 40.98], [122.95, 40.98], [122.95, 41.01],
                                                           [122.90, 41.01], [122.90, 40.98]]]}}]}
-    for name, content in (("hostile_roster.csv", roster),
+    # A follow-up record by a screener with the hostile name, for a household already screened
+    # (so no count changes).
+    visited = store.query("""
+        SELECT household_id FROM household_status WHERE first_on < DATE '2024-09-11'
+        ORDER BY household_id LIMIT 1""").iloc[0, 0]
+    screening = ("户编号,排查日期,排查方式,排查人员,排查结果\n"
+                 f"{visited},2024-09-11,入户排查,\"{HOSTILE}\",无风险\n").encode()
+    for name, content in (("hostile_roster.csv", roster), ("hostile_screening.csv", screening),
                           ("hostile_zone.geojson", json.dumps(zone, ensure_ascii=False).encode())):
         report = import_files(store, [(name, content)], settings=settings, user="test")
         assert report.ok, report.errors

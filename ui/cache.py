@@ -23,6 +23,7 @@ from paicha.access import User
 from paicha.config import Settings, load_settings
 from paicha.overview import Overview
 from paicha.scope import Scope
+from paicha.villages import VillageReport
 from ui import errors
 from ui.maps import builders as map_builders
 from ui.maps import tiles as map_tiles
@@ -89,8 +90,8 @@ def data_version() -> int:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def overview(scope: Scope, as_of: dt.date, version: int) -> Overview:
-    return reports.overview(store(), settings(), scope, as_of)
+def overview(scope: Scope, as_of: dt.date, since: dt.date, version: int) -> Overview:
+    return reports.overview(store(), settings(), scope, as_of, since)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -184,3 +185,16 @@ def risk_map(request, as_of: dt.date, link: str, version: int) -> map_builders.B
     view = risk_view(request.scope, as_of, request.kinds, request.subjects, version)
     choice = map_builders.MapChoice(request.measure, request.heat, request.keys, map_tiles.source(request.tiles, cfg))
     return map_builders.risk_map(view, choice, link)
+
+
+# -- progress (村级进度): keyed by the query's scope (the picked town), both dates and data version
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def village_report(scope: Scope, as_of: dt.date, since: dt.date, version: int) -> VillageReport:
+    return reports.village_report(store(), settings(), scope, as_of, since)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def screener_report(scope: Scope, as_of: dt.date, version: int) -> reports.ScreenerReport:
+    return reports.screener_report(store(), settings(), scope, as_of)

@@ -255,8 +255,9 @@ def page_start(title_key: str, caption: str | None = None, permission: Permissio
     return session
 
 
-def scope_label(session: Session, town_names: dict[str, str]) -> str:
-    """"范围：全区" or the town's name, for captions."""
-    if session.scope.town_code:
-        return safe_text(town_names.get(session.scope.town_code, session.scope.town_code))
+def scope_label(session: Session, town_names: dict[str, str], scope: Scope | None = None) -> str:
+    """"范围：全区" or the town's name, for captions; ``scope`` when a page narrows the session's."""
+    scope = scope or session.scope
+    if scope.town_code:
+        return safe_text(town_names.get(scope.town_code, scope.town_code))
     return t("sidebar.scope_district")

@@ -13,6 +13,13 @@ REFERENCE = "#34495e"     # a line to read against: the deadline, the overall ra
 GRID = "#ecf0f1"
 BACKGROUND = "white"
 REST_DAY = "rgba(127,140,141,0.15)"  # shading of weekends and holidays
+HOLIDAY = "rgba(211,84,0,0.13)"      # shading of a named holiday (中秋节, 国庆节): not an ordinary weekend
+HOLIDAY_TEXT = "#a04000"             # the holiday's name over its shading
+# Bars and markers by status (stronger than the table cells' LIGHT_COLOURS, readable on white).
+STATUS_BARS = {"done": "#1e8449", "on_track": "#52be80", "lagging": "#f39c12", "severely_lagging": "#c0392b",
+               "not_started": "#922b21"}
+# Counts per cell (records per village and day, per screener and village): white → deep blue.
+HEATMAP_SCALE = [[0.0, "#eaf2f8"], [0.5, "#5dade2"], [1.0, "#1b4f72"]]
 
 # Cell colours of the traffic lights. Colour plus a word, never an emoji: intranet PCs often lack a
 # colour-emoji font, and the word keeps the table readable when printed in grey.

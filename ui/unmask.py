@@ -15,11 +15,14 @@ from ui.session import Session
 from ui.text import options, t
 
 
-def unmask_reason(session: Session, toggle_key: str, reason_key: str) -> str | None:
-    """The purpose given for showing full identifiers, or None (then everything stays masked)."""
+def unmask_reason(session: Session, toggle_key: str, reason_key: str, label: str | None = None) -> str | None:
+    """The purpose given for showing full identifiers, or None (then everything stays masked).
+
+    ``label`` names what is unmasked when it is not ID numbers and phones (screener names).
+    """
     if not session.user.can(Permission.unmask):
         return None
-    if not st.toggle(t("unmask.toggle"), key=toggle_key):
+    if not st.toggle(label or t("unmask.toggle"), key=toggle_key):
         return None
     try:  # unmasking is audited: on a store that cannot take the line, it cannot happen
         cache.store().require_writable(t("unmask.action"))

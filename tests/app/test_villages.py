@@ -1,62 +1,163 @@
-"""AppTest of the villages page: drill-down lists, masking by default, audited export."""
+"""AppTest of 村级进度 in the order a person acts: sign in, set the dates, go to the page, pick a town."""
+
+from __future__ import annotations
 
 import datetime as dt
 
 from streamlit.testing.v1 import AppTest
 
+from data_loaders import store as store_module
 from data_loaders.store import Store
-from tests.app.walk import open_page
-from tests.conftest import build_known_store
+from paicha.vocab import Status
+from tests.app.walk import (
+    download,
+    download_buttons,
+    go_to,
+    open_app,
+    open_page,
+    set_as_of,
+    set_since,
+    sign_in,
+)
+from tests.conftest import TOWN_A, TOWN_B, VILLAGE_A, build_known_store
 from ui import keys
 from ui.text import t
 
-
-def open_villages(user: str = "leader") -> AppTest:
-    return open_page("pages/villages.py", user, dt.date(2024, 9, 12))
-
-
-def household_tables(at: AppTest):
-    return [d.value for d in at.dataframe if t("household.head_id_number") in d.value.columns]
+D = dt.date
+KNOWN_DAY = D(2024, 9, 12)
 
 
-def test_lists_show_unscreened_and_key_households_masked(tmp_path, settings, app_env):
-    build_known_store(tmp_path / "k.duckdb", settings)
-    app_env(tmp_path / "k.duckdb")
-    at = open_villages()
-    assert not at.exception
-    unscreened, key = household_tables(at)
-    # 14 households, 5 screened by 9-12 → 9 unscreened; key A01 (phone only), A02, B00 not visited at home
-    assert len(unscreened) == 9
-    assert sorted(key[t("household.household_id")]) == ["A01", "A02", "B00"]
-    assert set(unscreened[t("household.head_id_number")]) == {"110105********002X"}
-    assert set(unscreened[t("household.phone")]) == {"138****2565"}
+def open_villages(user: str = "leader", as_of: dt.date = KNOWN_DAY) -> AppTest:
+    return open_page("pages/villages.py", user, as_of)
 
 
-def test_town_supervisor_lists_hold_only_their_town(tmp_path, settings, app_env):
-    build_known_store(tmp_path / "k.duckdb", settings)
-    app_env(tmp_path / "k.duckdb")
-    at = open_villages("ganquan")
-    unscreened, key = household_tables(at)
-    assert set(unscreened[t("household.household_id")]) == {"B00", "B01", "B02", "B03"}
-    assert key[t("household.household_id")].tolist() == ["B00"]
+def village_table(at: AppTest):
+    return next(d.value for d in at.dataframe if t("villages.col_reasons") in d.value.columns)
 
 
-def test_unmasking_needs_the_permission_and_is_audited(tmp_path, settings, app_env):
+def screener_table(at: AppTest):
+    return next(d.value for d in at.dataframe if t("villages.col_screener") in d.value.columns)
+
+
+def metrics(at: AppTest) -> dict[str, tuple[str, str, str]]:
+    return {m.label: (m.value, m.proto.delta, m.proto.delta_description) for m in at.metric}
+
+
+def test_a_district_user_picks_the_town_and_sees_only_its_villages(tmp_path, settings, app_env):
     build_known_store(tmp_path / "k.duckdb", settings)
     app_env(tmp_path / "k.duckdb")
     at = open_villages("leader")
-    assert not [w for w in at.toggle if w.key == keys.VILLAGES_UNMASK]
-    at = open_villages("admin")
-    at.toggle(key=keys.VILLAGES_UNMASK).set_value(True).run()
-    unscreened, _ = household_tables(at)
-    assert set(unscreened[t("household.head_id_number")]) == {"110105********002X"}  # no purpose yet
-    at.selectbox(key=keys.VILLAGES_UNMASK_REASON).set_value("入户核实").run()
-    unscreened, _ = household_tables(at)
-    assert set(unscreened[t("household.head_id_number")]) == {"11010519491231002X"}
-    from data_loaders import store as store_module
+    assert not at.exception
+    picker = at.selectbox(key=keys.VILLAGES_TOWN)
+    # The whole district first (the default), then the town most behind: 甘泉镇 (4 households, none
+    # screened, 2.9 behind) before 汤岗子街道.
+    assert picker.options[:3] == [t("villages.all_towns"),
+                                  t("villages.town_option", name="甘泉镇", status=Status.not_started.label),
+                                  t("villages.town_option", name="汤岗子街道", status=Status.severely_lagging.label)]
+    everywhere = village_table(at)
+    assert len(everywhere) == 64 and everywhere[t("columns.town")].iloc[0] in ("甘泉镇", "汤岗子街道")
+    at = picker.select(TOWN_A).run()
+    table = village_table(at)
+    assert "汤岗子村民委员会" in table[t("columns.village")].tolist()
+    assert "甘泉村委会" not in table[t("columns.village")].tolist()
+    assert at.query_params["town"] == TOWN_A  # a reload keeps the pick
+    assert t("columns.town") not in table.columns  # one town: no town column
+    row = table[table[t("columns.village")] == "汤岗子村民委员会"].iloc[0]
+    assert row[t("columns.screened")] == 5 and row[t("villages.col_required")] == "1.0"
+    assert row[t("villages.col_leaflet")] == "40.0%（80.0%）"  # 4 of 10 households, 4 of 5 screened
+    assert row[t("villages.col_households")] == f"households?town={TOWN_A}&village={VILLAGE_A}&list=unscreened"
+    assert row[t("villages.col_key_households")] == (  # A01 only phoned, A02 not reached
+        f"households?town={TOWN_A}&village={VILLAGE_A}&list=key_not_home")
+    assert "汤岗子街道" in at.caption[0].value
+
+
+def test_a_town_in_the_address_is_the_one_shown(tmp_path, settings, app_env):
+    build_known_store(tmp_path / "k.duckdb", settings)
+    app_env(tmp_path / "k.duckdb")
+    at = set_as_of(sign_in(open_app(), "leader"), D(2024, 9, 12))
+    at.query_params["town"] = TOWN_A
+    at = go_to(at, "pages/villages.py")
+    assert at.selectbox(key=keys.VILLAGES_TOWN).value == TOWN_A
+
+
+def test_a_supervisor_has_no_town_picker_and_only_their_own_villages_and_screeners(tmp_path, settings, app_env):
+    build_known_store(tmp_path / "k.duckdb", settings)
+    app_env(tmp_path / "k.duckdb")
+    at = open_villages("ganquan", D(2024, 9, 14))
+    assert not at.exception
+    assert not [s for s in at.selectbox if s.key == keys.VILLAGES_TOWN]
+    villages = set(village_table(at)[t("columns.village")])
+    assert "甘泉村委会" in villages and "汤岗子村民委员会" not in villages
+    assert at.get("plotly_chart")  # the timeline, the heatmap and the screener matrix of the town
+    staff = screener_table(at)
+    assert staff[t("villages.col_records")].tolist() == [2]  # B00, B01 on Saturday 9-14, in this town only
+    assert t("villages.col_villages") in staff.columns and set(staff[t("villages.col_villages")]) == {"甘泉村委会"}
+
+
+def test_with_a_since_date_every_change_compares_with_it(tmp_path, settings, app_env):
+    build_known_store(tmp_path / "k.duckdb", settings)
+    app_env(tmp_path / "k.duckdb")
+    at = set_as_of(sign_in(open_app(), "leader"), D(2024, 9, 16))  # Monday, in the middle of 中秋节
+    at = set_since(at, D(2024, 9, 9))
+    at = go_to(at, "pages/villages.py")
+    at = at.selectbox(key=keys.VILLAGES_TOWN).select(TOWN_A).run()
+    assert not at.exception
+    assert "2024-09-16（星期一，中秋节）" in at.caption[0].value and "2024-09-09（星期一）" in at.caption[0].value
+    table = village_table(at)
+    delta = t("villages.col_delta", since="09-09")
+    row = table[table[t("columns.village")] == "汤岗子村民委员会"].iloc[0]
+    assert row[delta] == "+3"  # A04 9-10, A05 9-12, A06 9-13
+    assert metrics(at)[t("overview.screened")] == ("6", "+3", t("overview.since_short", since="09-09"))
+    assert t("villages.changes_summary", screened="+3", key_home="0") in [m.value for m in at.markdown]
+    # The comparison date stays when the page changes and comes back.
+    at = go_to(go_to(at, "pages/overview.py"), "pages/villages.py")
+    assert at.date_input(key=keys.SIDEBAR_SINCE).value == D(2024, 9, 9)
+
+
+def test_the_sentence_says_why_a_village_is_behind(tmp_path, settings, app_env):
+    build_known_store(tmp_path / "k.duckdb", settings)
+    app_env(tmp_path / "k.duckdb")
+    at = open_villages("ganquan", D(2024, 9, 9))
+    lines = "\n".join(m.value for m in at.markdown)
+    assert "截至 9\\-09 尚未开始（最晚开工日为 9\\-06），已无法保证 10 个工作日" in lines  # escaped Markdown
+    assert any("甘泉村委会" in w.value and "已无法保证" in w.value for w in at.warning)  # cannot reach 10 days
+    early = open_villages("ganquan", D(2024, 9, 3))
+    assert early.warning[-1].value.startswith(t("villages.start_due", n=1, latest=D(2024, 9, 6), days=10))
+    assert "还剩 3 个工作日" in early.warning[-1].value
+
+
+def test_exports_are_audited_and_screener_names_masked_unless_unmasked(tmp_path, settings, app_env):
+    build_known_store(tmp_path / "k.duckdb", settings)
+    app_env(tmp_path / "k.duckdb")
+    at = open_villages("leader").selectbox(key=keys.VILLAGES_TOWN).select(TOWN_A).run()
+    assert not [w for w in at.toggle if w.key == keys.VILLAGES_UNMASK]  # leaders may not unmask
+    assert set(download_buttons(at)) >= {keys.VILLAGES_EXPORT_PROGRESS, keys.VILLAGES_EXPORT_SCREENERS}
+    assert "测***" in download(at, keys.VILLAGES_EXPORT_SCREENERS).decode("utf-8-sig")
+    assert "测试员甲" in screener_table(at)[t("villages.col_screener")].tolist()  # shown in scope on the page
+    progress_csv = download(at, keys.VILLAGES_EXPORT_PROGRESS).decode("utf-8-sig")
+    assert t("villages.col_reasons") in progress_csv and "households?" not in progress_csv
+
+    admin = open_villages("admin").selectbox(key=keys.VILLAGES_TOWN).select(TOWN_A).run()
+    admin.toggle(key=keys.VILLAGES_UNMASK).set_value(True).run()
+    assert "测***" in download(admin, keys.VILLAGES_EXPORT_SCREENERS).decode("utf-8-sig")  # no purpose yet
+    admin.selectbox(key=keys.VILLAGES_UNMASK_REASON).set_value("数据纠错").run()
+    assert "测试员甲" in download(admin, keys.VILLAGES_EXPORT_SCREENERS).decode("utf-8-sig")
     store_module.close_all()
-    log = Store(tmp_path / "k.duckdb").query("SELECT user_name, action, detail, masked FROM audit_log "
-                                             "WHERE action = 'unmask_view'")
-    assert log["user_name"].tolist() == ["admin"] * len(log) and len(log) >= 1
-    assert '"reason": "入户核实"' in log["detail"][0] and '"A02"' in log["detail"][0]
-    assert not log["masked"][0]
+    log = Store(tmp_path / "k.duckdb").query(
+        "SELECT user_name, action, masked, detail FROM audit_log WHERE action LIKE 'export_%' ORDER BY id")
+    assert log[["user_name", "action", "masked"]].values.tolist() == [
+        ["leader", "export_screeners", True], ["leader", "export_village_progress", True],
+        ["admin", "export_screeners", True], ["admin", "export_screeners", False]]
+    assert '"reason": "数据纠错"' in log["detail"].iloc[-1]
+
+
+def test_the_village_table_is_worst_first_and_filters_by_status(tmp_path, settings, app_env):
+    build_known_store(tmp_path / "k.duckdb", settings)
+    app_env(tmp_path / "k.duckdb")
+    at = open_villages("leader", D(2024, 9, 14))
+    at = at.selectbox(key=keys.VILLAGES_TOWN).select(TOWN_B).run()
+    statuses = village_table(at)[t("columns.status")].tolist()
+    assert statuses[0] == Status.severely_lagging.label  # 甘泉村 (2 of 4 on 9-14) before the empty villages
+    at = at.multiselect(key=keys.VILLAGES_STATUS).set_value(["severely_lagging"]).run()
+    assert village_table(at)[t("columns.village")].tolist() == ["甘泉村委会"]
+    assert at.selectbox(key=keys.VILLAGES_TOWN).value == TOWN_B  # the pick stays while filtering

@@ -82,6 +82,11 @@ def set_as_of(at: AppTest, day: dt.date) -> AppTest:
     return at.date_input(key=keys.SIDEBAR_AS_OF).set_value(day).run()
 
 
+def set_since(at: AppTest, day: dt.date) -> AppTest:
+    """Pick the comparison date (对比日期) in the sidebar."""
+    return at.date_input(key=keys.SIDEBAR_SINCE).set_value(day).run()
+
+
 def go_to(at: AppTest, script: str) -> AppTest:
     """Follow a menu link to a page (``pages/villages.py``)."""
     return at.switch_page(script).run()

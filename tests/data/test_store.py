@@ -58,7 +58,7 @@ def test_progress_for_the_district_matches_the_hand_computation(known_store, set
 
 def test_overview_lights_and_changes(known_store, settings):
     ov = overview(known_store, settings, Scope.district("210311"), AS_OF)
-    assert ov.previous_day == D(2024, 9, 11)
+    assert ov.since == D(2024, 9, 11)  # the previous working day unless another date is given
     assert ov.district.screened - ov.previous.screened == 1  # A05 on 9-12
     lights = ov.lights.set_index("town_code")
     assert lights.loc[TOWN_A, "plan_training"] == "green"

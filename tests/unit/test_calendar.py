@@ -79,3 +79,52 @@ def test_add_workdays_past_the_end_still_fails_loudly():
 def test_a_chosen_date_outside_the_calendar_is_an_error_even_for_the_safe_count():
     with pytest.raises(CalendarRangeError, match="2027-01-05 超出工作日历范围"):
         add_workdays_within(dt.date(2027, 1, 5), 1)
+
+
+# -- holidays by name (the progress page's captions and charts) --------------------------------
+
+def test_every_holiday_the_calendar_knows_has_a_chinese_label():
+    import chinese_calendar
+
+    from paicha.vocab import Holiday
+
+    assert {h.name for h in chinese_calendar.Holiday} == {h.value for h in Holiday}
+    assert Holiday.mid_autumn_festival.label == "中秋节" and Holiday.national_day.label == "国庆节"
+
+
+@pytest.mark.parametrize("day", [15, 16, 17])
+def test_the_mid_autumn_rest_days_are_named(day):
+    from paicha.calendar import holiday_of
+    from paicha.vocab import Holiday
+
+    assert holiday_of(D(2024, 9, day)) is Holiday.mid_autumn_festival
+
+
+def test_the_working_saturday_makes_up_for_mid_autumn_and_a_plain_weekend_has_no_name():
+    from paicha.calendar import holiday_of, makeup_workday_of
+    from paicha.vocab import Holiday
+
+    assert holiday_of(D(2024, 9, 14)) is None and makeup_workday_of(D(2024, 9, 14)) is Holiday.mid_autumn_festival
+    assert makeup_workday_of(D(2024, 9, 29)) is Holiday.national_day  # a working Sunday before 国庆节
+    assert holiday_of(D(2024, 9, 21)) is None and makeup_workday_of(D(2024, 9, 21)) is None
+    assert makeup_workday_of(D(2024, 9, 13)) is None  # an ordinary Friday
+
+
+def test_rest_runs_name_their_holiday():
+    from paicha.calendar import rest_runs
+    from paicha.vocab import Holiday
+
+    runs = rest_runs(D(2024, 9, 13), D(2024, 10, 8))
+    assert [(r.first, r.last, r.holiday) for r in runs] == [
+        (D(2024, 9, 15), D(2024, 9, 17), Holiday.mid_autumn_festival),
+        (D(2024, 9, 21), D(2024, 9, 22), None),
+        (D(2024, 9, 28), D(2024, 9, 28), None),
+        (D(2024, 10, 1), D(2024, 10, 7), Holiday.national_day),
+    ]
+
+
+def test_holiday_names_outside_the_calendar_fail_loudly():
+    from paicha.calendar import holiday_of
+
+    with pytest.raises(CalendarRangeError):
+        holiday_of(D(2027, 10, 1))
