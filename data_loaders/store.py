@@ -119,6 +119,13 @@ CREATE TABLE IF NOT EXISTS spot_check_items (
     visited BOOLEAN, method VARCHAR, result VARCHAR, leaflet_given BOOLEAN, income_band VARCHAR,
     consistent BOOLEAN, differing VARCHAR, note VARCHAR, checked_by VARCHAR, checked_at TIMESTAMP,
     PRIMARY KEY (draw_id, household_id));
+-- 进展通报 (meeting packs): each issued one with the figures it printed and its files, byte for byte.
+CREATE TABLE IF NOT EXISTS bulletins (
+    scope VARCHAR NOT NULL, issue_number INTEGER NOT NULL, as_of DATE NOT NULL,
+    since_issue INTEGER, since_day DATE, issued_at TIMESTAMP NOT NULL, issued_by VARCHAR NOT NULL,
+    data_version BIGINT NOT NULL, figures VARCHAR NOT NULL, next_steps VARCHAR NOT NULL,
+    docx BLOB NOT NULL, xlsx BLOB NOT NULL, pdf BLOB, docx_sha256 VARCHAR NOT NULL,
+    PRIMARY KEY (scope, issue_number));
 """
 
 

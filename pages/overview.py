@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import cache, keys
+from ui import cache, keys, layout
 from ui.figures import progress as figures
 from ui.session import page_start
 from ui.tables import progress as tables
@@ -35,7 +35,7 @@ for col, state in zip(st.columns(3), ov.deadlines, strict=True):
     col.metric(f"{label}（{when}）", value)
 
 st.subheader(t("overview.towns"))
-st.dataframe(tables.town_lights_table(ov.lights), hide_index=True, width="stretch", key=keys.OVERVIEW_TOWNS)
+layout.table(tables.town_lights_table(ov.lights), key=keys.OVERVIEW_TOWNS)
 st.caption(t("overview.towns_caption", lag=cfg.thresholds.lagging_points, severe=cfg.thresholds.severe_points))
 
 left, right = st.columns([5, 4])

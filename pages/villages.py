@@ -7,7 +7,7 @@ import streamlit as st
 
 from data_loaders import reports
 from paicha.vocab import Permission
-from ui import cache, exports, keys
+from ui import cache, exports, keys, layout
 from ui.session import page_start, scope_label
 from ui.tables import households, progress
 from ui.text import t
@@ -29,7 +29,7 @@ statuses = st.multiselect(t("villages.status_filter"), ["severely_lagging", "lag
                           placeholder=t("villages.all_statuses"))
 shown = villages[villages["status"].isin(statuses)] if statuses else villages
 shown = shown.sort_values(["lag", "code"], ascending=[False, True])
-st.dataframe(progress.styled_villages(shown, town_names), hide_index=True, width="stretch", height=420)
+layout.table(progress.styled_villages(shown, town_names), height=420)
 
 st.subheader(t("villages.drill"))
 options = [None, *shown["code"]]

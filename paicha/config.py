@@ -70,6 +70,7 @@ class Auth:
 class Settings:
     district_code: str
     district_name: str
+    district_short_name: str
     # None: the reference shipped in data_loaders/reference (the district of the default config).
     divisions_file: Path | None
     outline_file: Path | None
@@ -85,6 +86,7 @@ class Settings:
     tianditu_key: str
     import_limits: ImportLimits = ImportLimits()
     auth: Auth = Auth()
+    bulletin_issuer: str = ""
 
 
 def _resolve(path: str | None, folder: Path) -> Path | None:
@@ -115,6 +117,7 @@ def load_settings(path: Path | None = None) -> Settings:
     return Settings(
         district_code=raw["district"]["code"],
         district_name=raw["district"]["name"],
+        district_short_name=raw["district"].get("short_name", raw["district"]["name"]),
         divisions_file=_resolve(raw["district"].get("divisions_file"), folder),
         outline_file=_resolve(raw["district"].get("outline_file"), folder),
         campaign=Campaign(
@@ -149,4 +152,5 @@ def load_settings(path: Path | None = None) -> Settings:
         map_tiles=raw["map"]["tiles"],
         tianditu_key=raw["map"]["tianditu_key"],
         auth=Auth(**raw.get("auth", {})),
+        bulletin_issuer=raw.get("bulletin", {}).get("issuer", ""),
     )

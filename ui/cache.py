@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from data_loaders import backup as backups
-from data_loaders import reports
+from data_loaders import bulletins, reports
 from data_loaders import spot_checks as spot_data
 from data_loaders.store import Store, StoreError, forget
 from paicha.access import User
@@ -175,3 +175,11 @@ def spot_save_editor(user: User, scope: Scope, draw_id: int, edited: pd.DataFram
 @_store_errors_shown
 def spot_import(user: User, scope: Scope, draw_id: int, content: bytes, file_name: str) -> spot_data.ResultOutcome:
     return spot_data.import_results(store(), scope, draw_id, user, content, file_name)
+
+
+# -- 进展通报: the replay check of an issued one, per data version (issuing is never cached)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def bulletin_replay(scope: Scope, number: int, version: int) -> pd.DataFrame | None:
+    return bulletins.replay_check(store(), settings(), scope, number)

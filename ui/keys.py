@@ -110,3 +110,17 @@ SPOT_SIZE_UPPER = "spot.size.upper"
 SPOT_SIZE_LOWER = "spot.size.lower"
 SPOT_SIZE_ALPHA = "spot.size.alpha"
 SPOT_SIZE_BETA = "spot.size.beta"
+
+# 进展通报
+BULLETIN_SINCE_MODE = "bulletin.since_mode"
+BULLETIN_NEXT = "bulletin.next"
+BULLETIN_GENERATE = "bulletin.generate"
+BULLETIN_ISSUE = "bulletin.issue"
+BULLETIN_DOCX = "bulletin.docx"
+BULLETIN_PDF = "bulletin.pdf"
+BULLETIN_XLSX = "bulletin.xlsx"
+BULLETIN_PICK = "bulletin.pick"
+BULLETIN_OLD_DOCX = "bulletin.old.docx"
+BULLETIN_OLD_PDF = "bulletin.old.pdf"
+BULLETIN_OLD_XLSX = "bulletin.old.xlsx"
+BULLETIN_PACK = "bulletin.pack"  # session-state slot: (request, pack) of the last generated 通报
