@@ -9,6 +9,7 @@ from pathlib import Path
 from cli.common import EXIT_OK, Handler, UsageError, checked_scope, emit, open_store, parse_date
 from cli.users import operator
 from paicha.config import Settings
+from paicha.text import t
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
@@ -18,7 +19,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(args, settings)
     scope = checked_scope(store, args, settings)
     if args.since is not None and args.since_last:
-        raise UsageError("--since 和 --since-last 只能选一个")
+        raise UsageError(t("cli.since_conflict"))
     since = args.since  # None: compare with the last issued 通报, as --since-last says explicitly
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -44,10 +45,10 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def register(command: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
-    p = command("report", cmd_report, "生成进展通报（Word、PDF、Excel 附件）")
+    p = command("report", cmd_report, t("cli.help.report"))
     p.add_argument("--as-of", type=parse_date, required=True)
-    p.add_argument("--since", type=parse_date, help="与指定日期（按当日回放）比较")
-    p.add_argument("--since-last", action="store_true", help="与上一期已发布的通报比较（默认）")
-    p.add_argument("--town", help="只生成一个乡镇的通报（12位代码）")
-    p.add_argument("--out", required=True, help="输出文件夹")
-    p.add_argument("--issue", action="store_true", help="发布：编号顺延并存档")
+    p.add_argument("--since", type=parse_date, help=t("cli.help.report_since"))
+    p.add_argument("--since-last", action="store_true", help=t("cli.help.report_since_last"))
+    p.add_argument("--town", help=t("cli.help.report_town"))
+    p.add_argument("--out", required=True, help=t("cli.help.report_out"))
+    p.add_argument("--issue", action="store_true", help=t("cli.help.report_issue"))

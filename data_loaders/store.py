@@ -7,7 +7,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +26,19 @@ from data_loaders.store_errors import (
     unmarked,
 )
 from paicha.scope import Scope
-from paicha.vocab import Guarantee, KeyGroup, ScreeningMethod, ScreeningResult
+from paicha.text import t
+from paicha.vocab import (
+    Guarantee,
+    HazardLevel,
+    HouseholdList,
+    KeyGroup,
+    ScreeningMethod,
+    ScreeningResult,
+)
 
-SCHEMA_VERSION = 1
+# 1: the first schema. 2: hazard levels stored as HazardLevel codes (high/medium/low), not as the
+# Chinese a file had. An older store is brought up to date when it is opened (Store._upgrade).
+SCHEMA_VERSION = 2
 
 KEY_COLUMNS = [g.column for g in KeyGroup]
 GUARANTEE_COLUMNS = [g.column for g in Guarantee]
@@ -49,7 +59,8 @@ MILESTONE_COLUMNS = [
     "town_code", "plan_done_on", "training_done_on", "report_submitted_on", "report_approved",
 ]
 DIVISION_COLUMNS = ["town_code", "town_name", "village_code", "village_name", "kind", "geometry"]
-HAZARD_COLUMNS = ["zone_id", "kind", "level", "name", "village_code", "source", "crs", "geometry"]
+HAZARD_COLUMNS = ["zone_id", "kind", "level", "name", "village_code", "source", "crs", "geometry",
+                  "indicator", "indicator_name", "observed_on"]
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -119,7 +130,12 @@ CREATE TABLE IF NOT EXISTS spot_check_items (
     visited BOOLEAN, method VARCHAR, result VARCHAR, leaflet_given BOOLEAN, income_band VARCHAR,
     consistent BOOLEAN, differing VARCHAR, note VARCHAR, checked_by VARCHAR, checked_at TIMESTAMP,
     PRIMARY KEY (draw_id, household_id));
--- 进展通报 (meeting packs): each issued one with the figures it printed and its files, byte for byte.
+-- Risk map: a village-level hazard carries its indicator (price drop %, share of migrant workers
+-- without work, days of water shortage), what that number means, and the date it describes.
+ALTER TABLE hazard_zones ADD COLUMN IF NOT EXISTS indicator DOUBLE;
+ALTER TABLE hazard_zones ADD COLUMN IF NOT EXISTS indicator_name VARCHAR;
+ALTER TABLE hazard_zones ADD COLUMN IF NOT EXISTS observed_on DATE;
+-- Progress bulletins (the meeting packs): each issued one with the figures it printed and its files, byte for byte.
 CREATE TABLE IF NOT EXISTS bulletins (
     scope VARCHAR NOT NULL, issue_number INTEGER NOT NULL, as_of DATE NOT NULL,
     since_issue INTEGER, since_day DATE, issued_at TIMESTAMP NOT NULL, issued_by VARCHAR NOT NULL,
@@ -129,10 +145,39 @@ CREATE TABLE IF NOT EXISTS bulletins (
 """
 
 
+def _hazard_levels_as_codes(cur: duckdb.DuckDBPyConnection) -> None:
+    """Schema 2: each stored hazard level becomes its HazardLevel code, read as the import reads
+    one (高, 中风险, H, medium ...). A level no spelling matches is cleared, and kept with its
+    zone in meta ``unmapped_hazard_levels`` (JSON), so nothing a file said is lost."""
+    # Imported here: the import package itself imports this module.
+    from data_loaders.importing.spec import enum_lookup, normalise_value
+
+    lookup = enum_lookup(HazardLevel)
+    zones = cur.execute("SELECT zone_id, level FROM hazard_zones WHERE level IS NOT NULL").fetchall()
+    codes = pd.DataFrame({"zone_id": pd.Series([z for z, _ in zones], dtype=object),
+                          "code": pd.Series([lookup.get(normalise_value(level)) for _, level in zones],
+                                            dtype=object)})
+    cur.register("_levels", codes)
+    try:
+        cur.execute("UPDATE hazard_zones SET level = c.code FROM _levels c WHERE hazard_zones.zone_id = c.zone_id")
+    finally:
+        cur.unregister("_levels")
+    unmapped = {zone: level for (zone, level), code in zip(zones, codes["code"], strict=True) if code is None}
+    if unmapped:
+        cur.execute("INSERT OR REPLACE INTO meta VALUES ('unmapped_hazard_levels', ?)",
+                    [json.dumps(unmapped, ensure_ascii=False, sort_keys=True)])
+
+
+# Schema version → the step that brings a store of the version before it there.
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {2: _hazard_levels_as_codes}
+
+
 _connections: dict[str, _Handle] = {}
 _connections_lock = threading.Lock()
 # Tables every paicha store holds; a store missing some (an older version) gets them on open.
 STORE_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA))
+# Columns added to existing tables later; a store that lacks any gets them on open too.
+ADDED_COLUMNS = frozenset(re.findall(r"ALTER TABLE (\w+) ADD COLUMN IF NOT EXISTS (\w+)", _SCHEMA))
 
 
 @dataclass
@@ -221,14 +266,11 @@ class Store:
         self._local = threading.local()
         try:
             tables = self._check_marker()
+            if not self.read_only:
+                self._upgrade(tables)
         except BaseException:
             forget(self.path)  # a refused file stays untouched and unlocked
             raise
-        if not self.read_only and not tables >= STORE_TABLES:
-            with self.transaction(refresh=False) as cur:
-                cur.execute(_SCHEMA)
-                if self.get_meta("schema_version") is None:
-                    self.set_meta("schema_version", str(SCHEMA_VERSION), cur)
 
     @classmethod
     def create(cls, path: Path | str, *, demo: bool) -> Store:
@@ -239,10 +281,10 @@ class Store:
         """
         path = Path(path)
         if path.exists():
-            raise StoreError(f"数据库文件 {path} 已存在，不会覆盖。", path)
+            raise StoreError(t("errors.store.exists", path=path), path)
         if Path(f"{path}.wal").exists():
             # DuckDB would replay a leftover log of some earlier database into the new file.
-            raise StoreError(f"{path}.wal 已存在（旧数据库留下的日志文件），请先移走它。", path)
+            raise StoreError(t("errors.store.stale_wal", path=path), path)
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             con = duckdb.connect(str(path))
@@ -262,6 +304,35 @@ class Store:
             con.close()
         return cls(path, read_only=False)
 
+    def _has_added_columns(self) -> bool:
+        present = set(self.cursor().execute(
+            "SELECT table_name, column_name FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND schema_name = 'main'").fetchall())
+        return present >= ADDED_COLUMNS
+
+    def schema_version(self) -> int:
+        """The schema the file is in; a store from before versions were written is version 1."""
+        return int(self.get_meta("schema_version") or 1)
+
+    def _upgrade(self, tables: set[str]) -> None:
+        """Bring an older store up to this program's schema, in one transaction: the tables and
+        columns it lacks, then every migration after its version in order, then the version.
+
+        A failure leaves the file as it was (still the older version, opened again next time).
+        A read-only store is read as it is: it cannot be upgraded, and nothing it holds is lost.
+        """
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(t("errors.store.newer_schema", path=self.path, version=version,
+                               supported=SCHEMA_VERSION), self.path)
+        if tables >= STORE_TABLES and version == SCHEMA_VERSION and self._has_added_columns():
+            return
+        with self.transaction(refresh=False) as cur:
+            cur.execute(_SCHEMA)
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[target](cur)
+            self.set_meta("schema_version", str(SCHEMA_VERSION), cur)
+
     def _check_marker(self) -> set[str]:
         """The store's tables, once its demo/real marker has been found; refuse it otherwise."""
         try:
@@ -271,9 +342,9 @@ class Store:
         except duckdb.Error as exc:
             raise classify(exc, self.path) from exc
         if not tables:
-            raise not_a_database(self.path, "文件中没有任何表")
+            raise not_a_database(self.path, t("errors.store.no_tables"))
         if "meta" not in tables:
-            raise not_a_database(self.path, "没有 meta 表")
+            raise not_a_database(self.path, t("errors.store.no_meta"))
         if self.get_meta("is_demo") not in ("true", "false"):
             raise unmarked(self.path)
         return tables
@@ -634,7 +705,7 @@ class Store:
 
         Returns one page of households and the total count.
         """
-        if which not in {"unscreened", "key_not_home"}:
+        if which not in {HouseholdList.unscreened, HouseholdList.key_not_home}:
             raise ValueError(which)
         where_h, p_h = self.scope_sql(scope, "h")
         condition = ("(s.first_on IS NULL OR s.first_on > $as_of)" if which == "unscreened"
@@ -658,38 +729,6 @@ class Store:
         """), [*params, limit, offset, as_of])
         return page, total
 
-
-    def village_exposure(self, scope: Scope, as_of: dt.date, kinds: Sequence[str]) -> pd.DataFrame:
-        """Per village: households exposed to any of the hazard kinds, and how many of them are
-        not yet screened or (key households) not yet visited at home by ``as_of``."""
-        if not kinds:
-            return pd.DataFrame(columns=["village_code", "exposed", "exposed_unscreened", "exposed_key_not_home"])
-        where_h, p_h = self.scope_sql(scope, "h")
-        marks = ", ".join("?" for _ in kinds)
-        return self.query(self._numbered(f"""
-            SELECT h.village_code, count(*) AS exposed,
-                   count(*) FILTER (WHERE s.first_on IS NULL OR s.first_on > $as_of) AS exposed_unscreened,
-                   count(*) FILTER (WHERE {IS_KEY_SQL} AND (s.first_home_on IS NULL OR s.first_home_on > $as_of))
-                       AS exposed_key_not_home
-            FROM households h LEFT JOIN household_status s USING (household_id)
-            WHERE {where_h} AND h.household_id IN (SELECT household_id FROM household_hazards WHERE kind IN ({marks}))
-            GROUP BY 1 ORDER BY 1
-        """), [*p_h, *kinds, as_of])
-
-    def exposed_points(self, scope: Scope, as_of: dt.date, kinds: Sequence[str], limit: int) -> pd.DataFrame:
-        """Locations of exposed households with their screening state, no personal data."""
-        if not kinds:
-            return pd.DataFrame(columns=["lon", "lat", "village_code", "screened", "is_key"])
-        where_h, p_h = self.scope_sql(scope, "h")
-        marks = ", ".join("?" for _ in kinds)
-        return self.query(self._numbered(f"""
-            SELECT h.lon, h.lat, h.village_code, coalesce(s.first_on <= $as_of, FALSE) AS screened,
-                   {IS_KEY_SQL} AS is_key
-            FROM households h LEFT JOIN household_status s USING (household_id)
-            WHERE {where_h} AND h.lon IS NOT NULL
-              AND h.household_id IN (SELECT household_id FROM household_hazards WHERE kind IN ({marks}))
-            ORDER BY h.household_id LIMIT ?
-        """), [*p_h, *kinds, limit, as_of])
 
     def import_log(self, limit: int = 50) -> pd.DataFrame:
         """The latest import attempts, newest first (district administrators only see this)."""

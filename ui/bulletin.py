@@ -31,7 +31,7 @@ def request_form(session: Session) -> Request:
     """The comparison (the last issued 通报, or the sidebar's 对比日期) and the editable next steps."""
     mode = st.radio(t("bulletin.since"), ["last", "date"], horizontal=True, key=keys.BULLETIN_SINCE_MODE,
                     format_func=lambda m: t("bulletin.since_last") if m == "last" else
-                    f"{t('bulletin.since_date')}（{session.since}）")
+                    t("bulletin.since_date_on", day=session.since))
     steps = st.text_area(t("bulletin.next_label"), t("bulletin.next_default"), height=140, key=keys.BULLETIN_NEXT)
     return Request(session.as_of, None if mode == "last" else session.since, steps)
 

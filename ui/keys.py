@@ -55,8 +55,6 @@ VILLAGES_UNMASK_REASON = "villages.unmask.reason"
 VILLAGES_EXPORT_UNSCREENED = "villages.export.unscreened"
 VILLAGES_EXPORT_KEY = "villages.export.key"
 
-RISK_KINDS = "risk.kinds"
-RISK_POINTS = "risk.points"
 
 IMPORT_KIND = "imports.kind"
 IMPORT_FILES = "imports.files"
@@ -111,6 +109,19 @@ SPOT_SIZE_LOWER = "spot.size.lower"
 SPOT_SIZE_ALPHA = "spot.size.alpha"
 SPOT_SIZE_BETA = "spot.size.beta"
 
+# Risk map (风险地图).
+RISK_MEASURE = "risk.measure"
+RISK_KINDS = "risk.kinds"
+RISK_SUBJECTS = "risk.subjects"
+RISK_HEAT = "risk.heat"
+RISK_KEYS = "risk.keys"
+RISK_TILES = "risk.tiles"
+RISK_TOWN = "risk.town"
+RISK_MAP = "risk.map"          # the map component: what was last clicked
+RISK_VILLAGE = "risk.village"  # the selected village (set by a click on the map, or chosen)
+RISK_TABLE = "risk.table"
+RISK_EXPORT_PNG = "risk.export.png"
+RISK_EXPORT_TABLE = "risk.export.table"
 # 进展通报
 BULLETIN_SINCE_MODE = "bulletin.since_mode"
 BULLETIN_NEXT = "bulletin.next"

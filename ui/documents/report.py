@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from paicha.text import t
-from paicha.vocab import Status
+from paicha.vocab import Light, Status
 from ui import theme
 
 # Chinese type sizes in points: 二号 22, 三号 16, 四号 14, 小四 12, 五号 10.5.
@@ -132,7 +132,7 @@ def _table(doc, headers: list[str], rows: list[list[str]], widths_cm: list[float
 
 
 def _light(kind: str, code: object) -> str:
-    return t(f"light.{kind}.{code}") if isinstance(code, str) and code else ""
+    return Light(code).word(kind) if isinstance(code, str) and code else ""
 
 
 def ranking_rows(ranking: pd.DataFrame, with_change: bool) -> tuple[list[str], list[list[str]]]:
@@ -201,8 +201,9 @@ def build_docx(content: ReportContent) -> bytes:
     if not content.short_span:
         _paragraph(doc, t("bulletin.short_span_none"))
     else:
-        _paragraph(doc, "、".join(t("bulletin.short_span_item", town=town, village=village, span=span)
-                                 for town, village, span in content.short_span) + "。")
+        items = t("bulletin.join").join(t("bulletin.short_span_item", town=town, village=village, span=span)
+                                        for town, village, span in content.short_span)
+        _paragraph(doc, t("bulletin.short_span_list", items=items))
 
     _heading(doc, t("bulletin.section_charts"))
     for picture, caption in ((content.curve_png, "bulletin.chart_curve"), (content.map_png, "bulletin.chart_map")):
