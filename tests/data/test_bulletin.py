@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import shutil
 
+import duckdb
 import openpyxl
 import pandas as pd
 import pytest
@@ -14,13 +15,14 @@ from docx import Document
 from pypdf import PdfReader
 
 from data_loaders import bulletins, reports
+from data_loaders import store as store_module
 from data_loaders.excel import read_workbook
 from data_loaders.store import SCREENING_COLUMNS, Store
 from paicha.scope import Scope
 from paicha.text import t
 from paicha.vocab import Status
-from tests.conftest import TOWN_B, VILLAGE_B, screening
-from ui.documents.pack import build_pack, issue_pack
+from tests.conftest import TOWN_B, VILLAGE_B, build_known_store, screening
+from ui.documents.pack import MAP_INCHES, build_pack, issue_pack, lag_map
 from ui.documents.pdf import converter
 
 D = dt.date
@@ -40,6 +42,17 @@ def text_of(docx: bytes) -> str:
     doc = Document(io.BytesIO(docx))
     cells = [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
     return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def pictures(docx: bytes) -> list[bytes]:
+    """The report's pictures in document order, as the files Word embedded."""
+    doc = Document(io.BytesIO(docx))
+    return [doc.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
+            for shape in doc.inline_shapes]
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 def ranking_rows(docx: bytes) -> list[list[str]]:
@@ -164,3 +177,49 @@ def test_a_number_taken_meanwhile_is_refused_with_a_message(known_store, setting
     bulletins.issue(known_store, scope, 1, None, pack.figures, pack.next_steps, pack.files(), "a")
     with pytest.raises(bulletins.BulletinError, match="第1期刚被另一位用户发布"):
         bulletins.issue(known_store, scope, 1, None, pack.figures, pack.next_steps, pack.files(), "b")
+
+
+def test_the_map_of_villages_by_lag_follows_the_curve_with_its_caption(demo, settings):
+    scope = district(settings)
+    pack = build_pack(demo, settings, scope, D(2024, 9, 12), None, with_pdf=False)
+    curve, village_map = pictures(pack.docx)
+    assert village_map[:8] == b"\x89PNG\r\n\x1a\n" and village_map != curve
+    assert png_size(village_map) == (round(MAP_INCHES[0] * 200), round(MAP_INCHES[1] * 200))
+    # The picture is the scope's lag on the report's date, not some other day's.
+    assert village_map == lag_map(demo, settings, scope, D(2024, 9, 12), "千山区")
+    assert village_map != lag_map(demo, settings, scope, D(2024, 9, 5), "千山区")
+    paragraphs = [p.text for p in Document(io.BytesIO(pack.docx)).paragraphs]
+    assert paragraphs.index(t("bulletin.chart_curve")) < paragraphs.index(t("bulletin.chart_map"))
+
+
+def test_a_supervisors_report_maps_only_their_town(known_store, settings):
+    town = Scope.town(settings.district_code, TOWN_B)
+    pack = build_pack(known_store, settings, town, D(2024, 9, 14), None, with_pdf=False)
+    assert len(pictures(pack.docx)) == 2
+    assert pictures(pack.docx)[1] == lag_map(known_store, settings, town, D(2024, 9, 14), "甘泉镇")
+    assert pictures(pack.docx)[1] != lag_map(known_store, settings, district(settings), D(2024, 9, 14), "甘泉镇")
+
+
+def test_a_store_with_nothing_to_place_on_a_map_gets_the_report_without_one(known_store, settings):
+    with known_store.transaction() as cur:
+        cur.execute("UPDATE households SET lon = NULL, lat = NULL")
+        cur.execute("UPDATE divisions SET geometry = NULL")
+    pack = build_pack(known_store, settings, district(settings), D(2024, 9, 14), None, with_pdf=False)
+    assert len(pictures(pack.docx)) == 1
+    assert t("bulletin.chart_map") not in text_of(pack.docx)
+
+
+@pytest.mark.parametrize("version", ["1", "2"])
+def test_a_store_from_before_bulletins_gains_their_table_when_opened(tmp_path, settings, version):
+    path = tmp_path / "older.duckdb"
+    build_known_store(path, settings)
+    store_module.close_all()
+    con = duckdb.connect(str(path))
+    con.execute("DROP TABLE bulletins")
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [version])
+    con.close()
+    store = Store(path)
+    assert bulletins.issued_list(store, district(settings)).empty
+    pack = issue_pack(store, settings, district(settings), D(2024, 9, 14), None, None, "leader")
+    assert pack.issue_number == 1
+    assert bulletins.issued_files(store, district(settings), 1) == pack.files()

@@ -210,6 +210,7 @@ def build_docx(content: ReportContent) -> bytes:
         if picture:
             doc.add_picture(io.BytesIO(picture), width=Cm(15.5))
             doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            doc.paragraphs[-1].paragraph_format.keep_with_next = True  # a picture never parts from its caption
             _paragraph(doc, t(caption), theme.BODY_FONT, CAPTION_PT, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
 
     _heading(doc, t("bulletin.section_next"))
