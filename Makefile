@@ -3,7 +3,7 @@
 UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 PY := $(UV) run --frozen
 
-.PHONY: setup uv browser run demo test test-fast lint bench
+.PHONY: setup uv browser documents run demo test test-fast lint bench
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
@@ -20,6 +20,14 @@ browser:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 
+# LibreOffice Writer turns the 进展通报 into PDF (ui/documents/pdf.py); without it there is no PDF,
+# the Word and Excel files are made all the same.
+documents:
+	@if ! command -v soffice >/dev/null 2>&1; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-writer-nogui fonts-noto-cjk >/dev/null; \
+	fi
+
 # The dashboard's database: PAICHA_DB when set, else the real store when there is one, else the
 # demo store, which is generated (and marked demo) on first use. A real store is never touched.
 REAL_DB := data/paicha.duckdb
@@ -33,7 +41,7 @@ run: setup
 demo: setup
 	$(PY) paicha demo --db "$(DEMO_DB)"
 
-test: setup browser
+test: setup browser documents
 	$(PY) pytest
 
 test-fast: setup

@@ -145,6 +145,13 @@ CREATE TABLE IF NOT EXISTS screener_days (
 CREATE TABLE IF NOT EXISTS key_assessments (
     town_code VARCHAR NOT NULL, village_code VARCHAR NOT NULL, household_id VARCHAR NOT NULL,
     first_assessment_on DATE NOT NULL);
+-- Progress bulletins (the meeting packs): each issued one with the figures it printed and its files, byte for byte.
+CREATE TABLE IF NOT EXISTS bulletins (
+    scope VARCHAR NOT NULL, issue_number INTEGER NOT NULL, as_of DATE NOT NULL,
+    since_issue INTEGER, since_day DATE, issued_at TIMESTAMP NOT NULL, issued_by VARCHAR NOT NULL,
+    data_version BIGINT NOT NULL, figures VARCHAR NOT NULL, next_steps VARCHAR NOT NULL,
+    docx BLOB NOT NULL, xlsx BLOB NOT NULL, pdf BLOB, docx_sha256 VARCHAR NOT NULL,
+    PRIMARY KEY (scope, issue_number));
 """
 
 

@@ -25,7 +25,7 @@ for col, state in zip(st.columns(3), ov.deadlines, strict=True):
     col.metric(t("text.with_note", text=label, note=when), value)
 
 st.subheader(t("overview.towns"))
-st.dataframe(tables.town_lights_table(ov.lights), hide_index=True, width="stretch", key=keys.OVERVIEW_TOWNS)
+layout.table(tables.town_lights_table(ov.lights), key=keys.OVERVIEW_TOWNS)
 st.caption(t("overview.towns_caption", lag=cfg.thresholds.lagging_points, severe=cfg.thresholds.severe_points))
 
 st.subheader(t("overview.changes", since=tables.day_caption(ov.since)))

@@ -6,6 +6,7 @@ from paicha.vocab import Permission
 from ui import cache, exports, keys, layout
 from ui.figures import progress as figures
 from ui.forms import progress as forms
+from ui.print import print_table
 from ui.session import page_start, scope_label
 from ui.tables import progress as tables
 from ui.text import t
@@ -50,6 +51,7 @@ if user.can(Permission.export):
                   file_name=f"villages_{scope.key().replace(':', '_')}_{session.as_of}.csv", mime="text/csv",
                   action="export_village_progress", masked=True,
                   filters={"as_of": session.as_of, "since": since, "scope": scope.key(), "statuses": statuses})
+print_table(tables.village_progress_table(shown, since, False, several))
 
 st.subheader(t("villages.why"))
 if report.behind.empty:

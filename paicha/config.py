@@ -112,6 +112,7 @@ DEFAULT_REASON_WEIGHTS = {
 class Settings:
     district_code: str
     district_name: str
+    district_short_name: str
     # None: the reference shipped in data_loaders/reference (the district of the default config).
     divisions_file: Path | None
     outline_file: Path | None
@@ -129,6 +130,7 @@ class Settings:
     auth: Auth = Auth()
     map_options: MapOptions = MapOptions()
     reasons: Reasons = Reasons()
+    bulletin_issuer: str = ""
 
 
 def _resolve(path: str | None, folder: Path) -> Path | None:
@@ -159,6 +161,7 @@ def load_settings(path: Path | None = None) -> Settings:
     return Settings(
         district_code=raw["district"]["code"],
         district_name=raw["district"]["name"],
+        district_short_name=raw["district"].get("short_name", raw["district"]["name"]),
         divisions_file=_resolve(raw["district"].get("divisions_file"), folder),
         outline_file=_resolve(raw["district"].get("outline_file"), folder),
         campaign=Campaign(
@@ -196,6 +199,7 @@ def load_settings(path: Path | None = None) -> Settings:
         map_options=_map_options(raw["map"]),
         reasons=Reasons(**raw.get("reasons", {}),
                         weights={**DEFAULT_REASON_WEIGHTS, **raw.get("reason_weights", {})}),
+        bulletin_issuer=raw.get("bulletin", {}).get("issuer", ""),
     )
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from data_loaders import backup as backups
-from data_loaders import exposure, reports
+from data_loaders import bulletins, exposure, reports
 from data_loaders import spot_checks as spot_data
 from data_loaders.store import Store, StoreError, forget
 from paicha.access import User
@@ -198,3 +198,11 @@ def village_report(scope: Scope, as_of: dt.date, since: dt.date, version: int) -
 @st.cache_data(show_spinner=False, max_entries=64)
 def screener_report(scope: Scope, as_of: dt.date, version: int) -> reports.ScreenerReport:
     return reports.screener_report(store(), settings(), scope, as_of)
+
+
+# -- 进展通报: the replay check of an issued one, per data version (issuing is never cached)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def bulletin_replay(scope: Scope, number: int, version: int) -> pd.DataFrame | None:
+    return bulletins.replay_check(store(), settings(), scope, number)

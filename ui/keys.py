@@ -127,3 +127,16 @@ RISK_VILLAGE = "risk.village"  # the selected village (set by a click on the map
 RISK_TABLE = "risk.table"
 RISK_EXPORT_PNG = "risk.export.png"
 RISK_EXPORT_TABLE = "risk.export.table"
+# 进展通报
+BULLETIN_SINCE_MODE = "bulletin.since_mode"
+BULLETIN_NEXT = "bulletin.next"
+BULLETIN_GENERATE = "bulletin.generate"
+BULLETIN_ISSUE = "bulletin.issue"
+BULLETIN_DOCX = "bulletin.docx"
+BULLETIN_PDF = "bulletin.pdf"
+BULLETIN_XLSX = "bulletin.xlsx"
+BULLETIN_PICK = "bulletin.pick"
+BULLETIN_OLD_DOCX = "bulletin.old.docx"
+BULLETIN_OLD_PDF = "bulletin.old.pdf"
+BULLETIN_OLD_XLSX = "bulletin.old.xlsx"
+BULLETIN_PACK = "bulletin.pack"  # session-state slot: (request, pack) of the last generated 通报

@@ -6,6 +6,8 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from ui.print import print_table
+
 
 def metric_row(metrics: list[dict[str, object]]) -> None:
     """One column per metric; each dict holds st.metric's keyword arguments (built by a tables module)."""
@@ -19,3 +21,9 @@ def tabbed_tables(tabs: dict[str, tuple[str | None, pd.DataFrame | Styler]]) -> 
         if caption:
             tab.caption(caption)
         tab.dataframe(table, hide_index=True, width="stretch")
+
+
+def table(frame, key: str | None = None, height: int | str = "auto") -> None:
+    """A table on screen, and the same table whole in the printout (see ui/print.py)."""
+    st.dataframe(frame, hide_index=True, width="stretch", height=height, key=key)
+    print_table(frame)

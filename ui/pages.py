@@ -44,6 +44,7 @@ PAGES = (
     PageSpec("pages/imports.py", "nav.imports", ":material/upload_file:", "imports",
              permission=Permission.import_data),
     PageSpec("pages/spot_checks.py", "nav.spot_checks", ":material/fact_check:", "spot_checks"),
+    PageSpec("pages/bulletin.py", "nav.bulletin", ":material/description:", "bulletin", permission=Permission.export),
     PageSpec("pages/users.py", "nav.users", ":material/manage_accounts:", "users",
              permission=Permission.manage_users),
     PageSpec("pages/audit.py", "nav.audit", ":material/policy:", "audit", permission=Permission.read_audit),

@@ -22,6 +22,7 @@ from paicha.scope import Scope
 from paicha.vocab import Permission, Role
 from ui import cache, keys
 from ui.pages import PAGES, PageSpec
+from ui.print import print_styles
 from ui.safe import escape as safe_text
 from ui.text import joined, t
 
@@ -245,6 +246,7 @@ def demo_banner(session: Session) -> None:
 def page_start(title_key: str, caption: str | None = None, permission: Permission | None = None) -> Session:
     """The opening every page shares: the session, demo banner, title; stops without permission."""
     session = current()
+    print_styles()
     demo_banner(session)
     st.title(t(title_key))
     if caption:

@@ -6,6 +6,19 @@ from __future__ import annotations
 # intranet Windows PCs have; without a CJK font plotly draws Chinese labels as boxes.
 FONT_FAMILY = "Noto Sans CJK SC, Microsoft YaHei, sans-serif"
 
+# Printed documents (进展通报): the Chinese government-document fonts by name, as Word on the
+# intranet's PCs has them; the PDF renderer maps them to Noto CJK (ui/documents/fonts.conf).
+TITLE_FONT = "方正小标宋简体"
+HEADING_FONT = "黑体"
+SUBHEADING_FONT = "楷体"
+BODY_FONT = "仿宋"
+# Pictures rendered on the server (matplotlib) need a CJK font installed there.
+PRINT_FONTS = ("Noto Sans CJK SC", "Microsoft YaHei", "SimHei", "WenQuanYi Zen Hei", "DejaVu Sans")
+PRINT_REST_DAY = "#ecf0f1"
+TABLE_HEADER_FILL = "DDEBF7"
+PRINT_RULE = "#999999"    # the printed tables' cell borders
+PRINT_HEADER = "#DDEBF7"  # and their header shading  # Word table header shading (hex without #, as Word stores it)
+
 # Figure ink.
 ACTUAL = "#c0392b"        # what was done: the screening curve, an error rate
 EXPECTED = "#7f8c8d"      # the yardstick: the expected line, an interval's whiskers
