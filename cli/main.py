@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cli import db, spot_checks, users
+from cli import db, households, spot_checks, users
 from cli.common import (
     EXIT_OK,
     EXIT_REJECTED,
@@ -159,6 +159,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     spot_checks.register(command)
     users.register(command)
     db.register(command)
+    households.register(command)
     return parser, handlers
 
 

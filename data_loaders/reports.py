@@ -9,10 +9,8 @@ import pandas as pd
 from data_loaders.store import Store
 from paicha.config import Settings
 from paicha.overview import Overview, build_overview, previous_workday
-from paicha.privacy import mask_frame
 from paicha.progress import Policy, compute_progress
 from paicha.scope import Scope
-from paicha.vocab import key_group_labels, method_labels
 
 
 def policy_of(settings: Settings) -> Policy:
@@ -37,16 +35,6 @@ def overview(store: Store, settings: Settings, scope: Scope, as_of: dt.date) -> 
         store.milestones(scope), policy_of(settings), as_of,
         (settings.district_code, settings.district_name),
     )
-
-
-def unreached_page(store: Store, scope: Scope, as_of: dt.date, village_code: str | None, which: str,
-                   page: int, page_size: int, unmasked: bool) -> tuple[pd.DataFrame, int]:
-    """One page of a drill-down list, masked unless the caller may unmask, with readable labels."""
-    frame, total = store.unreached(scope, as_of, village_code, which, page_size, page * page_size)
-    frame = mask_frame(frame, unmasked=unmasked)
-    frame["key_groups"] = key_group_labels(frame)
-    frame["methods"] = frame["methods"].map(method_labels)
-    return frame.drop(columns=[c for c in frame.columns if c.startswith("kg_")]), total
 
 
 POINT_LIMIT = 5000

@@ -45,6 +45,11 @@ SCREENING_COLUMNS = [
     "household_id", "town_code", "village_code", "screened_on", "method", "screener", "result",
     "leaflet_given", "confirmed_online_on", "lon", "lat",
 ]
+# Added with the household lists (农户清单): the roster's address or village group, when its
+# household was identified as a monitoring object and first assisted, and whether a disaster hit
+# it (绿色通道). Optional in the import; a roster without them keeps the stored values.
+HOUSEHOLD_MONITORING_COLUMNS = ["address", "identified_on", "assisted_on", "disaster_affected"]
+ROSTER_COLUMNS = [*HOUSEHOLD_COLUMNS, *HOUSEHOLD_MONITORING_COLUMNS]
 MILESTONE_COLUMNS = [
     "town_code", "plan_done_on", "training_done_on", "report_submitted_on", "report_approved",
 ]
@@ -119,6 +124,16 @@ CREATE TABLE IF NOT EXISTS spot_check_items (
     visited BOOLEAN, method VARCHAR, result VARCHAR, leaflet_given BOOLEAN, income_band VARCHAR,
     consistent BOOLEAN, differing VARCHAR, note VARCHAR, checked_by VARCHAR, checked_at TIMESTAMP,
     PRIMARY KEY (draw_id, household_id));
+-- Households (农户清单): address, monitoring pipeline dates, disaster flag (HOUSEHOLD_MONITORING_COLUMNS),
+-- and per household the first date of each screening method and result, for the lists' filters.
+ALTER TABLE households ADD COLUMN IF NOT EXISTS address VARCHAR;
+ALTER TABLE households ADD COLUMN IF NOT EXISTS identified_on DATE;
+ALTER TABLE households ADD COLUMN IF NOT EXISTS assisted_on DATE;
+ALTER TABLE households ADD COLUMN IF NOT EXISTS disaster_affected BOOLEAN DEFAULT FALSE;
+ALTER TABLE household_status ADD COLUMN IF NOT EXISTS first_assessment_on DATE;
+ALTER TABLE household_status ADD COLUMN IF NOT EXISTS first_online_on DATE;
+ALTER TABLE household_status ADD COLUMN IF NOT EXISTS first_no_risk_on DATE;
+ALTER TABLE household_status ADD COLUMN IF NOT EXISTS first_risk_on DATE;
 """
 
 
@@ -126,6 +141,8 @@ _connections: dict[str, _Handle] = {}
 _connections_lock = threading.Lock()
 # Tables every paicha store holds; a store missing some (an older version) gets them on open.
 STORE_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA))
+# Columns added to existing tables later; a store without some (an older version) gets them on open.
+ADDED_COLUMNS = frozenset(re.findall(r"ALTER TABLE (\w+) ADD COLUMN IF NOT EXISTS (\w+)", _SCHEMA))
 
 
 @dataclass
@@ -217,8 +234,12 @@ class Store:
         except BaseException:
             forget(self.path)  # a refused file stays untouched and unlocked
             raise
-        if not self.read_only and not tables >= STORE_TABLES:
-            with self.transaction(refresh=False) as cur:
+        missing_columns = tables >= STORE_TABLES and not self._columns() >= ADDED_COLUMNS
+        if not self.read_only and (not tables >= STORE_TABLES or missing_columns):
+            # A store from before an added column also gets its derived tables rebuilt, so the
+            # new derived columns are filled, not left empty until the next import.
+            derived = {"households", "screenings", "household_status", "screening_days"} <= tables
+            with self.transaction(refresh=derived) as cur:
                 cur.execute(_SCHEMA)
                 if self.get_meta("schema_version") is None:
                     self.set_meta("schema_version", str(SCHEMA_VERSION), cur)
@@ -270,6 +291,11 @@ class Store:
         if self.get_meta("is_demo") not in ("true", "false"):
             raise unmarked(self.path)
         return tables
+
+    def _columns(self) -> set[tuple[str, str]]:
+        return set(self.cursor().execute(
+            "SELECT table_name, column_name FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND schema_name = 'main'").fetchall())
 
     # -- the file under a running process ------------------------------------------------------
 
@@ -375,18 +401,23 @@ class Store:
         household instead of re-aggregating every screening record: at 5 million households this
         is the difference between seconds and tens of seconds per page.
         """
-        home = ScreeningMethod.home_visit.value
-        propose = ScreeningResult.propose_monitoring.value
+        method, result = ScreeningMethod, ScreeningResult
         cur.execute("DELETE FROM household_status")
         cur.execute(f"""
-            INSERT INTO household_status
+            INSERT INTO household_status (household_id, town_code, village_code, is_key, first_on,
+                first_home_on, first_propose_on, first_leaflet_on, first_confirmed_on,
+                first_assessment_on, first_online_on, first_no_risk_on, first_risk_on)
             SELECT s.household_id, any_value(h.town_code), any_value(h.village_code),
                    any_value({IS_KEY_SQL}), min(s.screened_on),
-                   min(s.screened_on) FILTER (WHERE s.method = '{home}'),
-                   min(s.screened_on) FILTER (WHERE s.result = '{propose}'),
+                   min(s.screened_on) FILTER (WHERE s.method = '{method.home_visit.value}'),
+                   min(s.screened_on) FILTER (WHERE s.result = '{result.propose_monitoring.value}'),
                    min(s.screened_on) FILTER (WHERE s.leaflet_given),
                    min(greatest(s.screened_on, s.confirmed_online_on))
-                       FILTER (WHERE s.confirmed_online_on IS NOT NULL)
+                       FILTER (WHERE s.confirmed_online_on IS NOT NULL),
+                   min(s.screened_on) FILTER (WHERE s.method = '{method.village_assessment.value}'),
+                   min(s.screened_on) FILTER (WHERE s.method = '{method.online_inquiry.value}'),
+                   min(s.screened_on) FILTER (WHERE s.result = '{result.no_risk.value}'),
+                   min(s.screened_on) FILTER (WHERE s.result = '{result.risk_found.value}')
             FROM screenings s JOIN households h USING (household_id)
             GROUP BY s.household_id
         """)
@@ -619,38 +650,6 @@ class Store:
             """,
             [scope.is_district, *p_d],
         )
-
-    def unreached(self, scope: Scope, as_of: dt.date, village_code: str | None, which: str,
-                  limit: int = 50, offset: int = 0) -> tuple[pd.DataFrame, int]:
-        """Drill-down lists, paginated in SQL: ``which`` is "unscreened" (no record by ``as_of``)
-        or "key_not_home" (key households without a home visit by ``as_of``).
-
-        Returns one page of households and the total count.
-        """
-        if which not in {"unscreened", "key_not_home"}:
-            raise ValueError(which)
-        where_h, p_h = self.scope_sql(scope, "h")
-        condition = ("(s.first_on IS NULL OR s.first_on > $as_of)" if which == "unscreened"
-                     else f"{IS_KEY_SQL} AND (s.first_home_on IS NULL OR s.first_home_on > $as_of)")
-        village = "AND h.village_code = ?" if village_code else ""
-        params = [*p_h, *([village_code] if village_code else [])]
-        base = f"""
-            FROM households h LEFT JOIN household_status s USING (household_id)
-            WHERE {where_h} {village} AND {condition}
-        """
-        total = int(self.cursor().execute(self._numbered(f"SELECT count(*) {base}"), [*params, as_of]).fetchall()[0][0])
-        cols = ", ".join(f"h.{c}" for c in ("household_id", "town_code", "village_code", "head_name",
-                                              "head_id_number", "phone", "members", *KEY_COLUMNS))
-        # Methods are looked up for the one page shown only, never for the whole list.
-        page = self.query(self._numbered(f"""
-            WITH page AS (SELECT {cols}, CASE WHEN s.first_on <= $as_of THEN s.first_on END AS first_on
-                          {base} ORDER BY h.household_id LIMIT ? OFFSET ?)
-            SELECT page.*, (SELECT string_agg(DISTINCT r.method, ',' ORDER BY r.method) FROM screenings r
-                            WHERE r.household_id = page.household_id AND r.screened_on <= $as_of) AS methods
-            FROM page ORDER BY household_id
-        """), [*params, limit, offset, as_of])
-        return page, total
-
 
     def village_exposure(self, scope: Scope, as_of: dt.date, kinds: Sequence[str]) -> pd.DataFrame:
         """Per village: households exposed to any of the hazard kinds, and how many of them are

@@ -49,6 +49,7 @@ LAT_OUT_OF_RANGE = ("纬度应在{low:g}到{high:g}之间（{district}范围外�
                     "请检查是否填反了经纬度、用了投影坐标或填成了外地的位置。")
 DATE_OUTSIDE_CAMPAIGN = "日期不在本次集中排查期间（{low}至{high}）内。"
 DATE_OUTSIDE_YEAR = "日期不在{year}年内，请检查年份。"
+DATE_OUTSIDE_MONITORING = "日期应在{low}至{high}之间（防止返贫监测机制建立以来、本次排查年度结束以前），请检查年份。"
 DUPLICATE_HOUSEHOLD = "户编号重复：同一户在本次导入中出现了多次（{rows}）。"
 DUPLICATE_TOWN = "同一乡镇(街道)在本次导入中出现了多次（{rows}）。"
 DUPLICATE_ZONE = "区域编号重复：同一编号在本次导入中出现了多次（{rows}）。"
@@ -159,6 +160,10 @@ FIELD_MEANING = {
     "department": "提供名单的部门，如民政、残联、医保、卫健",
     "key_group_household_id": "农户的户编号；名单上是家庭成员而非户主时请填户编号",
     "key_group_id_number": "户主的居民身份证号码，没有户编号时用它匹配农户",
+    "address": "住址或所属村民小组（如“第三村民小组”“前街12号”），印在农户清单上，便于入户时找到该户",
+    "identified_on": "经村级评议、乡镇审核、县级确认，识别纳入防止返贫监测对象的日期；不是监测对象的留空",
+    "assisted_on": "首次落实帮扶措施的日期；对因灾等先落实帮扶措施、后补充完善识别程序的（绿色通道），此日期早于识别纳入监测日期",
+    "disaster_affected": "是否因暴雨洪涝等灾害受损、出现返贫致贫风险（绿色通道：先落实帮扶措施，后补充完善相关程序）",
     "key_flag": "该户是否有属于此类重点群体的成员",
     "guarantee_flag": "该户是否存在此项保障问题",
 }
