@@ -497,12 +497,14 @@ def household_detail(store: Store, settings: Settings, scope: Scope, as_of: dt.d
     household = facts_of(facts, as_of)
     explained = [(rule, rules.applies(rule, household, cut), rules.rule_text(rule, household, cut))
                  for rule in MonitoringRule]
+    # The household is in the scope (found above): its zones and records may be read by its id.
+    p = _Params()
+    hazards = store.query(f"""
+        SELECT z.kind, z.level, z.name, z.source FROM household_hazards x JOIN hazard_zones z USING (zone_id)
+        WHERE x.household_id = {p(household_id)} ORDER BY z.kind, z.zone_id""", p.values)
     p = _Params()
     hid, as_of_p = p(household_id), p(as_of)
     where_s = p.scope(scope, "s")
-    hazards = store.query(f"""
-        SELECT z.kind, z.level, z.name, z.source FROM household_hazards x JOIN hazard_zones z USING (zone_id)
-        WHERE x.household_id = {hid} ORDER BY z.kind, z.zone_id""", p.values)
     screenings = _dates(store.query(f"""
         SELECT s.screened_on, s.method, s.screener, s.result, s.leaflet_given, s.confirmed_online_on
         FROM screenings s WHERE {where_s} AND s.household_id = {hid} AND s.screened_on <= {as_of_p}

@@ -29,6 +29,7 @@ from ui import keys
 from ui.tables import households as tables
 from ui.text import t
 
+ALL = t("households.filter.all")
 WIDGET_OF = {"town_code": keys.HOUSEHOLDS_TOWN, "village_code": keys.HOUSEHOLDS_VILLAGE,
              "key_group": keys.HOUSEHOLDS_KEY_GROUP, "hazard": keys.HOUSEHOLDS_HAZARD, "rule": keys.HOUSEHOLDS_RULE,
              "method": keys.HOUSEHOLDS_METHOD, "result": keys.HOUSEHOLDS_RESULT}
@@ -72,38 +73,38 @@ def filters(scope: Scope, places: pd.DataFrame) -> ListFilters:
     if not scope.town_code:
         options = [None, *towns]
         _keep_valid(keys.HOUSEHOLDS_TOWN, options)
-        town = cols[0].selectbox(t("households.filter.town"), options, key=keys.HOUSEHOLDS_TOWN,
+        town = cols[0].selectbox(t("households.filter.town"), options, key=keys.HOUSEHOLDS_TOWN, placeholder=ALL,
                                  format_func=_none_or(towns.get))
     in_town = places if town is None else places[places["town_code"] == town]
     villages = dict(zip(in_town["village_code"], in_town["village_name"], strict=True))
     options = [None, *villages]
     _keep_valid(keys.HOUSEHOLDS_VILLAGE, options)
-    village = cols[1].selectbox(t("households.filter.village"), options, key=keys.HOUSEHOLDS_VILLAGE,
+    village = cols[1].selectbox(t("households.filter.village"), options, key=keys.HOUSEHOLDS_VILLAGE, placeholder=ALL,
                                 format_func=_none_or(villages.get))
     options = [None, ANY, *KeyGroup.labels()]
     _keep_valid(keys.HOUSEHOLDS_KEY_GROUP, options)
-    key_group = cols[2].selectbox(t("households.filter.key_group"), options, key=keys.HOUSEHOLDS_KEY_GROUP,
+    key_group = cols[2].selectbox(t("households.filter.key_group"), options, key=keys.HOUSEHOLDS_KEY_GROUP, placeholder=ALL,
                                   format_func=_none_or(lambda c: t("households.filter.any_key") if c == ANY
                                                        else KeyGroup(c).label))
     options = [None, ANY, *HazardKind.labels()]
     _keep_valid(keys.HOUSEHOLDS_HAZARD, options)
-    hazard = cols[3].selectbox(t("households.filter.hazard"), options, key=keys.HOUSEHOLDS_HAZARD,
+    hazard = cols[3].selectbox(t("households.filter.hazard"), options, key=keys.HOUSEHOLDS_HAZARD, placeholder=ALL,
                                format_func=_none_or(lambda c: t("households.filter.any_hazard") if c == ANY
                                                     else HazardKind(c).label))
     cols = st.columns(4)
     options = [None, *MonitoringRule.labels()]
     _keep_valid(keys.HOUSEHOLDS_RULE, options)
-    rule = cols[0].selectbox(t("households.filter.rule"), options, key=keys.HOUSEHOLDS_RULE,
+    rule = cols[0].selectbox(t("households.filter.rule"), options, key=keys.HOUSEHOLDS_RULE, placeholder=ALL,
                              format_func=_none_or(lambda c: MonitoringRule(c).label),
                              help=t("households.filter.rule_help"))
     options = [None, *ScreeningMethod.labels()]
     _keep_valid(keys.HOUSEHOLDS_METHOD, options)
-    method = cols[1].selectbox(t("households.filter.method"), options, key=keys.HOUSEHOLDS_METHOD,
+    method = cols[1].selectbox(t("households.filter.method"), options, key=keys.HOUSEHOLDS_METHOD, placeholder=ALL,
                                format_func=_none_or(lambda c: ScreeningMethod(c).label),
                                help=t("households.filter.method_help"))
     options = [None, *ScreeningResult.labels()]
     _keep_valid(keys.HOUSEHOLDS_RESULT, options)
-    result = cols[2].selectbox(t("households.filter.result"), options, key=keys.HOUSEHOLDS_RESULT,
+    result = cols[2].selectbox(t("households.filter.result"), options, key=keys.HOUSEHOLDS_RESULT, placeholder=ALL,
                                format_func=_none_or(lambda c: ScreeningResult(c).label),
                                help=t("households.filter.result_help"))
     st.session_state.setdefault(keys.HOUSEHOLDS_SCREENED, ())

@@ -63,16 +63,13 @@ def rule_counts_text(counts: ListCounts) -> str:
 
 
 def household_table(frame: pd.DataFrame, which: str) -> pd.DataFrame:
-    """A page of a household list: priority, who, where, why; the columns its list needs."""
+    """A page of a household list: priority, who, where, why first; identifiers after."""
     out = pd.DataFrame({
         t(C + "priority"): frame["priority"].to_numpy(),
         t(C + "household_id"): frame["household_id"].to_numpy(),
         t(C + "village"): frame["village_name"].to_numpy(),
         t(C + "address"): frame["address"].to_numpy(),
         t(C + "head_name"): frame["head_name"].to_numpy(),
-        t(C + "head_id_number"): frame["head_id_number"].to_numpy(),
-        t(C + "phone"): frame["phone"].to_numpy(),
-        t(C + "members"): frame["members"].to_numpy(),
         t(C + "key_groups"): _key_groups(frame),
     })
     if which == HouseholdList.key_not_home:
@@ -84,6 +81,9 @@ def household_table(frame: pd.DataFrame, which: str) -> pd.DataFrame:
     if which != HouseholdList.unscreened:
         out[t(C + "first_on")] = [day_text(v) for v in frame["first_on"]]
         out[t(C + "methods")] = [_labels(ScreeningMethod, v) for v in frame["methods"]]
+    out[t(C + "members")] = frame["members"].to_numpy()
+    out[t(C + "head_id_number")] = frame["head_id_number"].to_numpy()
+    out[t(C + "phone")] = frame["phone"].to_numpy()
     return out
 
 
