@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from data_loaders.store import GUARANTEE_COLUMNS, IS_KEY_SQL, KEY_COLUMNS, Store
@@ -105,11 +106,14 @@ def rule_sql(rule: MonitoringRule, p: _Params, cut: Cutoffs) -> str:
     return f"(NOT monitored AND coalesce({fires}, FALSE))"
 
 
-def _base(p: _Params, scope: Scope, filters: ListFilters, cut: Cutoffs) -> str:
-    """CTEs ``b`` (one row per household of the scope and place, its state as of the date),
-    ``c`` (the rules fired) and ``m`` (``matches``: the other filters)."""
+def _base(p: _Params, scope: Scope, filters: ListFilters, cut: Cutoffs, ids: Sequence[str] = ()) -> str:
+    """CTEs ``b`` (one row per household of the scope and place, its state as of the date, from
+    the derived ``household_facts``: no join), ``c`` (the rules fired) and ``m`` (``matches``:
+    the other filters). ``ids`` confines it to those households (a constant IN list)."""
     as_of = p(cut.as_of)
     place = [p.scope(scope, "h")]
+    if ids:
+        place.append(f"h.household_id IN ({', '.join(p(i) for i in ids)})")
     if filters.town_code:
         place.append(f"h.town_code = {p(filters.town_code)}")
     if filters.village_code:
@@ -117,20 +121,21 @@ def _base(p: _Params, scope: Scope, filters: ListFilters, cut: Cutoffs) -> str:
     firsts = sorted({*METHOD_FIRST.values(), *RESULT_FIRST.values(), "first_on"})
     cols = ", ".join(f"h.{c}" for c in ("household_id", "town_code", "village_code", "members", "monitor_type",
                                          "per_capita_income", "compliant_oop_spending", "identified_on",
-                                         "assisted_on", *KEY_COLUMNS, *GUARANTEE_COLUMNS))
+                                         "assisted_on", "disaster_affected", "history", "zones", "hazard_kinds",
+                                         *KEY_COLUMNS, *GUARANTEE_COLUMNS))
     fired = ", ".join(f"{rule_sql(rule, p, cut)} AS {col}" for rule, col in RULE_COLUMNS.items())
     count = " + ".join(f"CAST({c} AS INTEGER)" for c in RULE_COLUMNS.values())
     return f"""
     b AS (
-        SELECT {cols}, coalesce(h.disaster_affected, FALSE) AS disaster_affected,
-               {", ".join(f"CASE WHEN s.{c} <= {as_of} THEN s.{c} END AS {c}" for c in firsts)},
-               CASE WHEN s.first_propose_on <= {as_of} THEN s.first_propose_on END AS proposed_on,
-               coalesce(s.first_on <= {as_of}, FALSE) AS screened,
-               coalesce(s.first_home_on <= {as_of}, FALSE) AS home_visited,
-               {IS_KEY_SQL} AS is_key,
+        SELECT {cols},
+               {", ".join(f"CASE WHEN h.{c} <= {as_of} THEN h.{c} END AS {c}" for c in firsts)},
+               CASE WHEN h.first_propose_on <= {as_of} THEN h.first_propose_on END AS proposed_on,
+               coalesce(h.first_on <= {as_of}, FALSE) AS screened,
+               coalesce(h.first_home_on <= {as_of}, FALSE) AS home_visited,
+               {IS_KEY_SQL} AS is_key, h.zones IS NOT NULL AS exposed,
                (h.monitor_type <> '{MonitorType.none.value}' AND coalesce(h.identified_on <= {as_of}, TRUE))
                    AS monitored
-        FROM households h LEFT JOIN household_status s USING (household_id)
+        FROM household_facts h
         WHERE {" AND ".join(place)}),
     c AS (SELECT b.*, {fired} FROM b),
     m AS (SELECT c.*, {count} AS rules_fired, ({" OR ".join(RULE_COLUMNS.values())}) AS candidate,
@@ -146,9 +151,9 @@ def _matches(p: _Params, f: ListFilters) -> str:
     elif f.key_group:
         parts.append(KeyGroup(f.key_group).column)
     if f.hazard == ANY:
-        parts.append("household_id IN (SELECT household_id FROM household_hazards)")
+        parts.append("exposed")
     elif f.hazard:
-        parts.append(f"household_id IN (SELECT household_id FROM household_hazards WHERE kind = {p(f.hazard)})")
+        parts.append(f"coalesce(list_contains(hazard_kinds, {p(f.hazard)}), FALSE)")
     if f.rule is not None:
         parts.append(RULE_COLUMNS[f.rule])
     if f.method is not None:
@@ -194,19 +199,21 @@ def counts(store: Store, settings: Settings, scope: Scope, as_of: dt.date, filte
     visited at home = key households − key households visited at home (the overview's figures)."""
     p = _Params()
     base = _base(p, scope, filters, cutoffs_of(settings, as_of))
-    per_rule = ", ".join(f"count(*) FILTER (WHERE matches AND {col}) AS {col}" for col in RULE_COLUMNS.values())
+    counted = {
+        "households": "matches", "unscreened": "matches AND NOT screened",
+        "key_not_home": "matches AND is_key AND NOT home_visited",
+        "key_never_screened": "matches AND is_key AND NOT screened",
+        "key_not_at_home": "matches AND is_key AND screened AND NOT home_visited",
+        "should_monitor": "matches AND candidate",
+        **{col: f"matches AND {col}" for col in RULE_COLUMNS.values()}}
+    # One pass: per village, then summed; a village without a monitoring object is counted on the way.
+    per_village = ", ".join(f"count(*) FILTER (WHERE {cond}) AS {name}" for name, cond in counted.items())
     row = store.query(f"""
         WITH {base},
-        v AS (SELECT village_code FROM m GROUP BY village_code HAVING NOT bool_or(monitored))
-        SELECT count(*) FILTER (WHERE matches) AS households,
-               count(*) FILTER (WHERE matches AND NOT screened) AS unscreened,
-               count(*) FILTER (WHERE matches AND is_key AND NOT home_visited) AS key_not_home,
-               count(*) FILTER (WHERE matches AND is_key AND NOT screened) AS key_never_screened,
-               count(*) FILTER (WHERE matches AND is_key AND screened AND NOT home_visited) AS key_not_at_home,
-               count(*) FILTER (WHERE matches AND candidate) AS should_monitor,
-               {per_rule},
-               (SELECT count(*) FROM v) AS zero_monitoring_villages
-        FROM m
+        v AS (SELECT village_code, {per_village}, bool_or(monitored) AS any_monitored FROM m GROUP BY village_code)
+        SELECT {", ".join(f"coalesce(sum({name}), 0) AS {name}" for name in counted)},
+               count(*) FILTER (WHERE NOT any_monitored) AS zero_monitoring_villages
+        FROM v
     """, p.values).iloc[0]
     return ListCounts(
         households=int(row["households"]), unscreened=int(row["unscreened"]), key_not_home=int(row["key_not_home"]),
@@ -238,18 +245,40 @@ def ordered_households(store: Store, settings: Settings, scope: Scope, as_of: dt
     which = request.which.value
     if which not in LIST_CONDITIONS:
         raise ValueError(which)
+    cut = cutoffs_of(settings, as_of)
+    # Two steps: the order over every candidate carries only the sort keys; the 50 rows' facts
+    # (lists of records and zones among them) are read afterwards for those rows alone.
     p = _Params()
-    base = _base(p, scope, request.filters, cutoffs_of(settings, as_of))
-    frame = store.query(f"""
+    base = _base(p, scope, request.filters, cut)
+    order = store.query(f"""
         WITH {base}, {_days_left_cte(p, days_left)},
         ranked AS (
-            SELECT m.*, dl.days_left,
-                   household_id IN (SELECT household_id FROM household_hazards) AS exposed
+            SELECT m.household_id, m.is_key, m.home_visited, m.exposed, m.rules_fired, m.per_capita_income,
+                   dl.days_left
             FROM m LEFT JOIN dl USING (village_code)
             WHERE matches AND {LIST_CONDITIONS[which]})
-        SELECT * FROM ranked ORDER BY {ORDER} LIMIT {p(limit)} OFFSET {p(offset)}
-    """, p.values)
+        SELECT household_id FROM ranked ORDER BY {ORDER} LIMIT {p(limit)} OFFSET {p(offset)}
+    """, p.values)["household_id"].tolist()
+    parts = [pd.DataFrame()]
+    for chunk in _chunks(order):
+        p = _Params()
+        base = _base(p, scope, request.filters, cut, chunk)
+        parts.append(store.query(f"""
+            WITH {base}, {_days_left_cte(p, days_left)}
+            SELECT m.*, dl.days_left FROM m LEFT JOIN dl USING (village_code)
+        """, p.values))
+    rows = pd.concat(parts, ignore_index=True)
+    if rows.empty:  # no rows: the same columns, from the empty scope
+        p = _Params()
+        rows = store.query(f"WITH {_base(p, Scope.empty(), ListFilters(), cut)} SELECT *, "
+                           "CAST(NULL AS INTEGER) AS days_left FROM m", p.values)
+    frame = rows.set_index("household_id").loc[order].reset_index() if order else rows
     frame["priority"] = range(offset + 1, offset + 1 + len(frame))
+    # Methods up to the date and the last one, from the rows' own records (page rows only).
+    frame["methods"] = [_methods_until(h, as_of) for h in frame["history"]]
+    frame["last_method"] = [_last_method(h, as_of) for h in frame["history"]]
+    frame["hazards"] = [_zone_pairs(z) for z in frame["zones"]]
+    frame = frame.drop(columns=["history", "zones", "hazard_kinds"])
     return _dates(frame, ["identified_on", "assisted_on", "proposed_on", "first_on", *METHOD_FIRST.values(),
                           *RESULT_FIRST.values()])
 
@@ -265,34 +294,61 @@ def _chunks(ids: list[str]) -> list[list[str]]:
     return [ids[i:i + LOOKUP_CHUNK] for i in range(0, len(ids), LOOKUP_CHUNK)]
 
 
-def page_details(store: Store, scope: Scope, as_of: dt.date, ids: list[str]) -> pd.DataFrame:
-    """For the given households only: head, ID number, phone, address, names of the place, the
-    methods of their records up to the date (all, and the last one) and their hazard zones."""
-    columns = ["household_id", "head_name", "head_id_number", "phone", "address", "town_name", "village_name",
-               "methods", "last_method", "hazards"]
+def _is_list(value: object) -> bool:
+    """A DuckDB list as pandas hands it over (list or array); an empty one arrives as NA."""
+    return isinstance(value, list | tuple | np.ndarray)
+
+
+def _records(history: object, as_of: dt.date) -> list[tuple[dt.date, str]]:
+    """A household's (day, method) records up to the date, oldest first, a home visit last among
+    records of the same day."""
+    if not _is_list(history):
+        return []
+    records = [(pd.Timestamp(r["day"]).date(), r["method"]) for r in history]
+    records = [r for r in records if r[0] <= as_of]
+    return sorted(records, key=lambda r: (r[0], r[1] == ScreeningMethod.home_visit.value, r[1]))
+
+
+def _methods_until(history: object, as_of: dt.date) -> str | None:
+    methods = sorted({method for _, method in _records(history, as_of)})
+    return ",".join(methods) or None
+
+
+def _last_method(history: object, as_of: dt.date) -> str | None:
+    records = _records(history, as_of)
+    return records[-1][1] if records else None
+
+
+def _zone_pairs(zones: object) -> tuple[tuple[str, object], ...]:
+    if not _is_list(zones):
+        return ()
+    return tuple(sorted((str(z["kind"]), z["level"] or None) for z in zones))
+
+
+def page_details(store: Store, scope: Scope, ids: list[str]) -> pd.DataFrame:
+    """For the given households only: head, ID number, phone, address and the names of the place.
+
+    The ids go in as a constant IN list on ``households`` alone, so DuckDB reads only the row
+    groups that hold them (a join in the same statement would make it scan them all); the place
+    names come from a second look-up over the few villages involved.
+    """
+    columns = ["household_id", "head_name", "head_id_number", "phone", "address", "town_name", "village_name"]
     if not ids:
         return pd.DataFrame(columns=columns)
     parts = []
     for chunk in _chunks(ids):
         p = _Params()
         marks = ", ".join(p(i) for i in chunk)
-        as_of_p = p(as_of)
         parts.append(store.query(f"""
-            WITH hh AS (SELECT h.household_id, h.head_name, h.head_id_number, h.phone, h.address,
-                               d.town_name, d.village_name
-                        FROM households h JOIN divisions d USING (village_code)
-                        WHERE {p.scope(scope, "h")} AND h.household_id IN ({marks})),
-            rec AS (SELECT household_id, string_agg(DISTINCT method, ',' ORDER BY method) AS methods,
-                           arg_max(method, (screened_on, method = '{ScreeningMethod.home_visit.value}'))
-                               AS last_method
-                    FROM screenings WHERE household_id IN ({marks}) AND screened_on <= {as_of_p} GROUP BY 1),
-            zones AS (SELECT x.household_id, list(DISTINCT [z.kind, coalesce(z.level, '')]) AS hazards
-                      FROM household_hazards x JOIN hazard_zones z USING (zone_id)
-                      WHERE x.household_id IN ({marks}) GROUP BY 1)
-            SELECT hh.*, rec.methods, rec.last_method, zones.hazards
-            FROM hh LEFT JOIN rec USING (household_id) LEFT JOIN zones USING (household_id)
+            SELECT h.household_id, h.village_code, h.head_name, h.head_id_number, h.phone, h.address
+            FROM households h WHERE {p.scope(scope, "h")} AND h.household_id IN ({marks})
         """, p.values))
-    return pd.concat(parts, ignore_index=True)[columns]
+    people = pd.concat(parts, ignore_index=True)
+    p = _Params()
+    marks = ", ".join(p(v) for v in sorted(set(people["village_code"])))
+    places = store.query(f"SELECT village_code, town_name, village_name FROM divisions WHERE village_code IN ({marks})",
+                         p.values) if marks else pd.DataFrame(columns=["village_code", "town_name", "village_name"])
+    return people.merge(places, on="village_code", how="left")[columns]
 
 
 def _flags(row: dict, columns: Sequence[str], enum) -> frozenset:
@@ -314,12 +370,6 @@ def facts_of(row: dict, as_of: dt.date) -> HouseholdFacts:
         proposed_on=row.get("proposed_on"))
 
 
-def _hazard_pairs(value: object) -> tuple[tuple[str, object], ...]:
-    if value is None or (not isinstance(value, list | tuple) and not hasattr(value, "__len__")):
-        return ()
-    return tuple((str(pair[0]), pair[1] or None) for pair in value)
-
-
 def _methods(value: object) -> tuple[str, ...]:
     return tuple(value.split(",")) if isinstance(value, str) and value else ()
 
@@ -332,7 +382,7 @@ def with_reasons(frame: pd.DataFrame, cut: Cutoffs) -> pd.DataFrame:
     facts = [RowFacts(
         facts=facts_of(r, cut.as_of), monitor_type=r["monitor_type"], is_key=bool(r["is_key"]),
         screened=bool(r["screened"]), home_visited=bool(r["home_visited"]), methods=_methods(r.get("methods")),
-        hazards=_hazard_pairs(r.get("hazards")),
+        hazards=tuple(r.get("hazards") or ()),
         rules=tuple(rule for rule, col in RULE_COLUMNS.items() if bool(r[col])),
         disaster_affected=bool(r["disaster_affected"])) for r in rows]
     out["rules"] = [[rule.value for rule in f.rules] for f in facts]
@@ -348,7 +398,7 @@ def household_page(store: Store, settings: Settings, scope: Scope, as_of: dt.dat
     places, methods, zones, the rules fired and the reason; ID numbers and phones masked unless
     ``unmasked`` (the caller checks the permission and writes the audit line)."""
     frame = ordered_households(store, settings, scope, as_of, request, days_left, limit, offset)
-    details = page_details(store, scope, as_of, frame["household_id"].tolist())
+    details = page_details(store, scope, frame["household_id"].tolist())
     frame = frame.merge(details, on="household_id", how="left")
     frame = with_reasons(frame, cutoffs_of(settings, as_of))
     return mask_frame(frame, unmasked=unmasked)
@@ -442,13 +492,13 @@ def green_channel_page(store: Store, settings: Settings, scope: Scope, as_of: dt
         WITH {base}
         SELECT m.household_id, m.town_code, m.village_code, m.monitor_type, m.monitored, m.proposed_on,
                m.assisted_on, CASE WHEN m.monitored THEN m.identified_on END AS identified_on,
-               m.disaster_affected, h.head_name, d.village_name
-        FROM m JOIN households h USING (household_id) JOIN divisions d ON d.village_code = m.village_code
-        WHERE {_green_sql(as_of_p)}
+               m.disaster_affected
+        FROM m WHERE {_green_sql(as_of_p)}
         ORDER BY m.monitored, m.assisted_on, m.household_id
         LIMIT {p(limit)} OFFSET {p(offset)}
     """, p.values)
-    frame = _dates(frame, ["proposed_on", "assisted_on", "identified_on"])
+    names = page_details(store, scope, frame["household_id"].tolist())[["household_id", "head_name", "village_name"]]
+    frame = _dates(frame.merge(names, on="household_id", how="left"), ["proposed_on", "assisted_on", "identified_on"])
     states, waited = [], []
     for identified, assisted in zip(frame["identified_on"], frame["assisted_on"], strict=True):
         if identified is not None:
@@ -484,9 +534,11 @@ def household_detail(store: Store, settings: Settings, scope: Scope, as_of: dt.d
     as_of_p = p(as_of)
     hid = p(household_id)
     found = store.query(f"""
-        SELECT h.*, d.town_name, d.village_name, s.first_on, s.first_home_on,
-               CASE WHEN s.first_propose_on <= {as_of_p} THEN s.first_propose_on END AS proposed_on
-        FROM households h JOIN divisions d USING (village_code) LEFT JOIN household_status s USING (household_id)
+        SELECT h.*, d.town_name, d.village_name,
+               CASE WHEN f.first_propose_on <= {as_of_p} THEN f.first_propose_on END AS proposed_on
+        FROM households h JOIN divisions d USING (village_code)
+        LEFT JOIN (SELECT household_id, first_propose_on FROM household_facts WHERE household_id = {hid}) f
+            USING (household_id)
         WHERE {p.scope(scope, "h")} AND h.household_id = {hid}
     """, p.values)
     if found.empty:

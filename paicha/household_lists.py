@@ -185,8 +185,11 @@ def days_left(villages: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
 
 
 def hazard_text(kind: str, level: object) -> str:
-    """"暴雨洪涝高风险区"; a zone without a level is just "季节性缺水风险区"."""
+    """"暴雨洪涝高风险区" for a flood zone with its level; other hazards are village-wide
+    conditions, named without a level: "季节性缺水风险"."""
     label = HazardKind(kind).label if kind in HazardKind.labels() else str(kind)
+    if kind != HazardKind.flood.value:
+        return t("households.reason.hazard_other", kind=label)
     if level is None or pd.isna(level) or not str(level).strip():
         return t("households.reason.hazard", kind=label)
     return t("households.reason.hazard_level", kind=label, level=str(level).strip())

@@ -116,10 +116,11 @@ class HouseholdFacts:
 
     @property
     def net_income(self) -> float | None:
-        """Per-capita income minus 合规自付支出 per member (None when either is unknown)."""
-        if self.per_capita_income is None or not self.compliant_oop_spending or not self.members:
+        """Per-capita income minus 合规自付支出 per member; None without an income or members
+        (no spending recorded counts as none)."""
+        if self.per_capita_income is None or not self.members or self.members < 1:
             return None
-        return self.per_capita_income - self.compliant_oop_spending / max(self.members, 1)
+        return self.per_capita_income - (self.compliant_oop_spending or 0) / self.members
 
     @property
     def assistance_groups(self) -> list[KeyGroup]:
@@ -138,7 +139,8 @@ def applies(rule: MonitoringRule, facts: HouseholdFacts, cut: Cutoffs) -> bool:
         return _income_below(facts, cut.income_line)
     if rule is MonitoringRule.spending_shock:
         net = facts.net_income
-        return not _income_below(facts, cut.income_line) and net is not None and net < cut.income_line
+        spent = bool(facts.compliant_oop_spending and facts.compliant_oop_spending > 0)
+        return spent and not _income_below(facts, cut.income_line) and net is not None and net < cut.income_line
     if rule is MonitoringRule.guarantee_problem:
         return bool(facts.guarantee_problems)
     if rule is MonitoringRule.proposal_not_followed:
@@ -178,8 +180,8 @@ def short_text(rule: MonitoringRule, facts: HouseholdFacts, cut: Cutoffs, income
 
 
 def rule_text(rule: MonitoringRule, facts: HouseholdFacts, cut: Cutoffs) -> str:
-    """The facts behind a rule for this household against its cut-off, as the household detail
-    explains every rule ("人均纯收入 6,120 元，低于监测线 7,500 元")."""
+    """The facts behind a rule for this household beside its cut-off, as the household detail
+    explains every rule, fired or not ("人均纯收入 6,120 元（监测线 7,500 元）")."""
     line = money(cut.income_line)
     income = money(facts.per_capita_income) if facts.per_capita_income is not None else t("households.rule.unknown")
     if rule is MonitoringRule.income_below_line:
@@ -196,7 +198,9 @@ def rule_text(rule: MonitoringRule, facts: HouseholdFacts, cut: Cutoffs) -> str:
         if facts.proposed_on is None:
             return t("households.rule.not_proposed")
         return t("households.rule.proposal_not_followed", on=facts.proposed_on.isoformat(),
-                 days=workdays_waited(facts.proposed_on, cut.as_of))
-    groups = t("households.sep").join(g.label for g in facts.assistance_groups) or t("households.rule.no_assistance")
+                 days=workdays_waited(facts.proposed_on, cut.as_of), limit=cut.proposal_workdays)
+    groups = t("households.sep").join(g.label for g in facts.assistance_groups)
+    if not groups:
+        return t("households.rule.no_assistance")
     return t("households.rule.assistance_only", groups=groups, income=income,
              multiple=f"{cut.assistance_multiple:g}", line=money(cut.assistance_line))

@@ -55,7 +55,9 @@ def household_list(session: Session, request: ListRequest, counts: ListCounts, r
     listed = replace(request, household_id=None)
     frame = cache.household_page(session.scope, session.as_of, listed, page, PAGE_SIZE, reason is not None,
                                  session.version)
-    st.dataframe(tables.household_table(frame, which), hide_index=True, width="stretch", key=keys.HOUSEHOLDS_TABLE)
+    widths = {header: st.column_config.TextColumn(width=width) for header, width in tables.household_columns().items()}
+    st.dataframe(tables.household_table(frame, which), hide_index=True, width="stretch", key=keys.HOUSEHOLDS_TABLE,
+                 column_config=widths)
     if reason is not None:
         log_unmasked(session, f"households.{which}", reason, frame["household_id"])
     _exports(session, listed, total, reason, place)
@@ -140,7 +142,8 @@ def household_detail(session: Session, shown: pd.DataFrame, reason: str | None) 
     left.dataframe(tables.detail_facts(detail), hide_index=True, width="stretch", height=598)
     with right:
         st.markdown(f"**{t('households.detail_rules')}**")
-        st.dataframe(tables.detail_rules(detail), hide_index=True, width="stretch")
+        widths = {header: st.column_config.TextColumn(width=w) for header, w in tables.detail_rule_columns().items()}
+        st.dataframe(tables.detail_rules(detail), hide_index=True, width="stretch", column_config=widths)
         for title, frame, table in (("households.detail_hazards", detail.hazards, tables.detail_hazards),
                                     ("households.detail_screenings", detail.screenings, tables.detail_screenings),
                                     ("households.detail_spot_checks", detail.spot_checks, tables.detail_spot_checks)):

@@ -246,15 +246,48 @@ def test_candidates_by_village_add_up_to_the_list_count(demo_db_path, settings):
     assert per_village["households"].sum() == counts.households
 
 
-def test_a_store_from_before_the_new_columns_gets_them_and_its_derived_dates_on_open(tmp_path, settings):
+def test_a_store_from_before_the_new_columns_gets_them_and_its_derived_facts_on_open(tmp_path, settings):
     path = tmp_path / "old.duckdb"
     store = make_store(path, settings, [roster_row("A00")],
                        [screening("A00", VILLAGE_A, TOWN_A, D(2024, 9, 2), method="online_inquiry")])
     with store.transaction(refresh=False) as cur:
+        cur.execute("DROP TABLE household_facts")
         for table, column in sorted(store_module.ADDED_COLUMNS):
             cur.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     store_module.close_all()
     reopened = Store(path)
     assert reopened._columns() >= store_module.ADDED_COLUMNS
-    assert reopened.query("SELECT first_online_on FROM household_status")["first_online_on"][0].date() == D(2024, 9, 2)
+    facts = reopened.query("SELECT first_online_on, history FROM household_facts")
+    assert facts["first_online_on"][0].date() == D(2024, 9, 2) and len(facts["history"][0]) == 1
     assert H.counts(reopened, settings, DISTRICT, AS_OF, ListFilters(method=ScreeningMethod.online_inquiry)).households == 1
+
+
+def test_the_field_list_prints_on_a4_one_page_wide_masked_with_empty_columns_to_fill(demo_db_path, settings):
+    import io
+    import re
+    import zipfile
+
+    import openpyxl
+
+    from data_loaders import household_exports
+
+    store = Store(demo_db_path)
+    request = ListRequest(HouseholdList.key_not_home, ListFilters(town_code="210311104000"))
+    rows = household_exports.export_rows(store, settings, DISTRICT, AS_OF, request, None, unmasked=False)
+    content = household_exports.field_list(rows, "农户清单·重点户未入户　甘泉镇　截至2024-09-12", masked=True)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+    assert "甘泉镇" in sheet["A1"].value and "2024-09-12" in sheet["A1"].value
+    header = [c.value for c in sheet[2]]
+    assert header[:2] == ["序号", "户编号"] and header[-3:] == ["排查方式", "结果", "签字"]
+    assert {"住址（村民小组）", "户主、证件号码、电话", "人口", "重点群体", "事由", "最近排查方式"} <= set(header)
+    data = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert len(data) == len(rows) > 0
+    assert all(r[-3:] == (None, None, None) for r in data)
+    contacts = [r[header.index("户主、证件号码、电话")].split("\n") for r in data]
+    assert all(re.fullmatch(r"\d{6}\*{8}[\dX]{4}", c[1]) and re.fullmatch(r"1\d{2}\*{4}\d{4}", c[2]) for c in contacts)
+    assert [r[header.index("事由")] for r in data] == rows["reason"].tolist()
+    xml = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
+    assert 'paperSize="9"' in xml and 'orientation="landscape"' in xml and 'fitToHeight="0"' in xml
+    assert "_xlnm.Print_Titles" in zipfile.ZipFile(io.BytesIO(content)).read("xl/workbook.xml").decode()
+    csv = household_exports.csv_bytes(rows).decode("utf-8-sig")
+    assert "210311104" in csv and not re.search(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])", csv)

@@ -71,7 +71,9 @@ def test_a_monitoring_object_counts_from_its_identification_date():
 
 def test_rule_texts_say_the_numbers_against_the_cut_off():
     f = HouseholdFacts(monitored=False, per_capita_income=6120, members=2)
-    assert rules.rule_text(MonitoringRule.income_below_line, f, CUT) == "人均纯收入 6,120 元，低于监测线 7,500 元"
+    assert rules.rule_text(MonitoringRule.income_below_line, f, CUT) == "人均纯收入 6,120 元（监测线 7,500 元）"
+    assert rules.rule_text(MonitoringRule.spending_shock, f, CUT) == \
+        "人均纯收入 6,120 元，扣除合规自付支出 0 元后人均 6,120 元（监测线 7,500 元）"
     assert rules.short_text(MonitoringRule.income_below_line, f, CUT) == "人均纯收入 6,120 元"
     p = HouseholdFacts(monitored=False, proposed_on=dt.date(2024, 8, 29))
     assert rules.short_text(MonitoringRule.proposal_not_followed, p, CUT) == "2024-08-29 建议纳入监测，已过 10 个工作日"

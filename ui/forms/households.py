@@ -135,6 +135,7 @@ def detail_choice(households: pd.DataFrame) -> str | None:
     options = [None, *ids, *([named] if named and named not in ids else [])]
     heads = dict(zip(ids, households["head_name"], strict=True)) if ids else {}
     return st.selectbox(t("households.detail_pick"), options, key=keys.HOUSEHOLDS_DETAIL,
+                        placeholder=t("households.detail_none"),
                         format_func=lambda h: t("households.detail_none") if h is None else
                         f"{h} {heads.get(h) or ''}".strip())
 

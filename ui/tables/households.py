@@ -68,7 +68,7 @@ def household_table(frame: pd.DataFrame, which: str) -> pd.DataFrame:
         t(C + "priority"): frame["priority"].to_numpy(),
         t(C + "household_id"): frame["household_id"].to_numpy(),
         t(C + "village"): frame["village_name"].to_numpy(),
-        t(C + "address"): frame["address"].to_numpy(),
+        t(C + "address"): frame["address"].fillna("").to_numpy(),
         t(C + "head_name"): frame["head_name"].to_numpy(),
         t(C + "key_groups"): _key_groups(frame),
     })
@@ -85,6 +85,13 @@ def household_table(frame: pd.DataFrame, which: str) -> pd.DataFrame:
     out[t(C + "head_id_number")] = frame["head_id_number"].to_numpy()
     out[t(C + "phone")] = frame["phone"].to_numpy()
     return out
+
+
+def household_columns() -> dict[str, int]:
+    """Column widths (pixels) of a list: the reason, what a cadre reads first, gets room."""
+    return {t(C + "priority"): 50, t(C + "household_id"): 160, t(C + "village"): 130, t(C + "address"): 100,
+            t(C + "head_name"): 70, t(C + "key_groups"): 130, t(C + "key_not_home"): 100, t(C + "rules"): 170,
+            t(C + "reason"): 430}
 
 
 def village_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -119,7 +126,8 @@ def pipeline_metrics(frame: pd.DataFrame, green_workdays: int) -> list[dict[str,
         {"label": t("households.pipeline.green_channel"), "value": f"{total['green_channel']:,}",
          "help": t("households.pipeline.green_help")},
         {"label": t("households.pipeline.overdue", days=green_workdays), "value": f"{total['overdue']:,}",
-         "delta": t("households.pipeline.waiting_value", n=total["waiting"]), "delta_color": "off"},
+         "delta": t("households.pipeline.waiting_value", n=total["waiting"]), "delta_color": "off",
+         "delta_arrow": "off"},
     ]
 
 
@@ -175,6 +183,10 @@ def detail_facts(detail: HouseholdDetail) -> pd.DataFrame:
     ]
     return pd.DataFrame({t(C + "item"): [t(f"households.detail.{k}") for k, _ in rows],
                          t(C + "value"): [MISSING if v is None else str(v) for _, v in rows]})
+
+
+def detail_rule_columns() -> dict[str, int]:
+    return {t(C + "rule"): 150, t(C + "fires"): 70, t(C + "rule_facts"): 520}
 
 
 def detail_rules(detail: HouseholdDetail) -> pd.DataFrame:
