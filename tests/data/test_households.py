@@ -233,6 +233,20 @@ def test_detail_shows_records_up_to_the_date_and_explains_every_rule(known_store
     assert [d.isoformat() for d in detail.screenings["screened_on"]] == ["2024-08-26", "2024-09-11"]
     assert [rule for rule, _, _ in detail.rules] == list(MonitoringRule)
     assert not any(fires for _, fires, _ in detail.rules)
+    assert detail.spot_checks.empty
+    with known_store.transaction(refresh=False) as cur:
+        cur.execute("INSERT INTO spot_check_draws VALUES (7, now(), 'checker', 'district:210311', '210311', "
+                    "DATE '2024-09-12', 'srs', '{}', 1, FALSE, 'x', 14, 1)")
+        cur.execute("INSERT INTO spot_check_items (draw_id, household_id, town_code, village_code, stratum, "
+                    "inclusion_probability, reason, visited, method, result, consistent, differing, checked_by) "
+                    "VALUES (7, 'A00', ?, ?, 'all', 0.1, 'random', TRUE, 'home_visit', 'risk_found', FALSE, "
+                    "'result', '核查员乙')", [TOWN_A, VILLAGE_A])
+    checked = H.household_detail(known_store, settings, DISTRICT, D(2024, 9, 12), "A00", unmasked=False).spot_checks
+    assert checked[["draw_id", "result", "consistent", "differing"]].values.tolist() == [[7, "risk_found", False,
+                                                                                          "result"]]
+    # A supervisor of another town sees neither the household nor its check.
+    assert H.household_detail(known_store, settings, Scope.town("210311", TOWN_B), D(2024, 9, 12), "A00",
+                              False) is None
     full = H.household_detail(known_store, settings, DISTRICT, D(2024, 9, 12), "A00", unmasked=True)
     assert full.facts["head_id_number"] == "11010519491231002X"
     assert H.household_detail(known_store, settings, DISTRICT, D(2024, 9, 12), "nobody", False) is None

@@ -9,6 +9,7 @@ import pandas as pd
 
 from data_loaders.households import HouseholdDetail, ListCounts
 from paicha.rules import money
+from paicha.verdicts import CheckedField
 from paicha.vocab import (
     GreenChannel,
     Guarantee,
@@ -228,6 +229,6 @@ def detail_spot_checks(frame: pd.DataFrame) -> pd.DataFrame:
         t(C + "method"): [label(ScreeningMethod, v) for v in frame["method"]],
         t(C + "result"): [label(ScreeningResult, v) for v in frame["result"]],
         t(C + "consistent"): [yes_no(v) for v in frame["consistent"]],
-        t(C + "differing"): frame["differing"].fillna("").to_numpy(),
+        t(C + "differing"): [_labels(CheckedField, v) for v in frame["differing"]],
         t(C + "checked_by"): frame["checked_by"].fillna("").to_numpy(),
     })
