@@ -20,23 +20,24 @@ from starlette.routing import Route
 from streamlit.runtime.pages_manager import PagesManager
 
 from data_loaders import accounts
-from data_loaders.store import Store
+from data_loaders.store import Store, StoreError
 from paicha.config import load_settings
+from ui.maps import assets as map_assets
+from ui.maps import tiles as map_tiles
 
 # Streamlit's old file-name routing of the pages/ folder, off before any session starts: why, see
 # ui/pages.py.
 PagesManager.uses_pages_directory = False
 
 SETTINGS = load_settings()
-# Tiles come from the configured server only; everything else is served by the app itself.
-# Scripts and styles must be inline for Streamlit's own page and for the map's iframe.
-TILE_HOSTS = {"osm": "https://tile.openstreetmap.org", "tianditu": "https://*.tianditu.gov.cn",
-              "amap": "https://*.is.autonavi.com"}
+# Tiles come from the configured servers only (every source the map page offers); everything
+# else is served by the app itself. Scripts and styles must be inline for Streamlit's own page
+# and for the map's iframe.
 CSP = "; ".join([
     "default-src 'self'",
     "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
     "style-src 'self' 'unsafe-inline'",
-    f"img-src 'self' data: blob: {TILE_HOSTS.get(SETTINGS.map_tiles, '')}".strip(),
+    " ".join(["img-src 'self' data: blob:", *map_tiles.hosts(SETTINGS)]),
     "font-src 'self' data:",
     "connect-src 'self' ws: wss:",
     "frame-src 'self' blob: data: about:",
@@ -53,10 +54,18 @@ def _store() -> Store:
     return Store(SETTINGS.db_path)
 
 
+def _bind(ticket: str) -> str | None:
+    try:
+        return accounts.bind_cookie(_store(), ticket)
+    except StoreError:  # the page itself shows what is wrong with the store; no cookie meanwhile
+        _store.cache_clear()
+        return None
+
+
 async def bind(request: Request) -> Response:
     """Trade a one-time sign-in ticket for the session cookie."""
     ticket = request.query_params.get("ticket", "")
-    cookie = await anyio.to_thread.run_sync(lambda: accounts.bind_cookie(_store(), ticket)) if ticket else None
+    cookie = await anyio.to_thread.run_sync(_bind, ticket) if ticket else None
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
     if cookie:
         response.set_cookie(accounts.COOKIE_NAME, cookie, max_age=SETTINGS.auth.session_hours * 3600,
@@ -68,6 +77,23 @@ async def clear(request: Request) -> Response:
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
     response.delete_cookie(accounts.COOKIE_NAME, path="/", httponly=True, samesite="strict")
     return response
+
+
+async def map_asset(request: Request) -> Response:
+    """Leaflet, its plugins and the map's own script, from the installed packages (ui.maps.assets).
+
+    The URL carries the assets' hash, so the browser keeps them for a year and a new version
+    is a new URL; any name but the listed files is a 404, never a path on the disk.
+    """
+    name = request.path_params["name"]
+    if request.path_params["version"] != map_assets.version():
+        return Response(status_code=404)
+    try:
+        body = map_assets.content(name)
+    except KeyError:
+        return Response(status_code=404)
+    return Response(body, media_type=map_assets.mime(name),
+                    headers={"Cache-Control": "public, max-age=31536000, immutable"})
 
 
 class SecurityHeaders(BaseHTTPMiddleware):
@@ -83,5 +109,6 @@ class SecurityHeaders(BaseHTTPMiddleware):
         return response
 
 
-app = st.App("app.py", routes=[Route("/auth/bind", bind), Route("/auth/clear", clear)],
+app = st.App("app.py", routes=[Route("/auth/bind", bind), Route("/auth/clear", clear),
+                               Route(f"/{map_assets.ROUTE}/{{version}}/{{name}}", map_asset)],
              middleware=[Middleware(SecurityHeaders)])

@@ -13,6 +13,7 @@ from data_loaders.store import Store
 from paicha.calendar import CalendarRangeError, check_covered
 from paicha.config import Settings
 from paicha.scope import Scope
+from paicha.text import t
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
@@ -25,7 +26,7 @@ def parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD: {text}") from exc
+        raise argparse.ArgumentTypeError(t("cli.bad_date", text=text)) from exc
 
 
 def parse_as_of(text: str) -> dt.date:
@@ -67,8 +68,7 @@ def open_store(args: argparse.Namespace, settings: Settings, read_only: bool | N
     """The existing store named by --db (or the configuration); never creates one."""
     path = db_path(args, settings)
     if not path.exists():
-        raise UsageError(f"数据库不存在: {path}。正式库请先运行 paicha db init --db {path}，"
-                         "演示库请运行 paicha demo。")
+        raise UsageError(t("cli.no_db", path=path))
     return Store(path, read_only)
 
 
@@ -81,7 +81,7 @@ def checked_scope(store: Store, args: argparse.Namespace, settings: Settings) ->
     """The scope named by --town, refusing a town the store does not know."""
     scope = scope_of(args, settings)
     if scope.town_code and store.towns(scope).empty:
-        raise UsageError(f"未知的乡镇代码: {scope.town_code}")
+        raise UsageError(t("cli.unknown_town", town=scope.town_code))
     return scope
 
 

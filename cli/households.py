@@ -27,6 +27,7 @@ from data_loaders.store import Store
 from paicha.config import Settings
 from paicha.household_lists import ANY, ListFilters, ListRequest, days_left
 from paicha.scope import Scope
+from paicha.text import t
 from paicha.vocab import (
     HazardKind,
     HouseholdList,
@@ -44,13 +45,13 @@ HOUSEHOLD_FIELDS = ["priority", "household_id", "town_code", "village_code", "vi
 def _filters(args: argparse.Namespace, store: Store, scope: Scope) -> ListFilters:
     places = store.divisions(scope)
     if args.town and args.town not in set(places["town_code"]):
-        raise UsageError(f"未知的乡镇代码: {args.town}")
+        raise UsageError(t("cli.unknown_town", town=args.town))
     if args.village:
         town_of = dict(zip(places["village_code"], places["town_code"], strict=True))
         if args.village not in town_of:
-            raise UsageError(f"未知的村(社区)代码: {args.village}")
+            raise UsageError(t("cli.unknown_village", village=args.village))
         if args.town and town_of[args.village] != args.town:
-            raise UsageError(f"村(社区) {args.village} 不属于乡镇 {args.town}")
+            raise UsageError(t("cli.village_not_in_town", village=args.village, town=args.town))
     return ListFilters(
         town_code=args.town, village_code=args.village, key_group=args.key_group, hazard=args.hazard,
         rule=MonitoringRule(args.rule) if args.rule else None,
@@ -73,7 +74,7 @@ def _household(row: dict) -> dict:
 
 def cmd_households(args: argparse.Namespace, settings: Settings) -> int:
     if not 1 <= args.limit <= EXPORT_LIMIT or args.offset < 0:
-        raise UsageError(f"--limit 应在 1 到 {EXPORT_LIMIT} 之间，--offset 不能为负数")
+        raise UsageError(t("cli.households_limit", limit=EXPORT_LIMIT))
     store = open_store(args, settings)
     scope = Scope.district(settings.district_code)
     filters = _filters(args, store, scope)
@@ -128,19 +129,19 @@ def json_rows_of(rows: list[dict]) -> list[dict]:
 
 def register(command: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
     """Add `households` through cli.main's ``command`` helper."""
-    p = command("households", cmd_households, "输出农户清单（未排查、重点户未入户、应纳未纳、无监测对象的村）")
+    p = command("households", cmd_households, t("cli.help.households"))
     p.add_argument("--as-of", type=parse_as_of, required=True)
     p.add_argument("--list", choices=[w.value for w in HouseholdList], required=True)
-    p.add_argument("--town", help="只看一个乡镇（12位代码）")
-    p.add_argument("--village", help="只看一个村（社区）（12位代码）")
-    p.add_argument("--rule", choices=[r.value for r in MonitoringRule], help="只看符合这条应纳未纳规则的户")
-    p.add_argument("--key-group", choices=[ANY, *KeyGroup.labels()], help="只看重点群体户（any 为任一）")
-    p.add_argument("--hazard", choices=[ANY, *HazardKind.labels()], help="只看风险区内的户（any 为任一）")
-    p.add_argument("--method", choices=[m.value for m in ScreeningMethod], help="有过这种排查方式的户")
-    p.add_argument("--result", choices=[r.value for r in ScreeningResult], help="有过这种排查结果的户")
-    p.add_argument("--screened-from", type=parse_date, help="首次排查日期起（含）")
-    p.add_argument("--screened-to", type=parse_date, help="首次排查日期止（含）")
-    p.add_argument("--limit", type=int, default=50, help="最多输出户数（默认50）")
-    p.add_argument("--offset", type=int, default=0, help="跳过前面的户数（分页）")
-    p.add_argument("--unmask", action="store_true", help="输出完整证件号码和电话（记入审计日志）")
+    p.add_argument("--town", help=t("cli.help.households_town"))
+    p.add_argument("--village", help=t("cli.help.households_village"))
+    p.add_argument("--rule", choices=[r.value for r in MonitoringRule], help=t("cli.help.households_rule"))
+    p.add_argument("--key-group", choices=[ANY, *KeyGroup.labels()], help=t("cli.help.households_key_group"))
+    p.add_argument("--hazard", choices=[ANY, *HazardKind.labels()], help=t("cli.help.households_hazard"))
+    p.add_argument("--method", choices=[m.value for m in ScreeningMethod], help=t("cli.help.households_method"))
+    p.add_argument("--result", choices=[r.value for r in ScreeningResult], help=t("cli.help.households_result"))
+    p.add_argument("--screened-from", type=parse_date, help=t("cli.help.households_screened_from"))
+    p.add_argument("--screened-to", type=parse_date, help=t("cli.help.households_screened_to"))
+    p.add_argument("--limit", type=int, default=50, help=t("cli.help.households_limit"))
+    p.add_argument("--offset", type=int, default=0, help=t("cli.help.households_offset"))
+    p.add_argument("--unmask", action="store_true", help=t("cli.help.households_unmask"))
     p.add_argument("--json", action="store_true")

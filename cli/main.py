@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cli import db, households, spot_checks, users
+from cli import db, exposure, households, spot_checks, users
 from cli.common import (
     EXIT_OK,
     EXIT_REJECTED,
@@ -24,6 +24,8 @@ from cli.common import (
 from data_loaders.store import Store, StoreError
 from paicha.calendar import CalendarRangeError
 from paicha.config import Settings, load_settings
+from paicha.text import t
+from paicha.vocab import Level
 
 DEMO_NAME = "demo.duckdb"
 
@@ -56,8 +58,8 @@ def cmd_progress(args: argparse.Namespace, settings: Settings) -> int:
         emit(rows)
     else:
         for row in rows:
-            print(f"{row['code']} {row['name']}: {row['screened']}/{row['households']} "
-                  f"应完成 {row['expected']} 状态 {row['status']}")
+            print(t("cli.progress_line", code=row["code"], name=row["name"], screened=row["screened"],
+                    households=row["households"], expected=row["expected"], status=row["status"]))
     return EXIT_OK
 
 
@@ -74,7 +76,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     for name in args.files:
         path = Path(name)
         if not path.is_file():
-            raise UsageError(f"文件不存在: {path}")
+            raise UsageError(t("cli.file_missing", path=path))
         files.append((path.name, path.read_bytes()))
     store = open_store(args, settings)
     kind = ImportKind(args.kind) if args.kind else None
@@ -85,24 +87,26 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         emit(report.as_dict())
     else:
         for issue in report.errors:
-            print(f"{issue.file} {issue.sheet} 第{issue.row}行 {issue.column}: {issue.message}（值: {issue.value}）")
+            print(t("cli.import_issue", file=issue.file, sheet=issue.sheet, row=issue.row, column=issue.column,
+                    message=issue.message, value=issue.value))
         for line in change_lines(report):
             print(line)
-        print(f"{'通过' if report.ok else '未通过'}: {report.rows} 行, 新增 {report.new}, 变更 {report.changed}, "
-              f"未变 {report.unchanged}, {'已写入' if report.applied else '未写入'}")
+        print(t("cli.import_summary", outcome=t("cli.import_passed" if report.ok else "cli.import_failed"),
+                rows=report.rows, new=report.new, changed=report.changed, unchanged=report.unchanged,
+                applied=t("cli.import_applied" if report.applied else "cli.import_not_applied")))
     return EXIT_OK if report.ok else EXIT_REJECTED
 
 
 def change_lines(report) -> list[str]:
     """Moves and ID-number changes, one line each, then what confirms them."""
-    lines = [f"迁移 {m.household_id}（{m.file} 第{m.row}行）: {m.old_place} → {m.new_place}" for m in report.moves]
-    lines += [f"更换证件号码 {m.household_id}（{m.file} 第{m.row}行）: {m.old_id_number} → {m.new_id_number}"
-              for m in report.id_changes]
+    lines = [t("cli.move_line", household=m.household_id, file=m.file, row=m.row, old=m.old_place, new=m.new_place)
+             for m in report.moves]
+    lines += [t("cli.id_change_line", household=m.household_id, file=m.file, row=m.row, old=m.old_id_number,
+                new=m.new_id_number) for m in report.id_changes]
     if report.moves and not report.moves_confirmed:
-        lines.append(f"共 {len(report.moves)} 户将迁到其他乡镇或村：确属迁移请加 --confirm-moves {len(report.moves)} 重新导入。")
+        lines.append(t("cli.confirm_moves", n=len(report.moves)))
     if report.id_changes and not report.id_changes_confirmed:
-        lines.append(f"共 {len(report.id_changes)} 户的户主证件号码将被更换：确属更正请加 "
-                     f"--confirm-id-changes {len(report.id_changes)} 重新导入。")
+        lines.append(t("cli.confirm_id_changes", n=len(report.id_changes)))
     return lines
 
 
@@ -111,52 +115,53 @@ def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
 
     kind = ImportKind(args.kind)
     if not kind.is_tabular:
-        raise UsageError(f"{kind.label} 没有 Excel 模板（请导入 GeoJSON 或 Shapefile）")
-    out = Path(args.out or f"{kind.label}导入模板.xlsx")
+        raise UsageError(t("cli.no_template", kind=kind.label))
+    out = Path(args.out or t("import.term.template_file", kind=kind.label))
     out.write_bytes(template_bytes(kind))
     emit({"kind": kind.value, "file": str(out)})
     return EXIT_OK
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
-    parser = argparse.ArgumentParser(prog="paicha", description="排查看板命令行")
-    parser.add_argument("--config", help="配置文件路径（默认使用随程序安装的配置；也可设环境变量 PAICHA_CONFIG）")
+    parser = argparse.ArgumentParser(prog="paicha", description=t("cli.help.prog"))
+    parser.add_argument("--config", help=t("cli.help.config"))
     sub = parser.add_subparsers(dest="command", required=True)
     handlers: dict[str, Handler] = {}
 
     def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
-        p.add_argument("--db", help="数据库文件（默认取配置）")
+        p.add_argument("--db", help=t("cli.help.db"))
         handlers[name] = handler
         return p
 
-    p = command("demo", cmd_demo, "生成演示数据库（标记为演示库；默认写在配置的数据库旁，名为 demo.duckdb）")
+    p = command("demo", cmd_demo, t("cli.help.demo"))
     p.add_argument("--households", type=int, default=None)
     p.add_argument("--seed", type=int, default=None)
 
-    p = command("progress", cmd_progress, "输出进度")
+    p = command("progress", cmd_progress, t("cli.help.progress"))
     p.add_argument("--as-of", type=parse_as_of, required=True)
-    p.add_argument("--level", choices=["district", "town", "village"], default="town")
-    p.add_argument("--town", help="只看一个乡镇（12位代码）")
+    p.add_argument("--level", choices=[level.value for level in Level], default="town")
+    p.add_argument("--town", help=t("cli.help.progress_town"))
     p.add_argument("--json", action="store_true")
 
     kinds = ["households", "screenings", "key_groups", "milestones", "hazards"]
-    p = command("import", cmd_import, "导入数据文件（全部通过才写入）")
+    p = command("import", cmd_import, t("cli.help.import"))
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--kind", choices=kinds, help="不填则按表头识别")
-    p.add_argument("--dry-run", action="store_true", help="只校验并统计新增/变更/未变，不写入")
+    p.add_argument("--kind", choices=kinds, help=t("cli.help.import_kind"))
+    p.add_argument("--dry-run", action="store_true", help=t("cli.help.dry_run"))
     p.add_argument("--confirm-moves", type=int, default=0, metavar="N",
-                   help="确认本次有 N 户迁到其他乡镇或村（须等于校验报告列出的户数）")
+                   help=t("cli.help.confirm_moves"))
     p.add_argument("--confirm-id-changes", type=int, default=0, metavar="N",
-                   help="确认本次有 N 户更换户主证件号码（须等于校验报告列出的户数）")
-    p.add_argument("--user", default="cli", help="记入导入日志的用户名")
+                   help=t("cli.help.confirm_id_changes"))
+    p.add_argument("--user", default="cli", help=t("cli.help.import_user"))
     p.add_argument("--json", action="store_true")
 
-    p = command("template", cmd_template, "生成导入模板（Excel）")
+    p = command("template", cmd_template, t("cli.help.template"))
     p.add_argument("kind", choices=kinds[:4])
-    p.add_argument("--out", help="输出文件路径")
+    p.add_argument("--out", help=t("cli.help.template_out"))
 
     spot_checks.register(command)
+    exposure.register(command)
     users.register(command)
     db.register(command)
     households.register(command)

@@ -22,10 +22,12 @@ from paicha import stats
 from paicha.access import User
 from paicha.config import Settings
 from paicha.sampling import SAMPLE_COLUMNS, Method
+from paicha.text import t
+from paicha.vocab import Permission
 
 # The CLI is an operator's tool on the server: it may draw and enter results, and every draw
 # and every result it writes is logged under this name like a user's.
-CLI_USER = User("cli", "命令行", "", frozenset({"sample"}))
+CLI_USER = User("cli", t("cli.operator"), "", frozenset({Permission.sample}))
 
 
 def cmd_sample(args: argparse.Namespace, settings: Settings) -> int:
@@ -52,8 +54,8 @@ def cmd_sample(args: argparse.Namespace, settings: Settings) -> int:
         emit({"draw_id": draw.draw_id, "method": draw.method, "seed": draw.seed, "frame_size": draw.frame_size,
               "frame_hash": draw.frame_hash, "households": households})
     else:
-        print(f"抽样编号 {draw.draw_id}：{Method(draw.method).label}，种子 {draw.seed}，"
-              f"抽样框 {draw.frame_size} 户（指纹 {draw.frame_hash}），抽中 {len(households)} 户")
+        print(t("cli.sample_line", draw_id=draw.draw_id, method=Method(draw.method).label, seed=draw.seed,
+                frame_size=draw.frame_size, frame_hash=draw.frame_hash, n=len(households)))
     return EXIT_OK
 
 
@@ -65,7 +67,7 @@ def cmd_lqas(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         emit({"n": plan.n, "d": plan.d, "alpha": plan.alpha, "beta": plan.beta})
     else:
-        print(f"抽查 {plan.n} 户，至少 {plan.d} 户正确为合格（α={plan.alpha:.4f}，β={plan.beta:.4f}）")
+        print(t("cli.lqas_line", n=plan.n, d=plan.d, alpha=plan.alpha, beta=plan.beta))
     return EXIT_OK
 
 
@@ -77,7 +79,7 @@ def cmd_sample_size(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         emit({"n": n})
     else:
-        print(f"需核查 {n} 户")
+        print(t("cli.sample_size_line", n=n))
     return EXIT_OK
 
 
@@ -86,7 +88,7 @@ def cmd_spot_results(args: argparse.Namespace, settings: Settings) -> int:
     scope = checked_scope(store, args, settings)
     path = Path(args.file)
     if not path.exists():
-        raise UsageError(f"文件不存在: {path}")
+        raise UsageError(t("cli.file_missing", path=path))
     outcome = spot_checks.import_results(store, scope, args.draw, CLI_USER, path.read_bytes(), path.name)
     emit({"draw_id": args.draw, "saved": outcome.saved, "errors": outcome.errors})
     return EXIT_OK if outcome.ok else EXIT_REJECTED
@@ -94,23 +96,23 @@ def cmd_spot_results(args: argparse.Namespace, settings: Settings) -> int:
 
 def register(command: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
     """Add the spot-check sub-commands through cli.main's ``command`` helper."""
-    p = command("sample", cmd_sample, "抽取抽查样本并记入抽样记录")
+    p = command("sample", cmd_sample, t("cli.help.sample"))
     p.add_argument("--as-of", type=parse_date, required=True)
     p.add_argument("--method", choices=[m.value for m in Method], required=True)
-    p.add_argument("--town", help="只在一个乡镇抽样（12位代码）")
-    p.add_argument("--n", type=int, help="样本户数（srs、stratified）或抽取村数（pps）")
-    p.add_argument("--per-village", type=int, help="pps：每村抽取户数")
-    p.add_argument("--by", choices=["village", "town"], help="stratified：分层依据")
-    p.add_argument("--share", type=float, help="backcheck：抽查比例，如0.15")
-    p.add_argument("--upper", type=float, help="lqas：合格正确率")
-    p.add_argument("--lower", type=float, help="lqas：不合格正确率")
-    p.add_argument("--alpha", type=float, help="lqas：α")
-    p.add_argument("--beta", type=float, help="lqas：β")
-    p.add_argument("--seed", type=int, help="随机种子（不填则随机选取并输出）")
-    p.add_argument("--include-unscreened", action="store_true", help="抽样框包含未排查农户")
+    p.add_argument("--town", help=t("cli.help.sample_town"))
+    p.add_argument("--n", type=int, help=t("cli.help.sample_n"))
+    p.add_argument("--per-village", type=int, help=t("cli.help.per_village"))
+    p.add_argument("--by", choices=["village", "town"], help=t("cli.help.by"))
+    p.add_argument("--share", type=float, help=t("cli.help.share"))
+    p.add_argument("--upper", type=float, help=t("cli.help.upper"))
+    p.add_argument("--lower", type=float, help=t("cli.help.lower"))
+    p.add_argument("--alpha", type=float, help=t("cli.help.alpha"))
+    p.add_argument("--beta", type=float, help=t("cli.help.beta"))
+    p.add_argument("--seed", type=int, help=t("cli.help.seed"))
+    p.add_argument("--include-unscreened", action="store_true", help=t("cli.help.include_unscreened"))
     p.add_argument("--json", action="store_true")
 
-    p = command("lqas", cmd_lqas, "计算LQAS抽样方案（n和合格线d）")
+    p = command("lqas", cmd_lqas, t("cli.help.lqas"))
     p.add_argument("--upper", type=float, required=True)
     p.add_argument("--lower", type=float, required=True)
     p.add_argument("--population", type=int)
@@ -118,14 +120,14 @@ def register(command: Callable[[str, Handler, str], argparse.ArgumentParser]) ->
     p.add_argument("--beta", type=float, default=0.10)
     p.add_argument("--json", action="store_true")
 
-    p = command("sample-size", cmd_sample_size, "估计比例所需样本量（含有限总体校正）")
-    p.add_argument("--margin", type=float, required=True, help="允许误差，如0.05表示±5个百分点")
+    p = command("sample-size", cmd_sample_size, t("cli.help.sample_size"))
+    p.add_argument("--margin", type=float, required=True, help=t("cli.help.margin"))
     p.add_argument("--p", type=float, default=0.5)
     p.add_argument("--confidence", type=float, default=0.95)
     p.add_argument("--population", type=int)
     p.add_argument("--json", action="store_true")
 
-    p = command("spot-results", cmd_spot_results, "导入填好的核查清单（全部通过才写入）")
+    p = command("spot-results", cmd_spot_results, t("cli.help.spot_results"))
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--draw", type=int, required=True, help="抽样编号")
-    p.add_argument("--town", help="乡镇范围（12位代码）")
+    p.add_argument("--draw", type=int, required=True, help=t("cli.help.draw"))
+    p.add_argument("--town", help=t("cli.help.spot_town"))

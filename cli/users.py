@@ -21,6 +21,7 @@ from cli.common import (
 )
 from data_loaders import accounts
 from paicha.config import Settings
+from paicha.text import t
 from paicha.vocab import Role
 
 
@@ -33,7 +34,7 @@ def _password(args: argparse.Namespace) -> str:
     # Only from standard input: a password in the command line shows in the process list and
     # in the shell history.
     if not args.password_stdin:
-        raise UsageError("请用 --password-stdin 从标准输入提供密码（不要写在命令行上）")
+        raise UsageError(t("cli.password_stdin"))
     return sys.stdin.readline().rstrip("\r\n")
 
 
@@ -52,8 +53,9 @@ def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
                 emit(rows)
             else:
                 for row in rows:
-                    state = "停用" if row["disabled"] else "正常"
-                    print(f"{row['username']}\t{Role(row['role']).label}\t{row['town_code'] or '全区'}\t{state}")
+                    state = t("cli.user_disabled" if row["disabled"] else "cli.user_active")
+                    town = row["town_code"] or t("cli.whole_district")
+                    print(f"{row['username']}\t{Role(row['role']).label}\t{town}\t{state}")
         elif args.action in ("disable", "enable"):
             accounts.set_disabled(store, district, args.name, args.action == "disable", by=by)
             emit({"username": args.name, "disabled": args.action == "disable"})
@@ -83,29 +85,30 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
 
 def register(command: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
     """Add `user` and `audit` through cli.main's ``command`` helper."""
-    p = command("user", cmd_user, "账号管理（管理员在服务器上使用）")
+    p = command("user", cmd_user, t("cli.help.user"))
     actions = p.add_subparsers(dest="action", required=True)
-    add = actions.add_parser("add", help="新建账号")
-    add.add_argument("name", help="用户名（英文字母、数字、- 和 _）")
+    add = actions.add_parser("add", help=t("cli.help.user_add"))
+    add.add_argument("name", help=t("cli.help.user_name"))
     add.add_argument("--role", choices=[r.value for r in Role], required=True)
-    add.add_argument("--town", help="所属乡镇（12位代码）：镇街督导必填")
-    add.add_argument("--display-name", help="显示名称")
-    add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
-    listing = actions.add_parser("list", help="列出账号")
+    add.add_argument("--town", help=t("cli.help.user_town"))
+    add.add_argument("--display-name", help=t("cli.help.display_name"))
+    add.add_argument("--password-stdin", action="store_true", help=t("cli.help.password_stdin"))
+    listing = actions.add_parser("list", help=t("cli.help.user_list"))
     listing.add_argument("--json", action="store_true")
-    for name, help_text in (("disable", "停用账号并结束其会话"), ("enable", "重新启用账号"), ("unlock", "解除登录锁定")):
+    for name, help_text in (("disable", t("cli.help.user_disable")), ("enable", t("cli.help.user_enable")),
+                           ("unlock", t("cli.help.user_unlock"))):
         actions.add_parser(name, help=help_text).add_argument("name")
-    reset = actions.add_parser("reset-password", help="重设密码并结束其会话")
+    reset = actions.add_parser("reset-password", help=t("cli.help.user_reset"))
     reset.add_argument("name")
-    reset.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+    reset.add_argument("--password-stdin", action="store_true", help=t("cli.help.password_stdin"))
     for action in actions.choices.values():
         # `paicha user add NAME ... --db FILE` as well as `paicha user --db FILE add NAME ...`; SUPPRESS
         # keeps an absent option from overwriting the one given before the action.
-        action.add_argument("--db", default=argparse.SUPPRESS, help="数据库文件（默认取配置）")
+        action.add_argument("--db", default=argparse.SUPPRESS, help=t("cli.help.db"))
 
-    p = command("audit", cmd_audit, "查询审计日志")
-    p.add_argument("--since", type=parse_date, required=True, help="起始日期（含）")
-    p.add_argument("--until", type=parse_date, help="截止日期（含）")
-    p.add_argument("--user", help="只看一个用户")
-    p.add_argument("--action", help="只看一种操作")
+    p = command("audit", cmd_audit, t("cli.help.audit"))
+    p.add_argument("--since", type=parse_date, required=True, help=t("cli.help.since"))
+    p.add_argument("--until", type=parse_date, help=t("cli.help.until"))
+    p.add_argument("--user", help=t("cli.help.audit_user"))
+    p.add_argument("--action", help=t("cli.help.audit_action"))
     p.add_argument("--json", action="store_true")

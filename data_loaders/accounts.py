@@ -20,6 +20,7 @@ from data_loaders.store import Store, StoreError
 from paicha.access import User, account_problems, password_problems
 from paicha.config import Auth
 from paicha.scope import Scope
+from paicha.text import t
 from paicha.vocab import Role
 
 # argon2-cffi's defaults are Argon2id with RFC 9106's low-memory profile (t=3, 64 MiB, p=4):
@@ -42,7 +43,7 @@ DEMO_ACCOUNTS = (
     ("datun", Role.supervisor, "210311103000", "大屯镇督导员(演示)"),
     ("ganquan", Role.supervisor, "210311104000", "甘泉镇督导员(演示)"),
 )
-SIGN_IN_FAILED = "用户名或密码不正确，或账号已停用或被临时锁定。"
+SIGN_IN_FAILED = t("errors.accounts.sign_in_failed")
 
 
 # A read-only store (a disk gone read-only, a restored copy mounted for inspection) still lets
@@ -110,11 +111,11 @@ def add_user(store: Store, auth: Auth, district_code: str, username: str, role: 
     if password_hash is None:
         problems += password_problems(username, password or "", auth.min_password_length)
     if town_code and not _known_town(store, district_code, town_code):
-        problems.append(f"未知的乡镇（街道）代码：{town_code}")
+        problems.append(t("errors.accounts.unknown_town", town=town_code))
     if exists(store, username):
-        problems.append(f"用户名已存在：{username}")
+        problems.append(t("errors.accounts.exists", username=username))
     if problems:
-        raise AccountError("；".join(problems))
+        raise AccountError(t("text.clause_separator").join(problems))
     now = _now()
     _write(
         store, "INSERT INTO users (username, display_name, role, town_code, password_hash, created_at, "
@@ -139,14 +140,14 @@ def list_users(store: Store) -> pd.DataFrame:
 
 def _require(store: Store, username: str) -> None:
     if not exists(store, username):
-        raise AccountError(f"没有该用户：{username}")
+        raise AccountError(t("errors.accounts.no_user", username=username))
 
 
 def set_disabled(store: Store, district_code: str, username: str, disabled: bool, *, by: str) -> None:
     """Disable (and sign out everywhere) or re-enable an account."""
     _require(store, username)
     if disabled and username == by:
-        raise AccountError("不能停用自己的账号")
+        raise AccountError(t("errors.accounts.self_disable"))
     _write(store, "UPDATE users SET disabled = ? WHERE username = ?", [disabled, username])
     if disabled:
         end_user_sessions(store, username, "disabled")
@@ -159,7 +160,7 @@ def reset_password(store: Store, auth: Auth, district_code: str, username: str, 
     _require(store, username)
     problems = password_problems(username, password, auth.min_password_length)
     if problems:
-        raise AccountError("；".join(problems))
+        raise AccountError(t("text.clause_separator").join(problems))
     _write(
         store, "UPDATE users SET password_hash = ?, password_changed_at = ?, failed_count = 0, locked_until = NULL "
         "WHERE username = ?", [hash_password(password), _now(), username])
@@ -176,7 +177,7 @@ def unlock(store: Store, district_code: str, username: str, *, by: str) -> None:
 def create_demo_accounts(store: Store, cur: duckdb.DuckDBPyConnection) -> None:
     """The demo's accounts, all with the published demo password; refused in a real store."""
     if store.get_meta("is_demo") == "false":
-        raise AccountError("演示账号只能建在演示数据库中")
+        raise AccountError(t("errors.accounts.demo_in_real"))
     cur.execute("DELETE FROM sessions")
     cur.execute("DELETE FROM users")
     now = _now()

@@ -28,6 +28,7 @@ from data_loaders.store_errors import (
     not_a_database,
     unmarked,
 )
+from paicha.text import joined, t
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def backup(store: Store, out: Path | str) -> BackupInfo:
     """
     out = Path(out)
     if out.exists():
-        raise StoreError(f"备份文件 {out} 已存在，不会覆盖。", out)
+        raise StoreError(t("errors.backup.exists", path=out), out)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.partial")
     alias = f"paicha_backup_{uuid.uuid4().hex[:12]}"
@@ -101,16 +102,18 @@ def _validated(path: Path) -> tuple[int, bool]:
         tables = {row[0] for row in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
         if "meta" not in tables:
-            raise not_a_database(path, "没有 meta 表")
+            raise not_a_database(path, t("errors.store.no_meta"))
         meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("is_demo") not in ("true", "false"):
             raise unmarked(path)
         missing = sorted(STORE_TABLES - tables)
         if missing:
-            raise not_a_database(path, "缺少数据表：" + "、".join(missing))
-        if meta.get("schema_version") != str(SCHEMA_VERSION):
-            raise StoreError(f"备份 {path} 的数据库结构版本是 {meta.get('schema_version')}，"
-                             f"本程序使用版本 {SCHEMA_VERSION}，不能直接恢复。", path)
+            raise not_a_database(path, t("errors.backup.missing_tables", tables=joined(missing)))
+        version = meta.get("schema_version") or "1"
+        # An older backup is restored as it is: Store() upgrades it when it is next opened.
+        if not version.isdigit() or not 1 <= int(version) <= SCHEMA_VERSION:
+            raise StoreError(t("errors.backup.schema", path=path, version=meta.get("schema_version"),
+                               supported=SCHEMA_VERSION), path)
         households = int(con.execute("SELECT count(*) FROM households").fetchall()[0][0])
         con.execute("CHECKPOINT")
         return households, meta["is_demo"] == "true"
@@ -155,7 +158,7 @@ def restore(source: Path | str, target: Path | str) -> RestoreInfo:
     """
     source, target = Path(source), Path(target)
     if not source.is_file():
-        raise StoreError(f"备份文件不存在：{source}", source)
+        raise StoreError(t("errors.backup.missing", path=source), source)
     forget(target)  # this process's own connection, if any, would hold the old file
     target.parent.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -167,7 +170,7 @@ def restore(source: Path | str, target: Path | str) -> RestoreInfo:
         households, is_demo = _validated(staged)
         target_is_demo = _target_state(target)
         if is_demo and target_is_demo is False:
-            raise StoreError(f"{source} 是演示库，{target} 是正式库：不会用演示数据覆盖正式数据。", target)
+            raise StoreError(t("errors.backup.demo_over_real", source=source, target=target), target)
         _fsync(staged)
         previous = None
         if target.exists():

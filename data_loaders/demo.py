@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +37,7 @@ from paicha.text import t
 from paicha.vocab import (
     Guarantee,
     HazardKind,
+    HazardLevel,
     KeyGroup,
     MonitorType,
     ScreeningMethod,
@@ -67,6 +69,13 @@ RIVER_BRANCHES = {
 }
 
 SURNAMES = list("王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶贺顾毛郝龚邵万钱严武戴孔汤")
+# What the demo's hazard zones are called and where they say they come from (demo content, not UI
+# text), and the village-wide hazards it puts in some villages of a town.
+FLOOD_ZONE_NAME = "{village}沿河洪涝风险区({level})"
+FLOOD_ZONE_SOURCE = "演示数据:沿杨柳河示意缓冲区"
+OTHER_HAZARDS = ((HazardKind.water_shortage, "甘泉镇", 2), (HazardKind.low_prices, "唐家房镇", 2),
+                 (HazardKind.low_prices, "大屯镇", 1), (HazardKind.unstable_jobs, "东鞍山街道", 2),
+                 (HazardKind.construction_jobs, "汤岗子街道", 1))
 GIVEN = list("国建华文明军平志春英玉兰秀凤霞桂芳丽红海波涛东成福德宝山林森永胜利玲淑珍云秋梅艳斌鹏飞宇浩然子涵欣怡佳琪雪丹晶")
 
 # Key-group prevalences, chosen so about 5 % of households are key households (4–6 % is typical).
@@ -82,6 +91,20 @@ BEHAVIOURS = {
     "fast": (0.12, (0, 2), (9, 11)),  # finishes early: some of these end up with a short span
     "slow": (0.13, (2, 6), (22, 30)),  # will not finish by 9-20
     "late": (0.05, (11, 12), (8, 10)),  # starts after the latest start date (9-06)
+}
+
+
+# The village-level hazards' indicators: what the number means, its range in the demo, the
+# (invented) source and the date it describes.
+DEMO_INDICATORS = {
+    HazardKind.low_prices: ("主要农产品价格同比降幅(%)", 12.0, 35.0, "演示数据:区农业农村局价格监测（示意）",
+                            dt.date(2024, 8, 31)),
+    HazardKind.construction_jobs: ("建筑业务工人员未就业占比(%)", 18.0, 40.0, "演示数据:区人社局务工监测（示意）",
+                                   dt.date(2024, 8, 31)),
+    HazardKind.unstable_jobs: ("外出务工人员未就业占比(%)", 8.0, 30.0, "演示数据:区人社局务工监测（示意）",
+                               dt.date(2024, 8, 31)),
+    HazardKind.water_shortage: ("年内季节性缺水天数(天)", 20.0, 60.0, "演示数据:区水利局供水监测（示意）",
+                                dt.date(2024, 8, 15)),
 }
 
 
@@ -158,32 +181,37 @@ def hazard_zones(divisions: pd.DataFrame, polygons: list[shapely.Geometry], rng:
     rivers = [LineString(pts) for pts, _ in RIVER_BRANCHES.values()]
     river = shapely.union_all(rivers)
     # Buffers in degrees: about 0.0025° ≈ 210 m (high) and 0.006° ≈ 500 m (medium) at 41°N.
-    bands = [("高", river.buffer(0.0025)), ("中", river.buffer(0.006).difference(river.buffer(0.0025)))]
+    bands = [(HazardLevel.high, river.buffer(0.0025)),
+             (HazardLevel.medium, river.buffer(0.006).difference(river.buffer(0.0025)))]
     for row, poly in zip(divisions.itertuples(index=False), polygons, strict=True):
         for level, band in bands:
             part = poly.intersection(band)
             if part.is_empty or part.area < 1e-7:
                 continue
             rows.append({
-                "zone_id": f"flood-{row.village_code}-{'H' if level == '高' else 'M'}",
-                "kind": HazardKind.flood.value, "level": level,
-                "name": f"{row.village_name}沿河洪涝风险区({level})", "village_code": row.village_code,
-                "source": "演示数据:沿杨柳河示意缓冲区", "crs": "WGS-84",
-                "geometry": json.dumps(mapping(part)),
+                "zone_id": f"flood-{row.village_code}-{'H' if level is HazardLevel.high else 'M'}",
+                "kind": HazardKind.flood.value, "level": level.value,
+                "name": FLOOD_ZONE_NAME.format(village=row.village_name, level=level.label),
+                "village_code": row.village_code, "source": FLOOD_ZONE_SOURCE, "crs": "WGS-84",
+                "geometry": json.dumps(mapping(part)), "indicator": None, "indicator_name": None,
+                "observed_on": dt.date(2024, 7, 31),
             })
-    others = [(HazardKind.water_shortage, "甘泉镇", 2), (HazardKind.low_prices, "唐家房镇", 2),
-              (HazardKind.low_prices, "大屯镇", 1), (HazardKind.unstable_jobs, "东鞍山街道", 2),
-              (HazardKind.construction_jobs, "汤岗子街道", 1)]
     villages = divisions.reset_index(drop=True)
-    for kind, town, k in others:
+    for kind, town, k in OTHER_HAZARDS:
         candidates = villages.index[(villages["town_name"] == town) & (villages["kind"] == "village")]
         for idx in rng.choice(candidates, size=min(k, len(candidates)), replace=False):
             v = villages.loc[idx]
+            meaning, low, high, source, observed = DEMO_INDICATORS[kind]
+            # From the village code, not the generator: the households drawn after the zones
+            # stay the same whatever the indicators are.
+            share = zlib.crc32(v.village_code.encode()) / 2**32
             rows.append({
-                "zone_id": f"{kind.value}-{v.village_code}", "kind": kind.value, "level": "中",
+                "zone_id": f"{kind.value}-{v.village_code}", "kind": kind.value, "level": HazardLevel.medium.value,
                 "name": f"{v.village_name}{kind.label}", "village_code": v.village_code,
-                "source": "演示数据:按村示意", "crs": "WGS-84",
+                "source": source, "crs": "WGS-84",
                 "geometry": json.dumps(mapping(polygons[idx])),
+                "indicator": round(low + share * (high - low), 1), "indicator_name": meaning,
+                "observed_on": observed,
             })
     return pd.DataFrame(rows, columns=HAZARD_COLUMNS)
 
@@ -423,8 +451,7 @@ def build_demo(store: Store, settings: Settings, households: int | None = None,
     import time
 
     if not store.is_demo():
-        raise StoreError(f"数据库 {store.path} 是正式库：演示数据生成器不会写入正式库，库中数据未改变。",
-                         store.path)
+        raise StoreError(t("errors.demo.real_store", path=store.path), store.path)
     began = time.perf_counter()
     households = settings.demo_households if households is None else households
     seed = settings.demo_seed if seed is None else seed

@@ -12,6 +12,7 @@ import shapely
 from shapely.geometry import shape
 
 from data_loaders.store import DIVISION_COLUMNS, Store
+from paicha.text import t
 from paicha.vocab import DivisionKind
 
 REFERENCE = resources.files("data_loaders").joinpath("reference")
@@ -36,10 +37,10 @@ def read_divisions(path: Path | None = None) -> pd.DataFrame:
         frame = pd.read_csv(fh, dtype=str, encoding="utf-8").fillna("")
     bad = frame[~frame["village_code"].str.fullmatch(r"\d{12}") | ~frame["town_code"].str.fullmatch(r"\d{12}")]
     if not bad.empty:
-        raise ValueError(f"{source.name}: 第{bad.index[0] + 2}行的区划代码不是12位数字")
+        raise ValueError(t("errors.divisions.bad_code", file=source.name, row=bad.index[0] + 2))
     mismatch = frame[frame["village_code"].str[:9] != frame["town_code"].str[:9]]
     if not mismatch.empty:
-        raise ValueError(f"{source.name}: 第{mismatch.index[0] + 2}行的村代码不属于所填乡镇")
+        raise ValueError(t("errors.divisions.village_of_other_town", file=source.name, row=mismatch.index[0] + 2))
     frame["kind"] = frame["village_code"].map(lambda c: division_kind(c).value)
     return frame[["town_code", "town_name", "village_code", "village_name", "kind"]]
 

@@ -24,7 +24,9 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-HELP_SHEET = "填表说明"
+from paicha.text import t
+
+HELP_SHEET = t("excel.help_sheet")
 
 # A text cell starting with one of these is a formula (or the start of one) to Excel, LibreOffice
 # and WPS once the cell is edited or the CSV is opened; tab and CR hide a formula after them.
@@ -39,7 +41,7 @@ _TITLE = {"bold": True, "font_size": 13, "valign": "vcenter"}
 _BOXED = {"border": 1, "text_wrap": True, "valign": "vcenter", "font_size": 10}
 _FILL = {"bg_color": "#FFF9E5"}
 _KIND_FORMATS = {"text": {"num_format": "@"}, "date": {"num_format": "yyyy-mm-dd"}, "any": {}}
-_PAGE_FOOTER = "&C第 &P 页，共 &N 页"
+_PAGE_FOOTER = t("excel.page_footer")
 _A4 = 9
 
 
@@ -190,7 +192,7 @@ def _write_sheet(out: _Book, spec: Sheet) -> None:
         if column.choices:
             sheet.data_validation(first, col, last, col, {
                 "validate": "list", "source": list(column.choices), "error_type": "warning",
-                "error_title": "取值无效", "error_message": "请从下拉列表中选择。"})
+                "error_title": t("excel.invalid_title"), "error_message": t("excel.invalid_message")})
     sheet.freeze_panes(first, spec.frozen_columns)
     if spec.landscape:
         sheet.set_landscape()

@@ -32,7 +32,7 @@ def export_rows(store: Store, settings: Settings, scope: Scope, as_of: dt.date, 
 
 
 def _key_groups(row: dict) -> str:
-    return t("households.sep").join(g.label for g in KeyGroup if bool(row.get(g.column)))
+    return t("text.list_separator").join(g.label for g in KeyGroup if bool(row.get(g.column)))
 
 
 def _method(code: object) -> str | None:
@@ -67,8 +67,8 @@ def field_list(rows: pd.DataFrame, title: str, masked: bool) -> bytes:
 
 def _help() -> HelpSheet:
     lines = [t(F + "help_1"), t(F + "help_2"), t(F + "help_3"),
-             t(F + "help_4", methods=t("households.sep").join(m.label for m in ScreeningMethod),
-               results=t("households.sep").join(r.label for r in ScreeningResult))]
+             t(F + "help_4", methods=t("text.list_separator").join(m.label for m in ScreeningMethod),
+               results=t("text.list_separator").join(r.label for r in ScreeningResult))]
     return HelpSheet([f"{i}. {line}" for i, line in enumerate(lines, start=1)])
 
 
@@ -91,7 +91,7 @@ def csv_frame(rows: pd.DataFrame) -> pd.DataFrame:
         t(F + "members"): rows["members"].to_numpy(),
         t(F + "key_groups"): [_key_groups(r) for r in records],
         t(F + "rules"): [";".join(r["rules"]) for r in records],
-        t(F + "rule_names"): [t("households.sep").join(MonitoringRule(c).label for c in r["rules"]) for r in records],
+        t(F + "rule_names"): [t("text.list_separator").join(MonitoringRule(c).label for c in r["rules"]) for r in records],
         t(F + "reason"): rows["reason"].to_numpy(),
         t(F + "per_capita_income"): rows["per_capita_income"].to_numpy(),
         t(F + "first_on"): [day(v) for v in rows["first_on"]],

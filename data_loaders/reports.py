@@ -35,21 +35,3 @@ def overview(store: Store, settings: Settings, scope: Scope, as_of: dt.date) -> 
         store.milestones(scope), policy_of(settings), as_of,
         (settings.district_code, settings.district_name),
     )
-
-
-POINT_LIMIT = 5000
-
-
-def risk_view(store: Store, settings: Settings, scope: Scope, as_of: dt.date, kinds: tuple[str, ...],
-              with_points: bool) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """What the risk map draws: villages with exposure figures, hazard zones, exposed points."""
-    divisions = store.divisions(scope, with_geometry=True)
-    facts = store.village_facts(scope, as_of)[["village_code", "households", "screened"]]
-    exposure = store.village_exposure(scope, as_of, list(kinds))
-    villages = (divisions.merge(facts, on="village_code", how="left")
-                .merge(exposure, on="village_code", how="left")
-                .fillna({"exposed": 0, "exposed_unscreened": 0, "exposed_key_not_home": 0}))
-    zones = store.hazard_zones(scope)
-    zones = zones[zones["kind"].isin(kinds)]
-    points = store.exposed_points(scope, as_of, list(kinds), POINT_LIMIT) if with_points else pd.DataFrame()
-    return villages, zones, points

@@ -7,7 +7,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +26,18 @@ from data_loaders.store_errors import (
     unmarked,
 )
 from paicha.scope import Scope
-from paicha.vocab import Guarantee, KeyGroup, ScreeningMethod, ScreeningResult
+from paicha.text import t
+from paicha.vocab import (
+    Guarantee,
+    HazardLevel,
+    KeyGroup,
+    ScreeningMethod,
+    ScreeningResult,
+)
 
-SCHEMA_VERSION = 1
+# 1: the first schema. 2: hazard levels stored as HazardLevel codes (high/medium/low), not as the
+# Chinese a file had. An older store is brought up to date when it is opened (Store._upgrade).
+SCHEMA_VERSION = 2
 
 KEY_COLUMNS = [g.column for g in KeyGroup]
 GUARANTEE_COLUMNS = [g.column for g in Guarantee]
@@ -54,7 +63,8 @@ MILESTONE_COLUMNS = [
     "town_code", "plan_done_on", "training_done_on", "report_submitted_on", "report_approved",
 ]
 DIVISION_COLUMNS = ["town_code", "town_name", "village_code", "village_name", "kind", "geometry"]
-HAZARD_COLUMNS = ["zone_id", "kind", "level", "name", "village_code", "source", "crs", "geometry"]
+HAZARD_COLUMNS = ["zone_id", "kind", "level", "name", "village_code", "source", "crs", "geometry",
+                  "indicator", "indicator_name", "observed_on"]
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -124,7 +134,7 @@ CREATE TABLE IF NOT EXISTS spot_check_items (
     visited BOOLEAN, method VARCHAR, result VARCHAR, leaflet_given BOOLEAN, income_band VARCHAR,
     consistent BOOLEAN, differing VARCHAR, note VARCHAR, checked_by VARCHAR, checked_at TIMESTAMP,
     PRIMARY KEY (draw_id, household_id));
--- Households (农户清单): address, monitoring pipeline dates, disaster flag (HOUSEHOLD_MONITORING_COLUMNS),
+-- Household lists (the households page): address, monitoring pipeline dates, disaster flag (HOUSEHOLD_MONITORING_COLUMNS),
 -- and household_facts, derived: one row per household with what the lists filter and sort by
 -- (see Store.refresh_derived), so that a list is one scan of one table, never a join of millions.
 ALTER TABLE households ADD COLUMN IF NOT EXISTS address VARCHAR;
@@ -140,6 +150,11 @@ CREATE TABLE IF NOT EXISTS household_facts (
     first_no_risk_on DATE, first_risk_on DATE, first_propose_on DATE,
     history STRUCT(day DATE, method VARCHAR)[], zones STRUCT(kind VARCHAR, level VARCHAR)[],
     hazard_kinds VARCHAR[]);
+-- Risk map: a village-level hazard carries its indicator (price drop %, share of migrant workers
+-- without work, days of water shortage), what that number means, and the date it describes.
+ALTER TABLE hazard_zones ADD COLUMN IF NOT EXISTS indicator DOUBLE;
+ALTER TABLE hazard_zones ADD COLUMN IF NOT EXISTS indicator_name VARCHAR;
+ALTER TABLE hazard_zones ADD COLUMN IF NOT EXISTS observed_on DATE;
 """
 
 # household_facts from the roster, every screening record and the hazard exposures. DuckDB's
@@ -170,11 +185,38 @@ FROM households h LEFT JOIN rec USING (household_id) LEFT JOIN exposure USING (h
 """
 
 
+def _hazard_levels_as_codes(cur: duckdb.DuckDBPyConnection) -> None:
+    """Schema 2: each stored hazard level becomes its HazardLevel code, read as the import reads
+    one (高, 中风险, H, medium ...). A level no spelling matches is cleared, and kept with its
+    zone in meta ``unmapped_hazard_levels`` (JSON), so nothing a file said is lost."""
+    # Imported here: the import package itself imports this module.
+    from data_loaders.importing.spec import enum_lookup, normalise_value
+
+    lookup = enum_lookup(HazardLevel)
+    zones = cur.execute("SELECT zone_id, level FROM hazard_zones WHERE level IS NOT NULL").fetchall()
+    codes = pd.DataFrame({"zone_id": pd.Series([z for z, _ in zones], dtype=object),
+                          "code": pd.Series([lookup.get(normalise_value(level)) for _, level in zones],
+                                            dtype=object)})
+    cur.register("_levels", codes)
+    try:
+        cur.execute("UPDATE hazard_zones SET level = c.code FROM _levels c WHERE hazard_zones.zone_id = c.zone_id")
+    finally:
+        cur.unregister("_levels")
+    unmapped = {zone: level for (zone, level), code in zip(zones, codes["code"], strict=True) if code is None}
+    if unmapped:
+        cur.execute("INSERT OR REPLACE INTO meta VALUES ('unmapped_hazard_levels', ?)",
+                    [json.dumps(unmapped, ensure_ascii=False, sort_keys=True)])
+
+
+# Schema version → the step that brings a store of the version before it there.
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {2: _hazard_levels_as_codes}
+
+
 _connections: dict[str, _Handle] = {}
 _connections_lock = threading.Lock()
 # Tables every paicha store holds; a store missing some (an older version) gets them on open.
 STORE_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA))
-# Columns added to existing tables later; a store without some (an older version) gets them on open.
+# Columns added to existing tables later; a store that lacks any gets them on open too.
 ADDED_COLUMNS = frozenset(re.findall(r"ALTER TABLE (\w+) ADD COLUMN IF NOT EXISTS (\w+)", _SCHEMA))
 
 
@@ -264,18 +306,11 @@ class Store:
         self._local = threading.local()
         try:
             tables = self._check_marker()
+            if not self.read_only:
+                self._upgrade(tables)
         except BaseException:
             forget(self.path)  # a refused file stays untouched and unlocked
             raise
-        missing_columns = tables >= STORE_TABLES and not self._columns() >= ADDED_COLUMNS
-        if not self.read_only and (not tables >= STORE_TABLES or missing_columns):
-            # A store from before an added column also gets its derived tables rebuilt, so the
-            # new derived columns are filled, not left empty until the next import.
-            derived = {"households", "screenings", "household_hazards", "hazard_zones"} <= tables
-            with self.transaction(refresh=derived) as cur:
-                cur.execute(_SCHEMA)
-                if self.get_meta("schema_version") is None:
-                    self.set_meta("schema_version", str(SCHEMA_VERSION), cur)
 
     @classmethod
     def create(cls, path: Path | str, *, demo: bool) -> Store:
@@ -286,10 +321,10 @@ class Store:
         """
         path = Path(path)
         if path.exists():
-            raise StoreError(f"数据库文件 {path} 已存在，不会覆盖。", path)
+            raise StoreError(t("errors.store.exists", path=path), path)
         if Path(f"{path}.wal").exists():
             # DuckDB would replay a leftover log of some earlier database into the new file.
-            raise StoreError(f"{path}.wal 已存在（旧数据库留下的日志文件），请先移走它。", path)
+            raise StoreError(t("errors.store.stale_wal", path=path), path)
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             con = duckdb.connect(str(path))
@@ -309,6 +344,39 @@ class Store:
             con.close()
         return cls(path, read_only=False)
 
+    def _has_added_columns(self) -> bool:
+        present = set(self.cursor().execute(
+            "SELECT table_name, column_name FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND schema_name = 'main'").fetchall())
+        return present >= ADDED_COLUMNS
+
+    def schema_version(self) -> int:
+        """The schema the file is in; a store from before versions were written is version 1."""
+        return int(self.get_meta("schema_version") or 1)
+
+    def _upgrade(self, tables: set[str]) -> None:
+        """Bring an older store up to this program's schema, in one transaction: the tables and
+        columns it lacks, then every migration after its version in order, then the version.
+
+        A failure leaves the file as it was (still the older version, opened again next time).
+        A read-only store is read as it is: it cannot be upgraded, and nothing it holds is lost.
+        """
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(t("errors.store.newer_schema", path=self.path, version=version,
+                               supported=SCHEMA_VERSION), self.path)
+        if tables >= STORE_TABLES and version == SCHEMA_VERSION and self._has_added_columns():
+            return
+        # The derived tables are rebuilt too when there is something to derive from: a column
+        # or migration that feeds them (household_facts: roster columns, hazard level codes)
+        # must not leave them empty or stale until the next import.
+        derived = {"households", "screenings", "household_hazards", "hazard_zones"} <= tables
+        with self.transaction(refresh=derived) as cur:
+            cur.execute(_SCHEMA)
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[target](cur)
+            self.set_meta("schema_version", str(SCHEMA_VERSION), cur)
+
     def _check_marker(self) -> set[str]:
         """The store's tables, once its demo/real marker has been found; refuse it otherwise."""
         try:
@@ -318,17 +386,12 @@ class Store:
         except duckdb.Error as exc:
             raise classify(exc, self.path) from exc
         if not tables:
-            raise not_a_database(self.path, "文件中没有任何表")
+            raise not_a_database(self.path, t("errors.store.no_tables"))
         if "meta" not in tables:
-            raise not_a_database(self.path, "没有 meta 表")
+            raise not_a_database(self.path, t("errors.store.no_meta"))
         if self.get_meta("is_demo") not in ("true", "false"):
             raise unmarked(self.path)
         return tables
-
-    def _columns(self) -> set[tuple[str, str]]:
-        return set(self.cursor().execute(
-            "SELECT table_name, column_name FROM duckdb_columns() "
-            "WHERE database_name = current_database() AND schema_name = 'main'").fetchall())
 
     # -- the file under a running process ------------------------------------------------------
 
@@ -684,37 +747,6 @@ class Store:
             [scope.is_district, *p_d],
         )
 
-    def village_exposure(self, scope: Scope, as_of: dt.date, kinds: Sequence[str]) -> pd.DataFrame:
-        """Per village: households exposed to any of the hazard kinds, and how many of them are
-        not yet screened or (key households) not yet visited at home by ``as_of``."""
-        if not kinds:
-            return pd.DataFrame(columns=["village_code", "exposed", "exposed_unscreened", "exposed_key_not_home"])
-        where_h, p_h = self.scope_sql(scope, "h")
-        marks = ", ".join("?" for _ in kinds)
-        return self.query(self._numbered(f"""
-            SELECT h.village_code, count(*) AS exposed,
-                   count(*) FILTER (WHERE s.first_on IS NULL OR s.first_on > $as_of) AS exposed_unscreened,
-                   count(*) FILTER (WHERE {IS_KEY_SQL} AND (s.first_home_on IS NULL OR s.first_home_on > $as_of))
-                       AS exposed_key_not_home
-            FROM households h LEFT JOIN household_status s USING (household_id)
-            WHERE {where_h} AND h.household_id IN (SELECT household_id FROM household_hazards WHERE kind IN ({marks}))
-            GROUP BY 1 ORDER BY 1
-        """), [*p_h, *kinds, as_of])
-
-    def exposed_points(self, scope: Scope, as_of: dt.date, kinds: Sequence[str], limit: int) -> pd.DataFrame:
-        """Locations of exposed households with their screening state, no personal data."""
-        if not kinds:
-            return pd.DataFrame(columns=["lon", "lat", "village_code", "screened", "is_key"])
-        where_h, p_h = self.scope_sql(scope, "h")
-        marks = ", ".join("?" for _ in kinds)
-        return self.query(self._numbered(f"""
-            SELECT h.lon, h.lat, h.village_code, coalesce(s.first_on <= $as_of, FALSE) AS screened,
-                   {IS_KEY_SQL} AS is_key
-            FROM households h LEFT JOIN household_status s USING (household_id)
-            WHERE {where_h} AND h.lon IS NOT NULL
-              AND h.household_id IN (SELECT household_id FROM household_hazards WHERE kind IN ({marks}))
-            ORDER BY h.household_id LIMIT ?
-        """), [*p_h, *kinds, limit, as_of])
 
     def import_log(self, limit: int = 50) -> pd.DataFrame:
         """The latest import attempts, newest first (district administrators only see this)."""

@@ -22,7 +22,7 @@ with st.expander(t("imports.templates")):
     cols = st.columns(4)
     for col, kind in zip(cols, [k for k in ImportKind if k.is_tabular], strict=True):
         col.download_button(t("imports.template_button", kind=kind.label), partial(template_bytes, kind),
-                            file_name=f"{kind.label}导入模板.xlsx", key=f"imports.template.{kind.value}",
+                            file_name=t("import.term.template_file", kind=kind.label), key=f"imports.template.{kind.value}",
                             on_click="ignore")
 
 kind = st.selectbox(t("imports.kind"), [None, *[k.value for k in ImportKind]], key=keys.IMPORT_KIND,
@@ -38,7 +38,7 @@ if uploads:
     else:
         st.success(t("imports.passed", rows=report.rows, new=report.new, changed=report.changed,
                      unchanged=report.unchanged))
-        st.info(f"{t('imports.mode')}：{report.mode}")
+        st.info(t("text.labelled", label=t("imports.mode"), value=report.mode))
         confirmed = imports.confirmations(report)
         if st.button(t("imports.confirm"), type="primary", key=keys.IMPORT_CONFIRM, disabled=confirmed is None):
             try:

@@ -32,7 +32,7 @@ cols[5].metric(t("overview.leaflet"), f"{100 * d.leaflet / max(d.screened, 1):.1
 st.subheader(t("overview.deadlines"))
 for col, state in zip(st.columns(3), ov.deadlines, strict=True):
     label, value, when = tables.deadline_text(state)
-    col.metric(f"{label}（{when}）", value)
+    col.metric(t("text.with_note", text=label, note=when), value)
 
 st.subheader(t("overview.towns"))
 st.dataframe(tables.town_lights_table(ov.lights), hide_index=True, width="stretch", key=keys.OVERVIEW_TOWNS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from paicha.scope import Scope
+from paicha.text import t
 from paicha.vocab import Permission, Role
 
 # The work plan's 保密纪律 made explicit: only administrators see full ID numbers and phones,
@@ -56,11 +57,11 @@ def account_problems(username: str, role: Role, town_code: str | None) -> list[s
     """Why an account cannot exist as described (empty when it can)."""
     problems = []
     if not username or not username.isascii() or not username.replace("-", "").replace("_", "").isalnum():
-        problems.append("用户名只能由英文字母、数字、- 和 _ 组成")
+        problems.append(t("errors.access.username"))
     if role in TOWN_ROLES and not town_code:
-        problems.append(f"{role.label}必须指定所属乡镇（街道）")
+        problems.append(t("errors.access.town_required", role=role.label))
     if role in DISTRICT_ROLES and town_code:
-        problems.append(f"{role.label}的范围是全区，不能指定乡镇")
+        problems.append(t("errors.access.district_role", role=role.label))
     return problems
 
 
@@ -68,7 +69,7 @@ def password_problems(username: str, password: str, min_length: int) -> list[str
     """The password rule: long enough, and not the user name (in any case, either way round)."""
     problems = []
     if len(password) < min_length:
-        problems.append(f"密码至少 {min_length} 个字符")
+        problems.append(t("errors.access.password_short", n=min_length))
     if username and username.lower() in password.lower():
-        problems.append("密码不能包含用户名")
+        problems.append(t("errors.access.password_username"))
     return problems

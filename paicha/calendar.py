@@ -7,6 +7,8 @@ from functools import lru_cache
 
 import chinese_calendar
 
+from paicha.text import t
+
 
 class CalendarRangeError(ValueError):
     """A date outside the years the official calendar data covers.
@@ -32,8 +34,7 @@ def check_covered(day: dt.date) -> dt.date:
     """``day`` itself, or :class:`CalendarRangeError` when the calendar does not know its year."""
     if not covers(day):
         first, last = covered_range()
-        raise CalendarRangeError(f"日期 {day} 超出工作日历范围（{first} 至 {last}），无法按法定工作日计算。"
-                                 "请选择该范围内的日期。")
+        raise CalendarRangeError(t("errors.calendar.out_of_range", day=day, first=first, last=last))
     return day
 
 
@@ -43,7 +44,7 @@ def is_workday(day: dt.date) -> bool:
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError as exc:
-        raise CalendarRangeError(f"工作日历没有{day.year}年的数据: {exc}") from exc
+        raise CalendarRangeError(t("errors.calendar.no_year", year=day.year, reason=exc)) from exc
 
 
 def workdays_between(start: dt.date, end: dt.date) -> int:
@@ -66,7 +67,7 @@ def add_workdays(day: dt.date, n: int) -> dt.date:
     """
     found = add_workdays_within(day, n)
     if found is None:
-        raise CalendarRangeError(f"{day} 之后第 {n} 个工作日超出工作日历范围（最后一天为 {covered_range()[1]}）。")
+        raise CalendarRangeError(t("errors.calendar.past_end", day=day, n=n, last=covered_range()[1]))
     return found
 
 
@@ -77,7 +78,7 @@ def add_workdays_within(day: dt.date, n: int) -> dt.date | None:
     date computed from it may run past the end, never one somebody chose.
     """
     if n < 1:
-        raise ValueError("n 必须至少为 1")
+        raise ValueError(t("errors.calendar.n_positive"))
     last = covered_range()[1]
     current = check_covered(day)
     while n:

@@ -81,6 +81,21 @@ class Auth:
 
 
 @dataclass(frozen=True)
+class MapOptions:
+    """What the risk map offers: tile sources, and how many points it draws before aggregating.
+
+    ``offered`` lists the tile sources the page lets a user choose (``none`` always works);
+    ``intranet_url`` is a tile URL template ({z}/{x}/{y}) of a server on the intranet.
+    """
+
+    offered: tuple[str, ...] = ("none",)
+    intranet_url: str = ""
+    intranet_crs: str = "WGS-84"
+    heat_cap: int = 20_000
+    cluster_cap: int = 5_000
+
+
+@dataclass(frozen=True)
 class Settings:
     district_code: str
     district_name: str
@@ -100,6 +115,7 @@ class Settings:
     import_limits: ImportLimits = ImportLimits()
     auth: Auth = Auth()
     monitoring: Monitoring = Monitoring()
+    map_options: MapOptions = MapOptions()
 
 
 def _resolve(path: str | None, folder: Path) -> Path | None:
@@ -165,4 +181,12 @@ def load_settings(path: Path | None = None) -> Settings:
         tianditu_key=raw["map"]["tianditu_key"],
         auth=Auth(**raw.get("auth", {})),
         monitoring=Monitoring(**raw.get("monitoring", {})),
+        map_options=_map_options(raw["map"]),
     )
+
+
+def _map_options(raw: dict) -> MapOptions:
+    offered = tuple(dict.fromkeys(["none", raw["tiles"], *raw.get("offered", [])]))
+    return MapOptions(offered=offered, intranet_url=raw.get("intranet_url", ""),
+                      intranet_crs=raw.get("intranet_crs", "WGS-84"),
+                      heat_cap=int(raw.get("heat_cap", 20_000)), cluster_cap=int(raw.get("cluster_cap", 5_000)))

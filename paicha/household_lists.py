@@ -27,6 +27,7 @@ from paicha.scope import Scope
 from paicha.text import t
 from paicha.vocab import (
     HazardKind,
+    HazardLevel,
     HouseholdList,
     KeyGroup,
     MonitoringRule,
@@ -190,9 +191,9 @@ def hazard_text(kind: str, level: object) -> str:
     label = HazardKind(kind).label if kind in HazardKind.labels() else str(kind)
     if kind != HazardKind.flood.value:
         return t("households.reason.hazard_other", kind=label)
-    if level is None or pd.isna(level) or not str(level).strip():
+    if level is None or pd.isna(level) or str(level) not in HazardLevel.labels():
         return t("households.reason.hazard", kind=label)
-    return t("households.reason.hazard_level", kind=label, level=str(level).strip())
+    return t("households.reason.hazard_level", kind=label, level=HazardLevel(str(level)).label)
 
 
 @dataclass(frozen=True)
@@ -228,7 +229,7 @@ def reason_parts(row: RowFacts, cut: Cutoffs) -> list[tuple[str, str]]:
     if kind == "never_screened":
         parts.append(("key_never_screened", t("households.reason.key_never_screened")))
     elif kind == "not_at_home":
-        methods = t("households.sep").join(ScreeningMethod(m).label for m in row.methods if m in
+        methods = t("text.list_separator").join(ScreeningMethod(m).label for m in row.methods if m in
                                            ScreeningMethod.labels())
         parts.append(("key_not_at_home", t("households.reason.key_only", methods=methods)))
     for text in dict.fromkeys(hazard_text(k, lv) for k, lv in row.hazards):
@@ -249,4 +250,4 @@ def reason_parts(row: RowFacts, cut: Cutoffs) -> list[tuple[str, str]]:
 
 def reason_text(parts: Iterable[tuple[str, str]]) -> str:
     """The parts joined as one cell: "重点户·仅线上问询；暴雨洪涝高风险区；人均纯收入 6,120 元"."""
-    return t("households.reason_sep").join(text for _, text in parts)
+    return t("text.clause_separator").join(text for _, text in parts)

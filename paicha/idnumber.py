@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from paicha.text import t
+
 # ISO 7064 MOD 11-2 weights for the first 17 digits, and the check character for each remainder.
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -16,7 +18,7 @@ def check_char(first17: str) -> str:
     'X'
     """
     if len(first17) != 17 or not first17.isdigit():
-        raise ValueError("需要17位数字")
+        raise ValueError(t("errors.idnumber.digits"))
     total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
     return CHECK_CHARS[total % 11]
 

@@ -37,3 +37,14 @@ def mask_frame(frame: pd.DataFrame, unmasked: bool = False) -> pd.DataFrame:
         if column in out.columns:
             out[column] = out[column].map(masker)
     return out
+
+
+def mask_name(value: str | None) -> str | None:
+    """王** : the surname helps a village cadre recognise a household, the given name stays home.
+
+    Used where a name travels inside a drawing (map popups) rather than a masked table.
+    """
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    text = str(value).strip()
+    return text[:1] + "*" * max(len(text) - 1, 1) if text else text

@@ -18,9 +18,10 @@ from paicha.calendar import (
     workdays_in,
 )
 from paicha.config import Campaign, Thresholds
-from paicha.vocab import Light, Status
+from paicha.text import t
+from paicha.vocab import Level, Light, Status
 
-LEVELS = ("district", "town", "village")
+LEVELS = tuple(level.value for level in Level)
 
 PROGRESS_COLUMNS = [
     "code", "name", "level", "parent_code", "households", "screened", "screened_pct",
@@ -143,7 +144,7 @@ def compute_progress(
     every level answers from the same two small frames.
     """
     if level not in LEVELS:
-        raise ValueError(f"level 必须是 {LEVELS} 之一")
+        raise ValueError(t("errors.progress.level", levels=LEVELS))
     facts = village_facts.copy()
     if level == "village":
         facts["code"], facts["name"], facts["parent_code"] = (

@@ -172,7 +172,7 @@ def short_text(rule: MonitoringRule, facts: HouseholdFacts, cut: Cutoffs, income
         return t("households.short.proposal_not_followed", on=facts.proposed_on.isoformat(),
                  days=workdays_waited(facts.proposed_on, cut.as_of))
     if rule is MonitoringRule.assistance_only:
-        groups = t("households.sep").join(g.label for g in facts.assistance_groups)
+        groups = t("text.list_separator").join(g.label for g in facts.assistance_groups)
         if income_said:
             return groups
         return t("households.short.assistance_only", groups=groups, income=income)
@@ -192,14 +192,14 @@ def rule_text(rule: MonitoringRule, facts: HouseholdFacts, cut: Cutoffs) -> str:
                  spending=money(facts.compliant_oop_spending or 0),
                  net=money(net) if net is not None else t("households.rule.unknown"))
     if rule is MonitoringRule.guarantee_problem:
-        problems = t("households.sep").join(g.label for g in Guarantee if g in facts.guarantee_problems)
+        problems = t("text.list_separator").join(g.label for g in Guarantee if g in facts.guarantee_problems)
         return problems or t("households.rule.no_guarantee_problem")
     if rule is MonitoringRule.proposal_not_followed:
         if facts.proposed_on is None:
             return t("households.rule.not_proposed")
         return t("households.rule.proposal_not_followed", on=facts.proposed_on.isoformat(),
                  days=workdays_waited(facts.proposed_on, cut.as_of), limit=cut.proposal_workdays)
-    groups = t("households.sep").join(g.label for g in facts.assistance_groups)
+    groups = t("text.list_separator").join(g.label for g in facts.assistance_groups)
     if not groups:
         return t("households.rule.no_assistance")
     return t("households.rule.assistance_only", groups=groups, income=income,

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import binom, hypergeom, norm
 
+from paicha.text import t
+
 # Products like 0.07 * 100 come out as 7.000000000000001 in binary floating point; a plain
 # ceil would then demand one household more than the arithmetic asks for.
 _CEIL_SLACK = 1e-9
@@ -33,9 +35,9 @@ def _check_population(population: int | None) -> None:
     if population is None:
         return
     if isinstance(population, bool) or not isinstance(population, int | np.integer):
-        raise ValueError("总体户数必须是正整数")
+        raise ValueError(t("errors.stats.population"))
     if population < 1:
-        raise ValueError("总体户数必须是正整数")
+        raise ValueError(t("errors.stats.population"))
 
 
 def proportion_sample_size(
@@ -74,9 +76,9 @@ def proportion_sample_size(
     >>> proportion_sample_size(0.05, population=300)
     169
     """
-    _check_open_unit(margin, "允许误差必须在0到1之间")
-    _check_open_unit(p, "预期比例必须在0到1之间")
-    _check_open_unit(confidence, "置信水平必须在0到1之间")
+    _check_open_unit(margin, t("errors.stats.margin"))
+    _check_open_unit(p, t("errors.stats.p"))
+    _check_open_unit(confidence, t("errors.stats.confidence"))
     _check_population(population)
     n0 = _z(confidence) ** 2 * p * (1.0 - p) / margin**2
     if population is None:
@@ -120,8 +122,8 @@ def detect_one_size(
     59
     """
     if not (isinstance(prevalence, numbers.Real) and 0.0 < prevalence <= 1.0):
-        raise ValueError("问题发生率必须在0到1之间（可等于1）")
-    _check_open_unit(confidence, "置信水平必须在0到1之间")
+        raise ValueError(t("errors.stats.prevalence"))
+    _check_open_unit(confidence, t("errors.stats.confidence"))
     _check_population(population)
 
     # 1 - 0.9 is 0.09999999999999998 in floating point; without the slack a miss probability
@@ -271,18 +273,18 @@ def lqas_design(
     (19, 13)
     """
     for value, message in (
-        (upper, "合格正确率必须在0到1之间"),
-        (lower, "不合格正确率必须在0到1之间"),
+        (upper, t("errors.stats.upper")),
+        (lower, t("errors.stats.lower")),
     ):
         if not (isinstance(value, numbers.Real) and 0.0 <= value <= 1.0):
             raise ValueError(message)
     if upper <= lower:
-        raise ValueError("合格正确率必须高于不合格正确率")
-    _check_open_unit(alpha, "第一类风险α必须在0到1之间")
-    _check_open_unit(beta, "第二类风险β必须在0到1之间")
+        raise ValueError(t("errors.stats.upper_above_lower"))
+    _check_open_unit(alpha, t("errors.stats.alpha"))
+    _check_open_unit(beta, t("errors.stats.beta"))
     _check_population(population)
     if isinstance(max_n, bool) or not isinstance(max_n, int | np.integer) or max_n < 1:
-        raise ValueError("最大样本量必须是正整数")
+        raise ValueError(t("errors.stats.max_n"))
 
     limit = int(max_n) if population is None else min(int(max_n), population)
     # A hair of slack so that a risk equal to the limit on paper is not lost to rounding.
@@ -309,7 +311,7 @@ def lqas_design(
             lower=float(lower),
             population=population,
         )
-    raise ValueError(f"在{limit}户以内找不到满足α≤{alpha}、β≤{beta}的抽样方案")
+    raise ValueError(t("errors.stats.no_plan", limit=limit, alpha=alpha, beta=beta))
 
 
 def wilson_interval(errors: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -339,9 +341,9 @@ def wilson_interval(errors: int, n: int, confidence: float = 0.95) -> tuple[floa
     >>> [round(x, 4) for x in wilson_interval(5, 10)]
     [0.2366, 0.7634]
     """
-    _check_open_unit(confidence, "置信水平必须在0到1之间")
+    _check_open_unit(confidence, t("errors.stats.confidence"))
     if n < 0 or errors < 0 or errors > n:
-        raise ValueError("错误数必须在0到样本量之间")
+        raise ValueError(t("errors.stats.errors_range"))
     if n == 0:
         return (0.0, 1.0)
     z = _z(confidence)
@@ -384,12 +386,12 @@ def weighted_error_rate(
     e = np.asarray(errors, dtype=float).ravel()
     pi = np.asarray(inclusion_probability, dtype=float).ravel()
     if e.size != pi.size:
-        raise ValueError("错误标记与入样概率的个数不一致")
+        raise ValueError(t("errors.stats.lengths"))
     if e.size == 0:
-        raise ValueError("样本为空，无法估计错误率")
+        raise ValueError(t("errors.stats.empty"))
     if not np.isin(e, (0.0, 1.0)).all():
-        raise ValueError("错误标记只能是0或1")
+        raise ValueError(t("errors.stats.error_flags"))
     if not (np.isfinite(pi).all() and (pi > 0).all() and (pi <= 1).all()):
-        raise ValueError("入样概率必须在0到1之间（可等于1）")
+        raise ValueError(t("errors.stats.probabilities"))
     weights = 1.0 / pi
     return float(np.sum(e * weights) / np.sum(weights))

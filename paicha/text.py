@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
@@ -28,7 +29,7 @@ def _catalogue() -> dict[str, str]:
     return flat
 
 
-def t(key: str, **values: object) -> str:
+def t(key: str, /, **values: object) -> str:
     """The text for ``key``, formatted with ``values``; a missing key fails loudly in tests."""
     text = _catalogue()[key]
     return text.format(**values) if values else text
@@ -44,3 +45,8 @@ def options(key: str) -> list[str]:
 
 def has(key: str) -> bool:
     return key in _catalogue()
+
+
+def joined(items: Iterable[object]) -> str:
+    """Items listed the way the catalogue's language lists them ("甲、乙、丙")."""
+    return t("text.list_separator").join(str(item) for item in items)

@@ -6,26 +6,15 @@ import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 
 import numpy as np
 import pandas as pd
 
 from paicha import sampling, stats
-from paicha.vocab import LabelledEnum, ScreeningMethod, ScreeningResult
+from paicha.text import joined, t
+from paicha.vocab import LabelledEnum, ScreeningMethod, ScreeningResult, Verdict
 
-# --------------------------------------------------------------------------- reasons and teams
-
-
-REASON_LABELS: dict[str, str] = {
-    sampling.REASON_RANDOM: "随机抽中",
-    sampling.REASON_CERTAINTY: "大村必选",
-    "key_not_home_visited": "重点户未入户",
-    "screener_overload": "排查员单日入户过多",
-    "far_visit": "入户定位偏离住址",
-    "hazard_exposed": "位于风险区",
-}
-"""Why a household was drawn, in the words of the field list (flags in FLAG_COLUMNS order)."""
+# --------------------------------------------------------------------------- teams
 
 
 def split_teams(villages: pd.Series, teams: int) -> pd.Series:
@@ -36,7 +25,7 @@ def split_teams(villages: pd.Series, teams: int) -> pd.Series:
     households per team. With more teams than villages some teams get none.
     """
     if isinstance(teams, bool) or not isinstance(teams, numbers.Integral) or teams < 1:
-        raise ValueError("核查组数必须是正整数")
+        raise ValueError(t("errors.spot_checks.teams"))
     codes = villages.astype(str)
     counts = codes.value_counts().sort_index()
     if counts.empty:
@@ -86,14 +75,21 @@ class CheckedField(LabelledEnum):
     income_band = ("income_band", "收入区间")
 
 
-ANSWER_COLUMNS: tuple[str, ...] = (*(f.value for f in CheckedField), "consistent", "differing", "note")
+class AnswerColumn(LabelledEnum):
+    """The answer columns after the compared fields: the checker's conclusion and note."""
+
+    consistent = ("consistent", "是否一致")
+    differing = ("differing", "不一致字段")
+    note = ("note", "备注")
+
+
+ANSWER_COLUMNS: tuple[str, ...] = (*(f.value for f in CheckedField), *(c.value for c in AnswerColumn))
 """Result columns of a spot-check item, in the order of the field list."""
 
-ANSWER_LABELS: dict[str, str] = {**CheckedField.labels(), "consistent": "是否一致",
-                                 "differing": "不一致字段", "note": "备注"}
+ANSWER_LABELS: dict[str, str] = {**CheckedField.labels(), **AnswerColumn.labels()}
 """Chinese header of each answer column in the field list and the editor."""
 
-YES, NO = "是", "否"
+YES, NO = t("text.yes"), t("text.no")
 
 
 @dataclass(frozen=True)
@@ -133,7 +129,7 @@ def answers_from(values: Mapping[str, object]) -> tuple[Answers, list[tuple[str,
     # Field order, not the order typed, so that the same answer is always stored the same way.
     differing = set(fields["differing"] or ())
     if unknown := differing - {f.value for f in CheckedField}:
-        raise ValueError(f"不是核查字段：{'、'.join(sorted(unknown))}")
+        raise ValueError(t("errors.spot_checks.not_a_field", fields=joined(sorted(unknown))))
     fields["differing"] = ",".join(f.value for f in CheckedField if f.value in differing) or None
     # An empty note is no answer; False is one.
     fields["note"] = fields["note"] or None
@@ -141,12 +137,12 @@ def answers_from(values: Mapping[str, object]) -> tuple[Answers, list[tuple[str,
     filled = [c for c in ANSWER_COLUMNS if c != "consistent" and fields[c] is not None]
     problems: list[tuple[str, str]] = []
     if answers.consistent is None and filled:
-        problems.append(("consistent", "已填写核查内容，但没有填写是否一致（“是”或“否”）。"))
+        problems.append(("consistent", t("errors.spot_checks.consistent_missing")))
     elif answers.consistent is False and not answers.differing:
-        problems.append(("differing", "是否一致为“否”时，须写明不一致的字段（"
-                         + "、".join(f.label for f in CheckedField) + "）。"))
+        problems.append(("differing", t("errors.spot_checks.differing_missing",
+                                        fields=joined(f.label for f in CheckedField))))
     elif answers.consistent is True and answers.differing:
-        problems.append(("differing", "是否一致为“是”时，不一致字段应为空。"))
+        problems.append(("differing", t("errors.spot_checks.differing_extra")))
     return answers, problems
 
 
@@ -166,21 +162,13 @@ def answer_labels(answers: Mapping[str, object]) -> dict[str, str | None]:
         elif column == "income_band":
             out[column] = IncomeBand(value).label
         elif column == "differing":
-            out[column] = "、".join(CheckedField(c).label for c in str(value).split(",") if c)
+            out[column] = joined(CheckedField(c).label for c in str(value).split(",") if c)
         else:
             out[column] = str(value)
     return out
 
 
 # --------------------------------------------------------------------------- verdicts
-
-
-class Verdict(StrEnum):
-    """An LQAS village's state: judged on its ``n`` re-checks, or still waiting for some."""
-
-    passed = "passed"
-    failed = "failed"
-    pending = "pending"
 
 
 def _checked(items: pd.DataFrame) -> pd.DataFrame:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from paicha.text import joined
+
 
 class LabelledEnum(StrEnum):
     """A str enum whose value is the stable English code and whose ``label`` is the Chinese name.
@@ -78,6 +80,18 @@ class Guarantee(LabelledEnum):
         return f"problem_{self.value}"
 
 
+class Level(LabelledEnum):
+    """The three levels progress is counted at (``paicha progress --level``).
+
+    The label names the level (乡镇级), not a unit of it: a unit's column header (乡镇（街道）)
+    is catalogue text (``columns.town``).
+    """
+
+    district = ("district", "区级")
+    town = ("town", "乡镇级")
+    village = ("village", "村级")
+
+
 class Status(LabelledEnum):
     """Progress status of a unit; cut-offs live in the configuration."""
 
@@ -89,20 +103,51 @@ class Status(LabelledEnum):
 
 
 class Light(LabelledEnum):
-    """Traffic light of a deadline check."""
+    """Traffic light of one of a town's four checks; ``label`` is its word in a deadline column.
 
-    green = ("green", "按时")
-    amber = ("amber", "延迟完成")
-    red = ("red", "逾期未完成")
-    grey = ("grey", "未到期")
+    The colour is one vocabulary (one code, one cell colour in ``ui.theme``) but each column
+    says it in its own words: a deadline is 按时 or 逾期未完成, the screening pace speaks in
+    status words (正常, 滞后, 严重滞后), the projected finish is 可按期 or 预计超期. One enum
+    with the words of every column on the member, rather than one enum per column, because a
+    column's light is computed as a colour and compared as one (``progress.town_lights``);
+    the words are how a colour reads in that column (:meth:`word`). "" where a column never
+    shows that colour.
+    """
+
+    # code, deadline word (the label), pace word, finish word
+    green = ("green", "按时", Status.on_track.label, "可按期")
+    amber = ("amber", "延迟完成", Status.lagging.label, "")
+    red = ("red", "逾期未完成", Status.severely_lagging.label, "预计超期")
+    grey = ("grey", "未到期", "", "")
+
+    def __new__(cls, code: str, label: str, pace: str = "", finish: str = "") -> Light:
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.label = label
+        member._words = {"deadline": label, "pace": pace, "finish": finish}
+        return member
+
+    def word(self, check: str) -> str:
+        """How this colour reads in the column of ``check``: "deadline", "pace" or "finish"."""
+        return self._words[check]
 
 
 class HazardKind(LabelledEnum):
+    """The hazards a zone can be drawn for (the import maps the usual spellings onto them)."""
+
     flood = ("flood", "暴雨洪涝")
     low_prices = ("low_prices", "农产品价格低迷")
     construction_jobs = ("construction_jobs", "建筑业用工及工资下降")
     unstable_jobs = ("unstable_jobs", "务工就业不稳")
     water_shortage = ("water_shortage", "季节性缺水")
+
+
+class HazardLevel(LabelledEnum):
+    """How exposed a hazard zone is; stored as the code, read from files in any usual spelling."""
+
+    high = ("high", "高")
+    medium = ("medium", "中")
+    low = ("low", "低")
 
 
 class Permission(LabelledEnum):
@@ -168,14 +213,56 @@ class GreenChannel(LabelledEnum):
     overdue = ("overdue", "待认定超期")
 
 
+class SpotCheckReason(LabelledEnum):
+    """Why a household is in a spot-check sample: drawn at random, or for a back-check flag.
+
+    The four flags are the sampling frame's warning columns, in the priority that names the
+    reason when several are set (``paicha.sampling.FLAG_COLUMNS``).
+    """
+
+    random = ("random", "随机抽中")
+    certainty = ("certainty", "大村必选")
+    key_not_home_visited = ("key_not_home_visited", "重点户未入户")
+    screener_overload = ("screener_overload", "排查员单日入户过多")
+    far_visit = ("far_visit", "入户定位偏离住址")
+    hazard_exposed = ("hazard_exposed", "位于风险区")
+
+
+class Verdict(LabelledEnum):
+    """An LQAS village's state: judged on its ``n`` re-checks, or still waiting for some."""
+
+    passed = ("passed", "合格")
+    failed = ("failed", "不合格")
+    pending = ("pending", "待完成")
+
+
 def key_group_labels(frame) -> list[str]:
     """Per row of a frame with kg_* flag columns: the Chinese labels of its set flags, joined."""
     groups = [g for g in KeyGroup if g.column in frame.columns]
-    return ["、".join(g.label for g in groups if row[g.column]) for _, row in frame.iterrows()]
+    return [joined(g.label for g in groups if row[g.column]) for _, row in frame.iterrows()]
 
 
 def method_labels(codes: str | None) -> str:
     """"home_visit,online_inquiry" → "入户排查、线上问询"; empty when there is no record."""
     if not codes or not isinstance(codes, str):
         return ""
-    return "、".join(ScreeningMethod(c).label for c in codes.split(","))
+    return joined(ScreeningMethod(c).label for c in codes.split(","))
+
+
+
+class MapMeasure(LabelledEnum):
+    """What the risk map colours the villages by; each has one entry in ``ui.maps.measures``."""
+
+    screened_pct = ("screened_pct", "排查进度（%）")
+    lag = ("lag", "滞后户数")
+    status = ("status", "进度状态")
+    key_not_home = ("key_not_home", "重点户未入户")
+    exposed_unscreened = ("exposed_unscreened", "风险区内未排查户")
+
+
+class HeatSubject(LabelledEnum):
+    """Which at-risk households the heat layer counts (a household counts once, whatever the reasons)."""
+
+    unscreened = ("unscreened", "未排查")
+    key_not_home = ("key_not_home", "重点户未入户")
+    exposed = ("exposed", "位于所选风险区")

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from data_loaders import backup as backups
-from data_loaders import household_exports, households, reports
+from data_loaders import exposure, household_exports, households, reports
 from data_loaders import spot_checks as spot_data
 from data_loaders.store import Store, StoreError, forget
 from paicha import household_lists
@@ -25,7 +25,10 @@ from paicha.config import Settings, load_settings
 from paicha.household_lists import ListFilters, ListRequest
 from paicha.overview import Overview
 from paicha.scope import Scope
-from ui import errors, maps
+from ui import errors
+from ui.maps import builders as map_builders
+from ui.maps import tiles as map_tiles
+from ui.text import t
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -109,23 +112,11 @@ def backup(user_id: str, scope: Scope) -> backups.BackupInfo:
     folder, with an audit line: the one place the dashboard's backup is recorded."""
     cfg = settings()
     # A backup whose audit line cannot be written is not made at all.
-    store().require_writable("备份数据库（审计记录无法写入）")
+    store().require_writable(t("errors.store.backup_action"))
     out = cfg.backup_dir / f"{cfg.db_path.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.duckdb"
     info = backups.backup(store(), out)
     store().audit(user_id, "backup", scope, {"file": str(info.path), "bytes": info.bytes}, info.households)
     return info
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def risk_map_html(scope: Scope, as_of: dt.date, kinds: tuple[str, ...], with_points: bool,
-                  version: int) -> tuple[str, pd.DataFrame, int, int]:
-    """The rendered offline map (HTML), the village figures, the number of points drawn and the
-    number of hazard zones left off for having no polygon."""
-    cfg = settings()
-    villages, zones, points = reports.risk_view(store(), cfg, scope, as_of, kinds, with_points)
-    skipped = maps.drawable_zones(zones)[1]
-    html = maps.offline_html(maps.risk_map(villages, zones, points, cfg.map_tiles, cfg.tianditu_key))
-    return html, villages.drop(columns=["geometry"]), len(points), skipped
 
 
 # -- spot checks (抽查): reads cached by scope, draw and data version; draws and results never cached
@@ -171,6 +162,24 @@ def spot_save_editor(user: User, scope: Scope, draw_id: int, edited: pd.DataFram
 @_store_errors_shown
 def spot_import(user: User, scope: Scope, draw_id: int, content: bytes, file_name: str) -> spot_data.ResultOutcome:
     return spot_data.import_results(store(), scope, draw_id, user, content, file_name)
+
+
+# -- risk map (风险地图): the view by scope, date, layers and data version; the map built from it
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def risk_view(scope: Scope, as_of: dt.date, kinds: tuple[str, ...], subjects: tuple[str, ...],
+              version: int) -> exposure.RiskView:
+    return exposure.risk_view(store(), settings(), scope, as_of, kinds, subjects)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def risk_map(request, as_of: dt.date, link: str, version: int) -> map_builders.BuiltMap:
+    """The folium map of a request (``ui.forms.risk_map.MapRequest``), ready for the page."""
+    cfg = settings()
+    view = risk_view(request.scope, as_of, request.kinds, request.subjects, version)
+    choice = map_builders.MapChoice(request.measure, request.heat, request.keys, map_tiles.source(request.tiles, cfg))
+    return map_builders.risk_map(view, choice, link)
 
 
 # -- households (农户清单): lists, counts, detail, pipeline; keyed by scope, as-of date, the request

@@ -29,7 +29,7 @@ def server_log(user: str) -> Callable[[str], None]:
     """Progress of a write, as lines in the server's log (stderr): who imports, when it commits."""
 
     def say(message: str) -> None:
-        print(f"[paicha] {dt.datetime.now():%Y-%m-%d %H:%M:%S} 数据导入（{user}）：{message}",
+        print(t("import.progress.server_log", time=dt.datetime.now(), user=user, message=message),
               file=sys.stderr, flush=True)
 
     return say

@@ -49,9 +49,6 @@ OVERVIEW_CURVE = "overview.curve"
 VILLAGES_STATUS = "villages.status"
 VILLAGES_PICK = "villages.pick"
 
-RISK_KINDS = "risk.kinds"
-RISK_POINTS = "risk.points"
-
 IMPORT_KIND = "imports.kind"
 IMPORT_FILES = "imports.files"
 IMPORT_CONFIRM = "imports.confirm"
@@ -104,6 +101,20 @@ SPOT_SIZE_UPPER = "spot.size.upper"
 SPOT_SIZE_LOWER = "spot.size.lower"
 SPOT_SIZE_ALPHA = "spot.size.alpha"
 SPOT_SIZE_BETA = "spot.size.beta"
+
+# Risk map (风险地图).
+RISK_MEASURE = "risk.measure"
+RISK_KINDS = "risk.kinds"
+RISK_SUBJECTS = "risk.subjects"
+RISK_HEAT = "risk.heat"
+RISK_KEYS = "risk.keys"
+RISK_TILES = "risk.tiles"
+RISK_TOWN = "risk.town"
+RISK_MAP = "risk.map"          # the map component: what was last clicked
+RISK_VILLAGE = "risk.village"  # the selected village (set by a click on the map, or chosen)
+RISK_TABLE = "risk.table"
+RISK_EXPORT_PNG = "risk.export.png"
+RISK_EXPORT_TABLE = "risk.export.table"
 
 # Households (农户清单). Filters are mirrored in the query string (paicha.household_lists).
 HOUSEHOLDS_LIST = "households.list"

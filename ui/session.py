@@ -23,7 +23,7 @@ from paicha.vocab import Permission, Role
 from ui import cache, keys
 from ui.pages import PAGES, PageSpec
 from ui.safe import escape as safe_text
-from ui.text import t
+from ui.text import joined, t
 
 
 @dataclass(frozen=True)
@@ -155,9 +155,9 @@ def sign_in_form() -> None:
         left.warning(t("signin.read_only"))
     if is_demo:
         left.info(t("signin.demo_accounts", password=accounts.DEMO_PASSWORD,
-                    accounts="、".join(f"{name}（{role.label}）" for name, role, _, _ in accounts.DEMO_ACCOUNTS
+                    accounts=joined(t("text.with_note", text=name, note=role.label) for name, role, _, _ in accounts.DEMO_ACCOUNTS
                                       if role is not Role.supervisor),
-                    towns="、".join(name for name, role, _, _ in accounts.DEMO_ACCOUNTS if role is Role.supervisor)))
+                    towns=joined(name for name, role, _, _ in accounts.DEMO_ACCOUNTS if role is Role.supervisor)))
     elif store.count("users") == 0:
         left.warning(t("signin.no_accounts"))
     left.caption(t("signin.rules", failures=cfg.auth.max_failures, minutes=cfg.auth.lockout_minutes,

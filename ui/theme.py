@@ -30,10 +30,35 @@ FLOOD_HIGH = "#2e86de"
 FLOOD_MEDIUM = "#85c1e9"
 OTHER_HAZARD = "#f5b041"
 HAZARD_STYLE = {
-    ("flood", "高"): {"color": "#1f4e9c", "fillColor": FLOOD_HIGH, "fillOpacity": 0.55},
-    ("flood", "中"): {"color": "#5dade2", "fillColor": FLOOD_MEDIUM, "fillOpacity": 0.4},
+    ("flood", "high"): {"color": "#1f4e9c", "fillColor": FLOOD_HIGH, "fillOpacity": 0.55},
+    ("flood", "medium"): {"color": "#5dade2", "fillColor": FLOOD_MEDIUM, "fillOpacity": 0.4},
     "other": {"color": "#b9770e", "fillColor": OTHER_HAZARD, "fillOpacity": 0.25, "dashArray": "6 4"},
 }
+# Risk map (choropleth, hotspots). The sequential ramp is ColorBrewer YlOrRd with five classes:
+# safe for the common colour-blindnesses and still ordered when printed in grey. Light is
+# better, dark is worse, whatever the measure. Statuses use the Okabe–Ito colours, and the
+# legend names each one, so no reader depends on telling two hues apart.
+SEQUENTIAL = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
+NO_DATA = "#d9d9d9"
+STATUS_COLOURS = {"done": "#0072b2", "on_track": "#56b4e9", "lagging": "#e69f00",
+                  "severely_lagging": "#d55e00", "not_started": "#cc79a7"}
+CHOROPLETH_OPACITY = 0.75
+TOWN_LINE = "#1b2631"
+SELECTED_LINE = "#00bcd4"
+MAP_BACKGROUND = "#f4f6f7"
+# Hazards draw over the fill as outlines and light washes, each kind in its own colour and dash.
+HAZARD_KIND_STYLE = {
+    "low_prices": {"color": "#762a83", "fillColor": "#762a83", "fillOpacity": 0.12, "dashArray": "8 4"},
+    "construction_jobs": {"color": "#1b7837", "fillColor": "#1b7837", "fillOpacity": 0.12, "dashArray": "2 4"},
+    "unstable_jobs": {"color": "#01665e", "fillColor": "#01665e", "fillOpacity": 0.12, "dashArray": "10 3 2 3"},
+    "water_shortage": {"color": "#8c510a", "fillColor": "#8c510a", "fillOpacity": 0.12, "dashArray": "4 2"},
+}
+# Heat of at-risk households: blue to magenta, apart from the yellow–red fill beneath it.
+HEAT_GRADIENT = {0.2: "#313695", 0.45: "#4575b4", 0.7: "#8e44ad", 0.9: "#c2185b", 1.0: "#880e4f"}
+KEY_NOT_HOME = "#4a148c"      # key households not visited at home: markers and their clusters
+KEY_NOT_HOME_TEXT = "#ffffff"
+POINT_OUTLINE = "#ffffff"
+LEGEND_TEXT = "#1b2631"
 LEGEND_BACKGROUND = "rgba(255,255,255,.92)"
 LEGEND_BORDER = "#bbb"
 LEGEND_NOTE = "#666"

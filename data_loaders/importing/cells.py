@@ -15,8 +15,21 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from data_loaders.importing import messages
-from data_loaders.importing.spec import Field, enum_lookup, normalise_value
+from data_loaders.importing.spec import (
+    BLANK_SPELLINGS,
+    DATE_MARK_SPELLINGS,
+    INDICATOR_UNIT_SPELLINGS,
+    LIST_SEPARATOR_SPELLINGS,
+    MEMBER_UNIT_SPELLINGS,
+    MONEY_UNIT_SPELLINGS,
+    NO_SPELLINGS,
+    NOTHING_SPELLINGS,
+    YES_SPELLINGS,
+    Field,
+    enum_lookup,
+    normalise_value,
+)
+from paicha.text import joined, t
 from paicha.vocab import LabelledEnum
 
 
@@ -36,7 +49,8 @@ _SPACES = re.compile(r"\s+")
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 # "2.10311E+17" is how Excel displays (and CSV-exports) a long number: its digits are gone.
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?e[+-]?\d+$", re.IGNORECASE)
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ Tt].*)?$")
+_YEAR, _MONTH, _DAY = (re.escape(mark) for mark in DATE_MARK_SPELLINGS)
+_DATE_TEXT = re.compile(rf"^(\d{{4}})\s*[-/.{_YEAR}]\s*(\d{{1,2}})\s*[-/.{_MONTH}]\s*(\d{{1,2}})\s*{_DAY}?(?:[ Tt].*)?$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 # Excel's 1900 date system, counted so that serial 61 is 1900-03-01 (its fictional 1900-02-29
 # lies before any date this campaign can hold).
@@ -44,14 +58,14 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIAL_RANGE = (20_000, 80_000)  # 1954..2119: anything else is not a date somebody meant
 _MAX_EXACT = 10**15  # Excel keeps 15 significant digits; integers below this survive intact
 
-# Placeholders people type into a cell that has nothing to say.
-_BLANK_MARKS = {"", "-", "--", "—", "——", "/", "\\", "－", "n/a", "na", "null", "none", "nan"}
-_NONE_MEANS_BLANK = {"无", "暂无", "没有"}
-
-_YES = {"是", "y", "yes", "√", "✓", "✔", "1", "有", "true", "t", "对"}
-_NO = {"否", "n", "no", "×", "✗", "✘", "0", "无", "false", "f", "不是", "没有", "错"}
+# Placeholders people type into a cell that has nothing to say, and the other spellings cells
+# come in, are the import's real-world spellings (spec.py).
+_BLANK_MARKS = BLANK_SPELLINGS
+_NONE_MEANS_BLANK = NOTHING_SPELLINGS
+_YES = YES_SPELLINGS
+_NO = NO_SPELLINGS
 # Between the items of a list typed into one cell (NFKC has already made "，；" ASCII).
-_LIST_SEPARATORS = re.compile(r"[、,;/\s]+")
+_LIST_SEPARATORS = re.compile("[" + "".join(re.escape(s) for s in LIST_SEPARATOR_SPELLINGS) + r"\s]+")
 
 
 def fold(text: str) -> str:
@@ -108,10 +122,10 @@ def parse_code(cell: object, field: Field | None = None) -> str | None:
     if _is_number(cell):
         if float(cell).is_integer() and abs(cell) < _MAX_EXACT:
             return str(int(cell))
-        raise CellError(messages.CODE_STORED_AS_NUMBER, value=display(cell))
+        raise CellError(t("import.error.code_stored_as_number"), value=display(cell))
     text = _SPACES.sub("", fold(str(cell))).lstrip("'")
     if _SCIENTIFIC.match(text):
-        raise CellError(messages.CODE_STORED_AS_NUMBER, value=text)
+        raise CellError(t("import.error.code_stored_as_number"), value=text)
     return text or None
 
 
@@ -120,10 +134,10 @@ def parse_id_number(cell: object, field: Field) -> str | None:
     if is_blank(cell):
         return None
     if _is_number(cell):
-        raise CellError(messages.ID_STORED_AS_NUMBER, value=display(cell))
+        raise CellError(t("import.error.id_stored_as_number"), value=display(cell))
     text = _SPACES.sub("", fold(str(cell))).lstrip("'").upper()
     if _SCIENTIFIC.match(text) or re.fullmatch(r"\d+\.0+", text):
-        raise CellError(messages.ID_STORED_AS_NUMBER, value=text)
+        raise CellError(t("import.error.id_stored_as_number"), value=text)
     return text
 
 
@@ -141,24 +155,37 @@ def parse_number(cell: object, field: Field) -> float | None:
     if _is_number(cell):
         value = float(cell)
     else:
-        text = _SPACES.sub("", fold(str(cell))).replace(",", "").removesuffix("元")
+        text = _SPACES.sub("", fold(str(cell))).replace(",", "")
+        for unit in MONEY_UNIT_SPELLINGS:
+            text = text.removesuffix(unit)
         try:
             value = float(text)
         except ValueError:
-            raise CellError(messages.NOT_A_NUMBER) from None
+            raise CellError(t("import.error.not_a_number")) from None
     if not math.isfinite(value):
-        raise CellError(messages.NOT_A_NUMBER)
+        raise CellError(t("import.error.not_a_number"))
     return value
+
+
+def parse_indicator(cell: object, field: Field) -> float | None:
+    """A hazard indicator as files write it: 12.5, "12.5%", "35天" (the unit is in its name)."""
+    if isinstance(cell, str):
+        cell = fold(cell).strip()
+        for unit in INDICATOR_UNIT_SPELLINGS:
+            cell = cell.removesuffix(unit)
+    return parse_number(cell, field)
 
 
 def parse_int(cell: object, field: Field) -> int | None:
     if isinstance(cell, str):
-        cell = fold(cell).removesuffix("人").removesuffix("口")
+        cell = fold(cell)
+        for unit in MEMBER_UNIT_SPELLINGS:
+            cell = cell.removesuffix(unit)
     value = parse_number(cell, field)
     if value is None:
         return None
     if not value.is_integer():
-        raise CellError(messages.NOT_AN_INTEGER)
+        raise CellError(t("import.error.not_an_integer"))
     return int(value)
 
 
@@ -175,7 +202,7 @@ def parse_yes_no(cell: object) -> bool | None:
         return True
     if key in _NO:
         return False
-    raise CellError(messages.NOT_YES_NO)
+    raise CellError(t("import.error.not_yes_no"))
 
 
 def parse_bool(cell: object, field: Field) -> bool | None:
@@ -198,16 +225,16 @@ def parse_date(cell: object, field: Field) -> dt.date | None:
         try:
             return dt.date(*(int(g) for g in match.groups()))
         except ValueError:
-            raise CellError(messages.NOT_A_DATE) from None
+            raise CellError(t("import.error.not_a_date")) from None
     try:
         return _from_serial(float(text))  # a serial number that arrived as text (CSV)
     except ValueError:
-        raise CellError(messages.NOT_A_DATE) from None
+        raise CellError(t("import.error.not_a_date")) from None
 
 
 def _from_serial(serial: float) -> dt.date:
     if not (math.isfinite(serial) and _SERIAL_RANGE[0] <= serial < _SERIAL_RANGE[1]):
-        raise CellError(messages.NOT_A_DATE)
+        raise CellError(t("import.error.not_a_date"))
     return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 
@@ -227,7 +254,7 @@ def parse_member(cell: object, enum: type[LabelledEnum]) -> str | None:
         return None
     code = _ENUM_TABLES[enum].get(normalise_value(display(cell)))
     if code is None:
-        raise CellError(messages.NOT_ALLOWED, allowed="、".join(m.label for m in enum))
+        raise CellError(t("import.error.not_allowed"), allowed=joined(m.label for m in enum))
     return code
 
 
@@ -271,6 +298,7 @@ PARSERS: dict[str, Callable[[object, Field], object]] = {
     "phone": parse_phone,
     "int": parse_int,
     "money": parse_number,
+    "number": parse_indicator,
     "lon": parse_number,
     "lat": parse_number,
     "bool": parse_bool,

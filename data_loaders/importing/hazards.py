@@ -18,12 +18,12 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
-from data_loaders.importing import messages
 from data_loaders.importing.reading import ReadError, Table, sniff_format
 from data_loaders.importing.report import ImportIssue
 from data_loaders.importing.spec import LAT_RANGE, LON_RANGE, ImportKind, match_header
 from data_loaders.importing.validate import Context, Validated, validate_tables
 from data_loaders.store import HAZARD_COLUMNS
+from paicha.text import t
 
 WGS84 = "EPSG:4326"
 # CGCS2000 (EPSG:4490) differs from WGS-84 by centimetres: stored as is, and labelled as such.
@@ -40,7 +40,7 @@ def read_layers(content: bytes) -> list[tuple[str, gpd.GeoDataFrame]]:
         return [(name, gpd.read_file(io.BytesIO(content), layer=index, engine="pyogrio"))
                 for index, name in enumerate(names)]
     except Exception as exc:  # GDAL reports a broken file through several exception types
-        raise ReadError(messages.UNREADABLE_LAYER.format(reason=exc)) from None
+        raise ReadError(t("import.error.unreadable_layer", reason=exc)) from None
 
 
 def _in_box(bounds) -> bool:
@@ -58,7 +58,7 @@ def _to_lonlat(name: str, layer_name: str, layer: gpd.GeoDataFrame
         # A Shapefile without .prj: lon/lat-looking numbers are taken as WGS-84, anything
         # else (projected metres) cannot be placed.
         if geometry.notna().any() and not _in_box(geometry.total_bounds):
-            return None, "", "", [ImportIssue(name, layer_name, None, "", "", messages.MISSING_CRS)]
+            return None, "", "", [ImportIssue(name, layer_name, None, "", "", t("import.error.missing_crs"))]
         return geometry, WGS84, name, []
     crs = CRS.from_user_input(crs)
     epsg = crs.to_epsg()
@@ -68,7 +68,7 @@ def _to_lonlat(name: str, layer_name: str, layer: gpd.GeoDataFrame
         return geometry.to_crs(WGS84), WGS84, f"{name} ({crs.to_string()})", []
     except Exception as exc:  # pyproj raises its own types for unknown transformations
         return None, "", "", [ImportIssue(name, layer_name, None, "", crs.to_string(),
-                                          messages.BAD_CRS.format(crs=crs.to_string(), reason=exc))]
+                                          t("import.error.bad_crs", crs=crs.to_string(), reason=exc))]
 
 
 def _properties_table(name: str, layer_name: str, layer: gpd.GeoDataFrame, digest: str,
@@ -115,7 +115,7 @@ def _missing_dbf(name: str, content: bytes) -> list[ImportIssue]:
         if dbf is None or not _readable_dbf(archive.read(dbf)):
             shown = entries[shp]
             issues.append(ImportIssue(name, Path(shown).stem, None, "", shown,
-                                      messages.MISSING_DBF.format(value=shown)))
+                                      t("import.error.missing_dbf", value=shown)))
     return issues
 
 
@@ -126,12 +126,12 @@ def _check_geometry(name: str, layer_name: str, geometry: gpd.GeoSeries
     issues = []
     for number, geom in enumerate(geometry, start=1):
         if geom is None or geom.is_empty:
-            issues.append(ImportIssue(name, layer_name, number, messages.GEOMETRY_COLUMN, "", messages.NO_GEOMETRY))
+            issues.append(ImportIssue(name, layer_name, number, t("import.term.geometry_column"), "", t("import.error.no_geometry")))
             texts.append(None)
             continue
         if geom.geom_type not in POLYGONAL:
-            issues.append(ImportIssue(name, layer_name, number, messages.GEOMETRY_COLUMN, geom.geom_type,
-                                      messages.NOT_POLYGON.format(value=geom.geom_type)))
+            issues.append(ImportIssue(name, layer_name, number, t("import.term.geometry_column"), geom.geom_type,
+                                      t("import.error.not_polygon", value=geom.geom_type)))
             texts.append(None)
             continue
         if not geom.is_valid:
@@ -139,8 +139,8 @@ def _check_geometry(name: str, layer_name: str, geometry: gpd.GeoSeries
             parts = [p for p in shapely.get_parts(shapely.make_valid(geom)) if p.geom_type in POLYGONAL]
             geom = shapely.union_all(parts)
         if not _in_box(geom.bounds):
-            issues.append(ImportIssue(name, layer_name, number, messages.GEOMETRY_COLUMN, "",
-                                      messages.GEOMETRY_OUT_OF_RANGE))
+            issues.append(ImportIssue(name, layer_name, number, t("import.term.geometry_column"), "",
+                                      t("import.error.geometry_out_of_range")))
         texts.append(shapely.to_geojson(geom))
     return texts, issues
 
@@ -163,7 +163,7 @@ def validate_hazard_files(files: list[tuple[str, bytes]], ctx: Context) -> Valid
             issues.append(ImportIssue(name, "", None, "", "", str(exc)))
             continue
         if not layers or all(len(layer) == 0 for _, layer in layers):
-            issues.append(ImportIssue(name, "", None, "", "", messages.NO_FEATURES))
+            issues.append(ImportIssue(name, "", None, "", "", t("import.error.no_features")))
             continue
         first = 1
         for layer_name, layer in layers:
@@ -187,6 +187,9 @@ def validate_hazard_files(files: list[tuple[str, bytes]], ctx: Context) -> Valid
         sources += [source] * len(texts)
     frame["geometry"] = pd.Series(geometries, index=frame.index, dtype=object)
     frame["crs"] = pd.Series(crs_values, index=frame.index, dtype=object)
-    frame["source"] = pd.Series(sources, index=frame.index, dtype=object)
+    # The layer's own 数据来源 property wins; without one the file (and its CRS) is the source.
+    named = frame["source"] if "source" in frame else pd.Series(None, index=frame.index, dtype=object)
+    fallback = pd.Series(sources, index=frame.index, dtype=object)
+    frame["source"] = named.where(named.notna() & (named.astype(str).str.strip() != ""), fallback)
     return Validated(ImportKind.hazards, frame[HAZARD_COLUMNS], batch.rows, issues + batch.issues,
                      batch.rows_by_file)

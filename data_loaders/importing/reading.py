@@ -10,24 +10,26 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from data_loaders.excel import UnreadableWorkbook, read_workbook
-from data_loaders.importing import messages
 from data_loaders.importing.cells import display, is_blank
 from data_loaders.importing.report import ImportIssue
 from data_loaders.importing.spec import (
+    COLUMN_NUMBER_BRACKET_SPELLINGS,
     FIELDS,
+    FOOTNOTE_SPELLINGS,
     SIGNATURES,
+    TOTAL_ROW_SPELLINGS,
     ImportKind,
     fields_by_name,
     match_header,
     normalise_value,
 )
+from paicha.text import t
 
 HEADER_SCAN_ROWS = 30  # title blocks above the header are rarely longer than a few rows
 MIN_HEADER_FIELDS = 2  # one matching cell could be a title; two make a header
@@ -35,8 +37,6 @@ MIN_HEADER_FIELDS = 2  # one matching cell could be a title; two make a header
 Grid = list[list[object]]
 Merges = list[tuple[tuple[int, int], tuple[int, int]]]
 
-_TOTAL_ROW = re.compile(r"^(合计|总计|小计|共计)")
-_FOOTNOTE_ROW = re.compile(r"^(注[:：]|备注[:：]|说明[:：]|填表人|填报人|制表人|审核人|负责人[:：]|联系人[:：])")
 
 
 class ReadError(Exception):
@@ -91,7 +91,7 @@ def read_grids(content: bytes, fmt: str) -> list[tuple[str, Grid, Merges]]:
     try:
         return read_workbook(content)
     except UnreadableWorkbook as exc:
-        raise ReadError(messages.UNREADABLE_EXCEL.format(reason=exc)) from None
+        raise ReadError(t("import.error.unreadable_excel", reason=exc)) from None
 
 
 def _utf16(content: bytes) -> str | None:
@@ -110,7 +110,7 @@ def _utf16(content: bytes) -> str | None:
     try:
         return content.decode(encoding)
     except UnicodeDecodeError:
-        raise ReadError(messages.UNKNOWN_ENCODING) from None
+        raise ReadError(t("import.error.unknown_encoding")) from None
 
 
 def _csv_grid(content: bytes) -> Grid:
@@ -125,7 +125,7 @@ def _csv_grid(content: bytes) -> Grid:
         except UnicodeDecodeError:
             continue
     if text is None:
-        raise ReadError(messages.UNKNOWN_ENCODING)
+        raise ReadError(t("import.error.unknown_encoding"))
     head = [line for line in text.splitlines()[:10] if line.strip()]
     # Tab-separated (Excel's text exports) when tabs outnumber commas: a value such as 16,000.00
     # may carry commas, but every line of a tab-separated file has a tab per column.
@@ -226,7 +226,7 @@ def _is_column_numbers(row: list[object]) -> bool:
     """The 1 2 3 … row that government forms print under the header."""
     values = [v for v in row if not is_blank(v)]
     try:
-        numbers = [int(float(display(v).strip("()（）"))) for v in values]
+        numbers = [int(float(display(v).strip(COLUMN_NUMBER_BRACKET_SPELLINGS))) for v in values]
     except ValueError:
         return False
     return len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
@@ -243,9 +243,9 @@ def _skippable(row: list[object]) -> bool:
     if not first:
         return True
     texts = [normalise_value(display(v)) for v in first]
-    if any(_TOTAL_ROW.match(t) for t in texts):
+    if any(text.startswith(TOTAL_ROW_SPELLINGS) for text in texts):
         return True
-    return bool(_FOOTNOTE_ROW.match(texts[0])) and len(texts) <= 2
+    return texts[0].startswith(FOOTNOTE_SPELLINGS) and len(texts) <= 2
 
 
 def _table(name: str, sheet: str, grid: Grid, header: _Header) -> Table:
@@ -289,7 +289,7 @@ def read_tables(name: str, content: bytes, fmt: str,
                 kind = header.kind
                 break
         if kind is None:
-            return None, [], [ImportIssue(name, "", None, "", "", messages.UNKNOWN_KIND)]
+            return None, [], [ImportIssue(name, "", None, "", "", t("import.error.unknown_kind"))]
     tables = []
     for sheet, grid, merges in grids:
         header = locate_header(grid, merges, [kind])
@@ -298,17 +298,17 @@ def read_tables(name: str, content: bytes, fmt: str,
         other = _better_kind(grid, merges, header)
         if other is not None:
             issues.append(ImportIssue(name, sheet, header.row + header.height, "", "",
-                                      messages.MIXED_KINDS_NOT_ALLOWED.format(
+                                      t("import.error.mixed_kinds_not_allowed",
                                           kind=kind.label, detected=other.label)))
             continue
         for text, field_name, first in header.duplicates:
             label = fields_by_name(kind)[field_name].header
             issues.append(ImportIssue(name, sheet, header.row + header.height, text, "",
-                                      messages.DUPLICATE_COLUMN.format(header=text, other=first, label=label)))
+                                      t("import.error.duplicate_column", header=text, other=first, label=label)))
         tables.append(_table(name, sheet, grid, header))
     if not tables and not issues:
         issues.append(ImportIssue(name, "", None, "", "",
-                                  messages.NO_HEADER.format(rows=HEADER_SCAN_ROWS)))
+                                  t("import.error.no_header", rows=HEADER_SCAN_ROWS)))
     return kind, tables, issues
 
 

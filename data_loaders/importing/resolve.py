@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data_loaders.importing import messages
-from data_loaders.importing.spec import normalise_value
+from data_loaders.importing.spec import (
+    TOWN_SUFFIX_SPELLINGS,
+    VILLAGE_SUFFIX_SPELLINGS,
+    normalise_value,
+)
+from paicha.text import joined, t
+from paicha.vocab import DivisionKind
 
-# Longest first: "社区居民委员会" must be stripped before "居民委员会" would leave "…社区".
-VILLAGE_SUFFIXES = ("社区居民委员会", "社区居委会", "村民委员会", "居民委员会", "村委会", "居委会")
-TOWN_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
+VILLAGE_SUFFIXES = VILLAGE_SUFFIX_SPELLINGS
+TOWN_SUFFIXES = TOWN_SUFFIX_SPELLINGS
 
 
 class ResolveError(ValueError):
@@ -28,10 +32,11 @@ def village_keys(name: str, kind: str) -> set[str]:
     full = normalise_value(name)
     base = _strip(full, VILLAGE_SUFFIXES)
     keys = {full, base}
-    for tail in ("村", "社区"):
+    # 村 and 社区 are the division kinds' own names.
+    for tail in (DivisionKind.village.label, DivisionKind.community.label):
         if base.endswith(tail) and len(base) > len(tail):
             keys.add(base[: -len(tail)])
-    keys.add(base + ("村" if kind == "village" else "社区"))
+    keys.add(base + (DivisionKind.village if kind == "village" else DivisionKind.community).label)
     return keys
 
 
@@ -56,8 +61,8 @@ class Divisions:
     def town(self, text: str) -> str:
         code = self._towns.get(normalise_value(text))
         if code is None:
-            raise ResolveError(messages.UNKNOWN_TOWN.format(
-                value=text, allowed="、".join(self.town_names.values())))
+            raise ResolveError(t("import.error.unknown_town", value=text,
+                                 allowed=joined(self.town_names.values())))
         return code
 
     def _match(self, town_code: str, key: str) -> set[str]:
@@ -73,32 +78,32 @@ class Divisions:
         else:
             found = self._match(town_code, key)
             if len(found) > 1:
-                raise ResolveError(messages.AMBIGUOUS_VILLAGE.format(
-                    value=text, town=town, candidates="、".join(self.village_names[c] for c in sorted(found))))
+                raise ResolveError(t("import.error.ambiguous_village", value=text, town=town,
+                                     candidates=joined(self.village_names[c] for c in sorted(found))))
             if not found:
-                found = set().union(*(self._match(t, key) for t in self._villages))
+                found = set().union(*(self._match(v, key) for v in self._villages))
         if not found:
-            raise ResolveError(messages.UNKNOWN_VILLAGE.format(value=text))
+            raise ResolveError(t("import.error.unknown_village", value=text))
         if len(found) == 1:
             code = next(iter(found))
             if self.village_town[code] == town_code:
                 return code
             other = self.village_town[code]
-            raise ResolveError(messages.VILLAGE_OF_OTHER_TOWN.format(
-                value=text, town=town, other_town=self.town_names[other]))
+            raise ResolveError(t("import.error.village_of_other_town", value=text, town=town,
+                                 other_town=self.town_names[other]))
         others = sorted({self.town_names[self.village_town[c]] for c in found})
-        raise ResolveError(messages.VILLAGE_OF_OTHER_TOWN.format(
-            value=text, town=town, other_town="、".join(others)))
+        raise ResolveError(t("import.error.village_of_other_town", value=text, town=town,
+                             other_town=joined(others)))
 
     def village_anywhere(self, text: str) -> str:
         """A village by code or by a name unique in the district (hazard layers carry no town)."""
         key = normalise_value(text)
         if key in self.village_town:
             return key
-        found = set().union(*(self._match(t, key) for t in self._villages))
+        found = set().union(*(self._match(v, key) for v in self._villages))
         if len(found) == 1:
             return next(iter(found))
         if not found:
-            raise ResolveError(messages.UNKNOWN_VILLAGE.format(value=text))
-        raise ResolveError(messages.AMBIGUOUS_VILLAGE.format(
-            value=text, town=messages.WHOLE_DISTRICT, candidates="、".join(self.village_names[c] for c in sorted(found))))
+            raise ResolveError(t("import.error.unknown_village", value=text))
+        raise ResolveError(t("import.error.ambiguous_village", value=text, town=t("import.term.whole_district"),
+                             candidates=joined(self.village_names[c] for c in sorted(found))))

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import duckdb
 
-from data_loaders.importing import messages
 from data_loaders.importing.apply import apply_batch, count_changes, household_changes
 from data_loaders.importing.hazards import validate_hazard_files
 from data_loaders.importing.reading import Table, read_tables, sniff_format
@@ -24,6 +23,8 @@ from data_loaders.store import Store, StoreError
 from paicha.config import Settings
 from paicha.privacy import mask_id
 from paicha.scope import Scope
+from paicha.text import joined, t
+from paicha.vocab import Permission
 
 
 @dataclass
@@ -37,10 +38,10 @@ class _File:
 def _too_large(name: str, content: bytes, settings: Settings) -> ImportIssue | None:
     limit = settings.max_upload_mb * 1024 * 1024
     if len(content) > limit:
-        return ImportIssue(name, "", None, "", "", messages.TOO_LARGE.format(
-            size_mb=len(content) / 1024 / 1024, limit_mb=settings.max_upload_mb))
+        return ImportIssue(name, "", None, "", "", t("import.error.too_large", size_mb=len(content) / 1024 / 1024,
+                                                     limit_mb=settings.max_upload_mb))
     if not content:
-        return ImportIssue(name, "", None, "", "", messages.EMPTY_FILE)
+        return ImportIssue(name, "", None, "", "", t("import.error.empty_file"))
     return None
 
 
@@ -60,14 +61,14 @@ def _read(files: list[tuple[str, bytes]], settings: Settings, kind: ImportKind |
         if fmt in ("zip", "geojson"):
             info.kind = ImportKind.hazards
             if kind not in (None, ImportKind.hazards):
-                issues.append(ImportIssue(name, "", None, "", "", messages.MIXED_KINDS_NOT_ALLOWED.format(
-                    kind=kind.label, detected=ImportKind.hazards.label)))
+                issues.append(ImportIssue(name, "", None, "", "", t(
+                    "import.error.mixed_kinds_not_allowed", kind=kind.label, detected=ImportKind.hazards.label)))
                 continue
             groups.setdefault(ImportKind.hazards, []).append((name, content))
             continue
         if kind is ImportKind.hazards:
-            issues.append(ImportIssue(name, "", None, "", "", messages.MIXED_KINDS_NOT_ALLOWED.format(
-                kind=kind.label, detected=messages.A_SPREADSHEET)))
+            issues.append(ImportIssue(name, "", None, "", "", t(
+                "import.error.mixed_kinds_not_allowed", kind=kind.label, detected=t("import.term.a_spreadsheet"))))
             continue
         info.kind, tables, read_issues = read_tables(name, content, fmt, kind)
         issues += read_issues
@@ -140,8 +141,8 @@ def _household_changes(cur: duckdb.DuckDBPyConnection, batch: Validated, divisio
 
 def _database_issue(files: list[tuple[str, bytes]], exc: BaseException) -> ImportIssue:
     """A DuckDB error while counting or writing, as an issue of the batch (the write was undone)."""
-    return ImportIssue("、".join(name for name, _ in files), "", None, "", "",
-                       messages.DATABASE_FAILED.format(reason=exc))
+    return ImportIssue(joined(name for name, _ in files), "", None, "", "",
+                       t("import.error.database_failed", reason=exc))
 
 
 def import_files(store: Store, files: list[tuple[str, bytes]], *, settings: Settings, user: str,
@@ -162,7 +163,7 @@ def import_files(store: Store, files: list[tuple[str, bytes]], *, settings: Sett
     A store that cannot be written (read-only, moved, full) raises its StoreError: the attempt
     cannot even be logged. Any other database error is reported as an issue, nothing written.
     """
-    store.require_writable("导入数据")
+    store.require_writable(Permission.import_data.label)
     say = progress or (lambda _message: None)
     infos, groups, issues = _read(files, settings, kind)
     batches, divisions = _validate(store, settings, groups) if groups else ([], None)
@@ -198,7 +199,7 @@ def import_files(store: Store, files: list[tuple[str, bytes]], *, settings: Sett
         try:
             with store.transaction() as cur:
                 for batch in batches:
-                    say(messages.PROGRESS_APPLYING.format(kind=batch.kind.label, rows=batch.rows))
+                    say(t("import.progress.applying", kind=batch.kind.label, rows=batch.rows))
                     apply_batch(cur, batch)
                     parts[batch.kind].applied = True
                 _log(cur, user, infos, issues, parts, ok=True, dry_run=False, extra=extra)
@@ -207,7 +208,7 @@ def import_files(store: Store, files: list[tuple[str, bytes]], *, settings: Sett
                 store.audit(user, "import", Scope.district(settings.district_code),
                             {"files": [i.name for i in infos], "kinds": [k.value for k in parts]} | extra,
                             sum(p.rows for p in parts.values()))
-            say(messages.PROGRESS_COMMITTED)
+            say(t("import.progress.committed"))
         except (StoreError, duckdb.Error) as exc:
             for part in parts.values():
                 part.applied = False

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from enum import StrEnum
 
-from data_loaders.importing import messages
+from paicha.text import t
 from paicha.vocab import (
     Guarantee,
     HazardKind,
+    HazardLevel,
     KeyGroup,
     LabelledEnum,
     MonitorType,
@@ -19,33 +19,21 @@ from paicha.vocab import (
 )
 
 
-class ImportKind(StrEnum):
-    """The five things that can be imported; ``label`` is the Chinese name shown to users."""
+class ImportKind(LabelledEnum):
+    """The five things that can be imported; ``label`` is the Chinese name shown to users
+    (and the sheet name of a template)."""
 
-    households = "households"
-    screenings = "screenings"
-    key_groups = "key_groups"
-    milestones = "milestones"
-    hazards = "hazards"
-
-    @property
-    def label(self) -> str:
-        return _KIND_LABELS[self]
+    households = ("households", "农户花名册")
+    screenings = ("screenings", "排查记录")
+    key_groups = ("key_groups", "重点群体名单")
+    milestones = ("milestones", "乡镇工作节点")
+    hazards = ("hazards", "风险区图层")
 
     @property
     def is_tabular(self) -> bool:
         return self is not ImportKind.hazards
 
-
-_KIND_LABELS = {
-    ImportKind.households: "农户花名册",
-    ImportKind.screenings: "排查记录",
-    ImportKind.key_groups: "重点群体名单",
-    ImportKind.milestones: "乡镇工作节点",
-    ImportKind.hazards: "风险区图层",
-}
-
-MODES: dict[ImportKind, str] = {kind: messages.MODES[kind.value] for kind in ImportKind}
+MODES: dict[ImportKind, str] = {kind: t(f"import.mode.{kind.value}") for kind in ImportKind}
 
 # Short codes written to import_log.mode; the Chinese text above is what users read.
 MODE_CODES: dict[ImportKind, str] = {
@@ -76,7 +64,7 @@ class Field:
 
     ``parse`` names the cell parser (see ``cells.PARSERS``); ``default`` is what a blank cell
     means (False for a flag, 非监测对象 for the monitoring type) and None when blank is "unknown".
-    ``meaning`` keys ``messages.FIELD_MEANING``.
+    ``meaning`` names its help line in the catalogue (``import.meaning.<meaning or name>``).
     """
 
     name: str
@@ -131,13 +119,37 @@ ENUM_SPELLINGS: dict[LabelledEnum, tuple[str, ...]] = {
     HazardKind.construction_jobs: ("建筑业", "建筑业用工", "建筑业工资下降"),
     HazardKind.unstable_jobs: ("务工不稳", "就业不稳", "务工就业"),
     HazardKind.water_shortage: ("缺水", "季节性缺水问题"),
+    HazardLevel.high: ("高风险", "高风险区", "h"),
+    HazardLevel.medium: ("中风险", "中风险区", "中等", "m"),
+    HazardLevel.low: ("低风险", "低风险区", "l"),
+    # Flag headers: a 三保障 problem column is as often headed by its subject alone.
+    Guarantee.education: ("义务教育", "义务教育问题"),
+    Guarantee.medical: ("基本医疗", "基本医疗问题"),
+    Guarantee.housing: ("住房安全", "住房安全问题"),
+    Guarantee.water: ("饮水安全", "饮水安全问题"),
 }
+
+# How cells and rows are written in real exports. Matched after normalise_value (NFKC: a
+# full-width colon is ":", so "注：" needs no spelling of its own), except where noted.
+BLANK_SPELLINGS = frozenset({"", "-", "--", "—", "——", "/", "\\", "－", "n/a", "na", "null", "none", "nan"})
+NOTHING_SPELLINGS = frozenset({"无", "暂无", "没有"})  # "nothing" in a number, date or phone cell: blank
+YES_SPELLINGS = frozenset({"是", "y", "yes", "√", "✓", "✔", "1", "有", "true", "t", "对"})
+NO_SPELLINGS = frozenset({"否", "n", "no", "×", "✗", "✘", "0", "无", "false", "f", "不是", "没有", "错"})
+LIST_SEPARATOR_SPELLINGS = ("、", ",", ";", "/")  # between items typed into one cell (and spaces)
+DATE_MARK_SPELLINGS = ("年", "月", "日")  # 2024年8月23日
+MONEY_UNIT_SPELLINGS = ("元",)
+INDICATOR_UNIT_SPELLINGS = ("%", "％", "天")  # 12.5%, 35天: the unit is in the indicator's name
+MEMBER_UNIT_SPELLINGS = ("人", "口")  # stripped in this order: 3口人, 3人, 3口
+TOTAL_ROW_SPELLINGS = ("合计", "总计", "小计", "共计")
+FOOTNOTE_SPELLINGS = ("注:", "备注:", "说明:", "填表人", "填报人", "制表人", "审核人", "负责人:", "联系人:")
+COLUMN_NUMBER_BRACKET_SPELLINGS = "()（）"  # (1) （2）: stripped before NFKC, so both widths
+# Longest first: "社区居民委员会" must be stripped before "居民委员会" would leave "…社区".
+VILLAGE_SUFFIX_SPELLINGS = ("社区居民委员会", "社区居委会", "村民委员会", "居民委员会", "村委会", "居委会")
+TOWN_SUFFIX_SPELLINGS = ("街道办事处", "街道", "镇", "乡")
+QUESTION_PREFIX_SPELLINGS = ("是否",)  # 是否脱贫户 is the header 脱贫户 asked as a question
 
 
 def _flag_aliases(member: LabelledEnum) -> tuple[str, ...]:
-    if isinstance(member, Guarantee):
-        stem = member.label[:4]  # 义务教育 / 基本医疗 / 住房安全 / 饮水安全
-        return (stem, stem + "问题", member.label.replace("有保障", ""))
     return ENUM_SPELLINGS.get(member, ())
 
 
@@ -226,9 +238,17 @@ FIELDS: dict[ImportKind, tuple[Field, ...]] = {
               ("zone_id", "区域编号", "图斑编号", "风险区编号", "id", "code", "编码")),
         Field("kind", "灾害类型", "enum", False, ("kind", "类型", "风险类型", "hazard", "hazard_kind"),
               HazardKind, HazardKind.flood),
-        Field("level", "风险等级", "text", False, ("level", "等级", "级别")),
+        Field("level", "风险等级", "enum", False, ("level", "等级", "级别"), HazardLevel),
         Field("name", "名称", "text", False, ("name", "区域名称", "风险区名称")),
         Field("village", "村(社区)", "village", False, (*VILLAGE_ALIASES, "village_code", "村代码")),
+        # A village-level hazard (every kind but floods) says how bad it is with one number and
+        # what that number is: 价格降幅(%), 务工人员未就业占比(%), 缺水天数(天).
+        Field("indicator", "指标值", "number", False, ("indicator", "指标", "指标数值", "value")),
+        Field("indicator_name", "指标名称", "text", False,
+              ("indicator_name", "指标含义", "指标说明", "指标类型")),
+        Field("source", "数据来源", "text", False, ("source", "来源", "来源单位", "提供部门")),
+        Field("observed_on", "数据日期", "date", False,
+              ("observed_on", "date", "日期", "统计日期", "监测日期", "数据时间")),
     ),
 }
 
@@ -249,7 +269,8 @@ _TRAILING_BRACKET = re.compile(r"\([^()]*\)$")
 def normalise_header(text: object) -> str:
     """Fold the ways a header is typed: full-width forms (NFKC), spaces, line breaks, ``*`` marks."""
     folded = unicodedata.normalize("NFKC", str(text or ""))
-    return _SPACES.sub("", folded).replace("*", "").replace("＊", "").lower()
+    # NFKC has made a full-width ＊ the ASCII one.
+    return _SPACES.sub("", folded).replace("*", "").lower()
 
 
 def _header_forms(key: str) -> list[str]:
@@ -259,8 +280,9 @@ def _header_forms(key: str) -> list[str]:
     if stripped and stripped != key:
         forms.append(stripped)
     for form in list(forms):
-        if form.startswith("是否") and len(form) > 2:
-            forms.append(form[2:])
+        for prefix in QUESTION_PREFIX_SPELLINGS:
+            if form.startswith(prefix) and len(form) > len(prefix):
+                forms.append(form[len(prefix):])
     return forms
 
 
@@ -302,6 +324,4 @@ def enum_lookup(enum: type[LabelledEnum]) -> dict[str, str]:
     for member in enum:
         for spelling in (member.value, member.label, *ENUM_SPELLINGS.get(member, ())):
             table[normalise_value(spelling)] = member.value
-        if member.label.startswith("2024年"):
-            table[normalise_value(member.label.removeprefix("2024年"))] = member.value
     return table

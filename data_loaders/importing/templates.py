@@ -5,17 +5,17 @@ from __future__ import annotations
 import pandas as pd
 
 from data_loaders.excel import Column, HelpSheet, Sheet, write_workbook
-from data_loaders.importing import messages
 from data_loaders.importing.spec import FIELDS, Field, ImportKind
 from data_loaders.store import Store
 from paicha.scope import Scope
+from paicha.text import joined, options, t
 from paicha.vocab import LabelledEnum
 
 # Rows of an empty template that get the dropdowns; an export gets them over its own rows.
 TEMPLATE_ROWS = 5000
 _TEXT_PARSES = {"code", "id_number", "text", "phone", "town", "village"}
 _BOOL_PARSES = {"bool", "bool_optional"}
-_YES, _NO = "是", "否"
+_YES, _NO = t("text.yes"), t("text.no")
 
 # Store column each exported field is read from, where the names differ.
 _EXPORT_SOURCE = {"town": "town_name", "village": "village_name"}
@@ -36,7 +36,7 @@ _EXPORT_SQL = {
 
 def _tabular(kind: ImportKind) -> None:
     if not kind.is_tabular:
-        raise ValueError(messages.NOT_A_TABLE_KIND.format(kind=kind.label))
+        raise ValueError(t("import.error.not_a_table_kind", kind=kind.label))
 
 
 def template_bytes(kind: ImportKind) -> bytes:
@@ -54,7 +54,7 @@ def export_to_template(store: Store, kind: ImportKind, scope: Scope) -> bytes:
     Key-group lists are not exported (their flags travel in the roster's columns).
     """
     if kind not in _EXPORT_SQL:
-        raise ValueError(messages.NOT_A_TABLE_KIND.format(kind=kind.label))
+        raise ValueError(t("import.error.not_a_table_kind", kind=kind.label))
     where, params = Store.scope_sql(scope, "h")
     frame = store.query(_EXPORT_SQL[kind].format(where=where), params)
     return _workbook(kind, frame)
@@ -96,7 +96,7 @@ def _workbook(kind: ImportKind, frame: pd.DataFrame | None) -> bytes:
     if frame is not None:
         columns = [frame[_EXPORT_SOURCE.get(f.name, f.name)].tolist() for f in fields]
         rows = [[_cell(f, v) for f, v in zip(fields, values, strict=True)] for values in zip(*columns, strict=True)]
-    sheet = Sheet(messages.KIND_SHEET_NAMES[kind.value], [_column(f) for f in fields], rows,
+    sheet = Sheet(kind.label, [_column(f) for f in fields], rows,
                   header_height=30, dropdown_rows=TEMPLATE_ROWS)
     return write_workbook([sheet], _help_sheet(fields))
 
@@ -105,9 +105,10 @@ def _help_sheet(fields: tuple[Field, ...]) -> HelpSheet:
     rows = []
     for f in fields:
         fmt_key = "enum" if f.enum is not None else f.parse
-        allowed = "、".join(m.label for m in f.enum) if f.enum is not None else (
-            f"{_YES}、{_NO}" if f.parse in _BOOL_PARSES else "")
-        rows.append((f.header, messages.FIELD_MEANING[f.help_key], messages.FORMAT_HELP[fmt_key],
-                     messages.REQUIRED_YES if f.required else messages.REQUIRED_NO, allowed,
-                     "、".join(f.aliases)))
-    return HelpSheet([messages.HELP_INTRO], messages.HELP_COLUMNS, rows, widths=(22, 36, 36, 10, 36, 40))
+        allowed = joined(m.label for m in f.enum) if f.enum is not None else (
+            joined((_YES, _NO)) if f.parse in _BOOL_PARSES else "")
+        rows.append((f.header, t(f"import.meaning.{f.help_key}"), t(f"import.format.{fmt_key}"),
+                     t("import.help.required_yes" if f.required else "import.help.required_no"), allowed,
+                     joined(f.aliases)))
+    return HelpSheet([t("import.help.intro")], tuple(options("import.help.columns")), rows,
+                     widths=(22, 36, 36, 10, 36, 40))

@@ -26,7 +26,6 @@ import pandas as pd
 import pandera.pandas as pa
 
 from data_loaders.divisions import read_outline
-from data_loaders.importing import messages
 from data_loaders.importing.cells import PARSERS, CellError, display
 from data_loaders.importing.reading import Table
 from data_loaders.importing.report import ImportIssue
@@ -41,6 +40,8 @@ from data_loaders.importing.sql import registered
 from data_loaders.store import MILESTONE_COLUMNS, ROSTER_COLUMNS, SCREENING_COLUMNS, Store
 from paicha.config import Settings
 from paicha.idnumber import is_valid
+from paicha.text import joined, t
+from paicha.vocab import HazardKind
 
 ID_PATTERN = r"^\d{17}[\dX]$"
 KEEP_PREFIX = "_keep_"  # upsert kinds: True where the row's file had no such column
@@ -98,16 +99,16 @@ class _Collector:
         table = self.tables[self.raw.at[idx, "_t"]]
         row = int(self.raw.at[idx, "_row"])
         if table.file == self.tables[self.raw.at[relative_to, "_t"]].file:
-            return messages.ROW_REF_SAME_FILE.format(row=row)
-        return messages.ROW_REF.format(file=table.file, row=row)
+            return t("import.error.row_ref_same_file", row=row)
+        return t("import.error.row_ref", file=table.file, row=row)
 
 
 def _raw_frame(kind: ImportKind, tables: list[Table]) -> pd.DataFrame:
     names = [f.name for f in FIELDS[kind]]
     parts = []
-    for t, table in enumerate(tables):
+    for number, table in enumerate(tables):
         part = table.cells.reindex(columns=names).astype(object)
-        part["_t"] = t
+        part["_t"] = number
         part["_row"] = table.rows
         parts.append(part)
     if not parts:
@@ -116,19 +117,19 @@ def _raw_frame(kind: ImportKind, tables: list[Table]) -> pd.DataFrame:
 
 
 def _check_columns(kind: ImportKind, tables: list[Table], out: _Collector) -> None:
-    for t, table in enumerate(tables):
+    for number, table in enumerate(tables):
         if not table.rows:
             out.issues.append(ImportIssue(table.file, table.sheet, table.header_row, "", "",
-                                          messages.NO_DATA_ROWS))
+                                          t("import.error.no_data_rows")))
         required = [f for f in FIELDS[kind] if f.required]
         if kind is ImportKind.key_groups and not {"household_id", "head_id_number"} & table.headers.keys():
             required.insert(0, fields_by_name(kind)["household_id"])
         for f in required:
             if f.name not in table.headers:
-                out.missing.add((t, f.name))
+                out.missing.add((number, f.name))
                 out.issues.append(ImportIssue(
                     table.file, table.sheet, table.header_row, f.header, "",
-                    messages.MISSING_COLUMN.format(header=f.header, aliases="、".join(f.aliases[:6]))))
+                    t("import.error.missing_column", header=f.header, aliases=joined(f.aliases[:6]))))
 
 
 def _parse(kind: ImportKind, raw: pd.DataFrame, out: _Collector) -> pd.DataFrame:
@@ -283,6 +284,7 @@ def schema(kind: ImportKind, settings: Settings, unknown_households: frozenset[s
         columns = {
             "zone_id": pa.Column(nullable=False, unique=True, report_duplicates="all"),
             "kind": pa.Column(nullable=False, checks=_allowed(by_name["kind"])),
+            "level": pa.Column(nullable=True, checks=_allowed(by_name["level"])),
         }
     else:
         year = campaign.start.year
@@ -300,22 +302,22 @@ def _message(check: str, f: Field, settings: Settings, value: str) -> str:
     campaign = settings.campaign
     limits = settings.import_limits
     box = district_box(settings)
-    template = {
-        "not_nullable": messages.REQUIRED,
-        "id_format": messages.ID_FORMAT,
-        "id_check_digit": messages.ID_CHECK_DIGIT,
-        "allowed": messages.NOT_ALLOWED,
-        "positive": messages.NOT_POSITIVE,
-        "members_max": messages.TOO_MANY_MEMBERS,
-        "income_max": messages.MONEY_TOO_LARGE,
-        "spending_max": messages.MONEY_TOO_LARGE,
-        "nonnegative": messages.NEGATIVE,
-        "lon_range": messages.LON_OUT_OF_RANGE,
-        "lat_range": messages.LAT_OUT_OF_RANGE,
-        "campaign_window": messages.DATE_OUTSIDE_CAMPAIGN,
-        "year_window": messages.DATE_OUTSIDE_YEAR,
-        "monitoring_window": messages.DATE_OUTSIDE_MONITORING,
-        "household_unknown": messages.HOUSEHOLD_UNKNOWN,
+    key = {
+        "not_nullable": "import.error.required",
+        "id_format": "import.error.id_format",
+        "id_check_digit": "import.error.id_check_digit",
+        "allowed": "import.error.not_allowed",
+        "positive": "import.error.not_positive",
+        "members_max": "import.error.too_many_members",
+        "income_max": "import.error.money_too_large",
+        "spending_max": "import.error.money_too_large",
+        "nonnegative": "import.error.negative",
+        "lon_range": "import.error.lon_out_of_range",
+        "lat_range": "import.error.lat_out_of_range",
+        "campaign_window": "import.error.date_outside_campaign",
+        "year_window": "import.error.date_outside_year",
+        "monitoring_window": "import.error.date_outside_monitoring",
+        "household_unknown": "import.error.household_unknown",
     }[check]
     low, high = box.lon if check == "lon_range" else box.lat
     if check == "campaign_window":
@@ -328,10 +330,9 @@ def _message(check: str, f: Field, settings: Settings, value: str) -> str:
         low, high = 0, limits.max_per_capita_income
     elif check == "spending_max":
         low, high = 0, limits.max_compliant_oop_spending
-    allowed = "、".join(m.label for m in f.enum) if f.enum else ""
-    return template.format(header=f.header, allowed=allowed, low=low, high=high,
-                           year=campaign.start.year, value=value, district=settings.district_name,
-                           margin=limits.coordinate_margin_degrees)
+    allowed = joined(m.label for m in f.enum) if f.enum else ""
+    return t(key, header=f.header, allowed=allowed, low=low, high=high, year=campaign.start.year,
+             value=value, district=settings.district_name, margin=limits.coordinate_margin_degrees)
 
 
 def _apply_schema(kind: ImportKind, typed: pd.DataFrame, settings: Settings, out: _Collector,
@@ -358,12 +359,12 @@ def _apply_schema(kind: ImportKind, typed: pd.DataFrame, settings: Settings, out
         groups: dict[object, list[int]] = defaultdict(list)
         for idx in sorted(indexes):
             groups[typed.at[idx, column]].append(idx)
-        template = {"town": messages.DUPLICATE_TOWN, "zone_id": messages.DUPLICATE_ZONE}.get(
-            name, messages.DUPLICATE_HOUSEHOLD)
+        key = {"town": "import.error.duplicate_town", "zone_id": "import.error.duplicate_zone"}.get(
+            name, "import.error.duplicate_household")
         for members in groups.values():
             for idx in members:
                 others = [out.row_ref(o, idx) for o in members if o != idx][:5]
-                out.add(idx, name, template.format(rows="、".join(others)))
+                out.add(idx, name, t(key, rows=joined(others)))
 
 
 def lookup_households(ctx: Context, column: str, values: list[str]) -> pd.DataFrame:
@@ -395,7 +396,7 @@ def _with_keep_flags(kind: ImportKind, frame: pd.DataFrame, tables: list[Table],
     for f in FIELDS[kind]:
         if f.required or f.name not in frame.columns:
             continue
-        absent = [t for t, table in enumerate(tables) if f.name not in table.headers]
+        absent = [number for number, table in enumerate(tables) if f.name not in table.headers]
         if absent:
             frame[KEEP_PREFIX + f.name] = raw["_t"].isin(absent).to_numpy()
     return frame
@@ -427,30 +428,45 @@ def _key_groups(typed: pd.DataFrame, ctx: Context, out: _Collector) -> pd.DataFr
             number = None  # already reported as malformed; matching on it would only repeat that
         if hid is None and number is None:
             if (idx, "head_id_number") not in out.flagged and (idx, "household_id") not in out.flagged:
-                out.add(idx, "household_id", messages.KEY_GROUP_NO_KEY)
+                out.add(idx, "household_id", t("import.error.key_group_no_key"))
             matched.append(None)
             continue
         owners = sorted(set(households_of.get(number, []))) if number else []
         if hid is not None:
             if hid not in known_ids:
-                out.add(idx, "household_id", messages.KEY_GROUP_NO_MATCH.format(
-                    by=messages.BY_HOUSEHOLD_ID, value=hid))
+                out.add(idx, "household_id", t("import.error.key_group_no_match",
+                                               by=t("import.term.by_household_id"), value=hid))
                 hid = None
             elif owners and hid not in owners:
-                out.add(idx, "head_id_number", messages.KEY_GROUP_CONFLICT.format(
-                    household=hid, value=number, other="、".join(owners)))
+                out.add(idx, "head_id_number", t("import.error.key_group_conflict",
+                                                 household=hid, value=number, other=joined(owners)))
                 hid = None
         elif len(owners) == 1:
             hid = owners[0]
         elif owners:
-            out.add(idx, "head_id_number", messages.KEY_GROUP_AMBIGUOUS.format(
-                value=number, households="、".join(owners)))
+            out.add(idx, "head_id_number", t("import.error.key_group_ambiguous",
+                                             value=number, households=joined(owners)))
         else:
-            out.add(idx, "head_id_number", messages.KEY_GROUP_NO_MATCH.format(
-                by=messages.BY_ID_NUMBER, value=number))
+            out.add(idx, "head_id_number", t("import.error.key_group_no_match",
+                                             by=t("import.term.by_id_number"), value=number))
         matched.append(hid)
     return pd.DataFrame({"household_id": pd.Series(matched, index=typed.index, dtype=object),
                          "key_group": typed["group"]})
+
+
+def _check_indicators(typed: pd.DataFrame, out: _Collector) -> None:
+    """Village-level hazards (all kinds but floods) need their indicator and what it means; an
+    indicator without a name would be a number nobody can read on the map."""
+    flood = HazardKind.flood.value
+    for idx, kind, value, name in zip(typed.index, typed["kind"], typed["indicator"], typed["indicator_name"],
+                                      strict=True):
+        if kind is None:
+            continue
+        if kind != flood and (value is None or name is None):
+            missing = "indicator" if value is None else "indicator_name"
+            out.add(idx, missing, t("import.error.indicator_required", kind=HazardKind(kind).label))
+        elif value is not None and name is None:
+            out.add(idx, "indicator_name", t("import.error.indicator_name_required"))
 
 
 def validate_tables(kind: ImportKind, tables: list[Table], ctx: Context) -> Validated:
@@ -475,13 +491,15 @@ def validate_tables(kind: ImportKind, tables: list[Table], ctx: Context) -> Vali
     else:
         _resolve_villages_anywhere(typed, ctx.divisions, out)
         _apply_schema(kind, typed, ctx.settings, out)
-        frame = typed[["zone_id", "kind", "level", "name", "village_code"]]
-    order = {(t.file, t.sheet): i for i, t in enumerate(tables)}
+        _check_indicators(typed, out)
+        frame = typed[["zone_id", "kind", "level", "name", "village_code", "indicator", "indicator_name",
+                       "source", "observed_on"]]
+    order = {(table.file, table.sheet): i for i, table in enumerate(tables)}
     issues = sorted(out.issues, key=lambda i: (order.get((i.file, i.sheet), -1), i.row or 0))
     rows_by_file: dict[str, int] = defaultdict(int)
     for table in tables:
         rows_by_file[table.file] += len(table.rows)
-    origins = pd.DataFrame({"file": [tables[t].file for t in raw["_t"]],
-                            "sheet": [tables[t].sheet for t in raw["_t"]],
+    origins = pd.DataFrame({"file": [tables[number].file for number in raw["_t"]],
+                            "sheet": [tables[number].sheet for number in raw["_t"]],
                             "row": raw["_row"].astype(int).to_numpy()}, index=raw.index)
     return Validated(kind, frame, len(raw), issues, dict(rows_by_file), origins)

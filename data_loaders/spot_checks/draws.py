@@ -16,6 +16,7 @@ from paicha.access import User
 from paicha.config import Settings
 from paicha.privacy import mask_frame
 from paicha.scope import Scope
+from paicha.text import t
 from paicha.vocab import key_group_labels
 
 ITEM_COLUMNS = ["draw_id", "household_id", "town_code", "village_code", "screener",
@@ -44,9 +45,9 @@ class Draw:
 
 def check_scope(user: User, scope: Scope) -> None:
     if scope.is_empty:
-        raise PermissionError("未登录，不能抽样或录入。")
+        raise PermissionError(t("errors.spot_checks.signed_out"))
     if user.town_code and scope.town_code != user.town_code:
-        raise PermissionError("乡镇用户只能在本乡镇（街道）范围内抽样和录入。")
+        raise PermissionError(t("errors.spot_checks.other_town"))
 
 
 def create_draw(store: Store, settings: Settings, user: User, scope: Scope, as_of: dt.date,
@@ -59,16 +60,16 @@ def create_draw(store: Store, settings: Settings, user: User, scope: Scope, as_o
     one is chosen at random and stored, so the draw can still be replayed.
     """
     if user is None or not user.can("sample"):
-        raise PermissionError("没有抽样权限。")
+        raise PermissionError(t("errors.spot_checks.no_sample_permission"))
     check_scope(user, scope)
     plan = sampling.make_plan(method, params)
     seed = secrets.randbelow(2**31) if seed is None else seed
     frame = build_frame(store, settings, scope, as_of, include_unscreened)
     if frame.empty:
-        raise SpotCheckError(f"抽样框为空：截至{as_of}，范围内没有可抽取的农户。")
+        raise SpotCheckError(t("errors.spot_checks.empty_frame", as_of=as_of))
     sample, stored = sampling.draw(frame, plan, seed)
     if sample.empty:
-        raise SpotCheckError("按所选方法和参数没有抽到任何农户（例如范围内没有已排查农户或重点户）。")
+        raise SpotCheckError(t("errors.spot_checks.empty_sample"))
     sample = sample.merge(frame[["household_id", "town_code", "screener"]], on="household_id", how="left")
     frame_digest = sampling.frame_hash(frame)
     town_code = scope.town_code or scope.district_code

@@ -16,26 +16,23 @@ from data_loaders.store import Store
 from paicha import sampling, verdicts
 from paicha.config import Settings
 from paicha.scope import Scope
-from paicha.vocab import ScreeningMethod, ScreeningResult
+from paicha.text import joined, t
+from paicha.vocab import ScreeningMethod, ScreeningResult, SpotCheckReason
 
 # Header, width (Excel characters) and source column of each printed column. Only 户编号 and the
 # answer headers are read back by read_results. The read-only context is folded into wrapped
 # cells (who the household is; what the original screening recorded): with one column per fact
 # the list is 250 characters wide and A4 landscape "fit to width" would print it in 5 pt.
 LIST_COLUMNS: list[tuple[str, float, str]] = [
-    ("序号", 4, "row_no"),
-    ("户编号", 19, "household_id"),
-    ("村（社区）", 12, "village_name"),
-    ("户主、证件号码、电话", 19, "household_contact"),
-    ("重点群体", 11, "key_groups"),
-    ("抽中原因", 10, "reason"),
-    ("原排查记录", 17, "ref_record"),
-    ("花名册收入区间", 9, "roster_income_band"),
+    (t(f"field_list.columns.{source}"), width, source) for source, width in (
+        ("row_no", 4), ("household_id", 19), ("village_name", 12), ("household_contact", 19),
+        ("key_groups", 11), ("reason", 10), ("ref_record", 17), ("roster_income_band", 9))
 ]
 ANSWER_WIDTHS = {"visited": 5, "method": 9, "result": 11, "leaflet_given": 6, "income_band": 11,
                  "consistent": 5, "differing": 12, "note": 14}
-HOUSEHOLD_HEADER = "户编号"
-DRAW_IN_TITLE = re.compile(r"抽样编号\s*[:：]?\s*(\d+)")
+HOUSEHOLD_HEADER = t("field_list.columns.household_id")
+# Either colon: a title typed over by hand may have the full-width one.
+DRAW_IN_TITLE = re.compile(re.escape(t("field_list.draw_label")) + r"\s*[:\uff1a]?\s*(\d+)")
 HEADER_SCAN_ROWS = 10
 
 
@@ -51,7 +48,7 @@ class FieldList:
 
 def _list_rows(items: pd.DataFrame) -> pd.DataFrame:
     out = items.copy()
-    out["reason"] = out["reason"].map(verdicts.REASON_LABELS).fillna(out["reason"])
+    out["reason"] = out["reason"].map(SpotCheckReason.labels()).fillna(out["reason"])
     out["ref_method"] = out["ref_method"].map(ScreeningMethod.labels())
     out["ref_result"] = out["ref_result"].map(ScreeningResult.labels())
     out["ref_leaflet_given"] = out["ref_leaflet_given"].map({True: verdicts.YES, False: verdicts.NO})
@@ -60,7 +57,8 @@ def _list_rows(items: pd.DataFrame) -> pd.DataFrame:
     out["household_contact"] = ["\n".join(str(v) for v in vals if v is not None and not pd.isna(v))
                                 for vals in zip(out["head_name"], out["head_id_number"], out["phone"], strict=True)]
     out["ref_record"] = [
-        f"{on or ''} {method or ''}\n{result or ''}；明白纸：{leaflet or '—'}" if on else None
+        t("field_list.ref_record", on=on or "", method=method or "", result=result or "", leaflet=leaflet or "—")
+        if on else None
         for on, method, result, leaflet in zip(out["ref_screened_on"], out["ref_method"], out["ref_result"],
                                               out["ref_leaflet_given"], strict=True)]
     labels = [verdicts.answer_labels(row) for row in out[list(verdicts.ANSWER_COLUMNS)].to_dict("records")]
@@ -84,9 +82,9 @@ def _workbook(rows: pd.DataFrame, title: str, team: int, settings: Settings, mas
     # Text always for the identifiers: 户编号 and ID numbers must never become numbers in Excel.
     values = [[i + 1 if source == "row_no" else row.get(source) for source in sources]
               for i, row in enumerate(rows.to_dict("records"))]
-    sheet = Sheet(f"第{team}组", columns, values, title=title, landscape=True, boxed=True, header_height=32,
-                  row_height=42,  # three lines of context, and room to write by hand
-                  frozen_columns=2, footer_note=None if masked else "未脱敏，注意保密")
+    sheet = Sheet(t("field_list.sheet", team=team), columns, values, title=title, landscape=True, boxed=True,
+                  header_height=32, row_height=42,  # three lines of context, and room to write by hand
+                  frozen_columns=2, footer_note=None if masked else t("field_list.unmasked_footer"))
     return write_workbook([sheet], _help_sheet(settings))
 
 
@@ -94,15 +92,13 @@ def _help_sheet(settings: Settings) -> HelpSheet:
     line = settings.thresholds.monitoring_income
     upper = line * verdicts.NEAR_LINE_FACTOR
     notes = [
-        "黄色各列由核查人员填写；其余各列为原排查记录，请勿修改，尤其不要修改户编号。",
-        "是否入户、是否发放明白纸、是否一致：填“是”或“否”。",
-        "排查方式：" + "、".join(m.label for m in ScreeningMethod) + "（核查时向农户了解到的实际方式）。",
-        "排查结果：" + "、".join(r.label for r in ScreeningResult) + "（核查人员的判断）。",
-        f"收入区间：低于监测线（人均纯收入低于{line:,.0f}元）、监测线至1.5倍（{line:,.0f}至{upper:,.0f}元）、"
-        f"高于监测线1.5倍（{upper:,.0f}元及以上）。",
-        "是否一致：与原排查记录（是否入户、排查方式、排查结果、是否发放明白纸、收入区间）逐项比对，"
-        "全部相符填“是”；有不符填“否”，并在不一致字段中写明哪几项，用顿号分隔，例如：排查方式、是否发放明白纸。",
-        "未核查的户整行留空；导入时留空的行不会覆盖已录入的结果。",
+        t("field_list.help.fill"),
+        t("field_list.help.yes_no"),
+        t("field_list.help.method", methods=joined(m.label for m in ScreeningMethod)),
+        t("field_list.help.result", results=joined(r.label for r in ScreeningResult)),
+        t("field_list.help.income", line=line, upper=upper),
+        t("field_list.help.consistent"),
+        t("field_list.help.blank"),
     ]
     return HelpSheet([f"{i}. {note}" for i, note in enumerate(notes, start=1)])
 
@@ -120,16 +116,17 @@ def field_lists(store: Store, settings: Settings, scope: Scope, draw_id: int, te
     items = draw_items(store, settings, scope, draw_id, unmasked=unmasked)
     team_of = verdicts.split_teams(items["village_code"], teams)
     rows = _list_rows(items)
-    masked_note = "未脱敏" if unmasked else "证件号码和电话已脱敏"
+    masked_note = t("field_list.unmasked" if unmasked else "field_list.masked")
     lists = []
     for team in range(1, teams + 1):
         mine = rows.loc[team_of == team]
         if mine.empty:
             continue
-        title = (f"{settings.campaign.name}抽查核查清单　抽样编号：{draw_id}　第{team}组（共{teams}组，"
-                 f"{len(mine)}户）　{sampling.Method(record['method']).label}　截至{record['as_of']}　{masked_note}")
+        title = t("field_list.title", campaign=settings.campaign.name, draw_id=draw_id, team=team, teams=teams,
+                  n=len(mine), method=sampling.Method(record["method"]).label, as_of=record["as_of"],
+                  masked=masked_note)
         content = _workbook(mine, title, team, settings, masked=not unmasked)
-        lists.append(FieldList(team, f"抽查清单_第{draw_id}号_第{team}组.xlsx", content, len(mine)))
+        lists.append(FieldList(team, t("field_list.file", draw_id=draw_id, team=team), content, len(mine)))
     return lists
 
 
@@ -148,7 +145,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def list_download(lists: list[FieldList], team: int, draw_id: int) -> tuple[str, bytes, int, str]:
     """(file name, content, households, mime type) of one team's list, or of all in a zip (team 0)."""
     if team == 0:
-        return (f"抽查清单_第{draw_id}号_全部{len(lists)}组.zip", zip_lists(lists),
+        return (t("field_list.zip", draw_id=draw_id, teams=len(lists)), zip_lists(lists),
                 sum(fl.households for fl in lists), "application/zip")
     chosen = next(fl for fl in lists if fl.team == team)
     return chosen.file_name, chosen.content, chosen.households, XLSX_MIME

@@ -21,6 +21,7 @@ from data_loaders.store import Store
 from paicha import verdicts
 from paicha.access import User
 from paicha.scope import Scope
+from paicha.text import t
 from paicha.vocab import ScreeningMethod, ScreeningResult
 
 
@@ -39,7 +40,7 @@ class ResultOutcome:
 def _check_can_enter(user: User, scope: Scope) -> None:
     # Entering results is part of the spot check itself, so it needs the same permission as drawing.
     if user is None or not user.can("sample"):
-        raise PermissionError("没有录入核查结果的权限。")
+        raise PermissionError(t("errors.spot_checks.no_results_permission"))
     check_scope(user, scope)
 
 
@@ -125,7 +126,8 @@ def save_editor(store: Store, scope: Scope, draw_id: int, user: User, edited: pd
     for i, row in enumerate(edited.to_dict("records"), start=1):
         answers, problems = parse_answers(row)
         for column, message in problems:
-            errors.append(f"第{i}行（户编号{row['household_id']}）「{verdicts.ANSWER_LABELS[column]}」：{message}")
+            errors.append(t("errors.spot_results.editor_row", row=i, household=row["household_id"],
+                            header=verdicts.ANSWER_LABELS[column], message=message))
         parsed[str(row["household_id"])] = answers
     if errors:
         return ResultOutcome(0, errors)
@@ -155,12 +157,13 @@ def read_results(content: bytes, file_name: str, draw_id: int, draw_households: 
         without it every foreign id is "not in this draw".
     """
     def where(sheet: str, row: int, header: str, col: int) -> str:
-        return f"{file_name} 工作表「{sheet}」第{row}行「{header}」列（{xl_col_to_name(col)}列）"
+        return t("errors.spot_results.where", file=file_name, sheet=sheet, row=row, header=header,
+                 column=xl_col_to_name(col))
 
     try:
         sheets = read_workbook(content)
     except UnreadableWorkbook as exc:
-        return {}, [f"{file_name}：无法读取Excel文件（文件可能已损坏、加密或不是xlsx格式）：{exc}"]
+        return {}, [t("errors.spot_results.unreadable", file=file_name, reason=exc)]
     errors: list[str] = []
     answers: dict[str, verdicts.Answers] = {}
     first_row: dict[str, str] = {}
@@ -177,13 +180,13 @@ def read_results(content: bytes, file_name: str, draw_id: int, draw_households: 
             for c, cell in enumerate(grid[r]):
                 match = DRAW_IN_TITLE.search(_text(cell))
                 if match and int(match.group(1)) != int(draw_id):
-                    errors.append(f"{where(name, r + 1, '标题', c)}：这是抽样编号{match.group(1)}的清单，"
-                                  f"不是当前选择的抽样编号{draw_id}。")
+                    errors.append(t("errors.spot_results.other_draw", found=match.group(1), draw_id=draw_id,
+                                    where=where(name, r + 1, t("errors.spot_results.title"), c)))
         headers = {_text(h): j for j, h in enumerate(grid[header_at])}
         missing = [h for h in verdicts.ANSWER_LABELS.values() if h not in headers]
         if missing:
-            errors.append(f"{file_name} 工作表「{name}」第{header_at + 1}行：缺少列「"
-                          + "」「".join(missing) + "」。请使用系统导出的核查清单填写。")
+            errors.append(t("errors.spot_results.missing_columns", file=file_name, sheet=name, row=header_at + 1,
+                            columns=t("errors.spot_results.column_joiner").join(missing)))
             continue
         id_col = headers[HOUSEHOLD_HEADER]
         for r in range(header_at + 1, len(grid)):
@@ -197,32 +200,34 @@ def read_results(content: bytes, file_name: str, draw_id: int, draw_households: 
             try:
                 hid = cells.parse_code(row[id_col] if id_col < len(row) else None)
             except cells.CellError as exc:
-                errors.append(f"{where(name, excel_row, HOUSEHOLD_HEADER, id_col)}：{exc.message(HOUSEHOLD_HEADER)}")
+                errors.append(t("errors.spot_results.cell", where=where(name, excel_row, HOUSEHOLD_HEADER, id_col),
+                                message=exc.message(HOUSEHOLD_HEADER)))
                 continue
             if not hid:
-                errors.append(f"{where(name, excel_row, HOUSEHOLD_HEADER, id_col)}：填写了核查结果，但户编号为空。")
+                errors.append(t("errors.spot_results.no_household", where=where(name, excel_row, HOUSEHOLD_HEADER, id_col)))
                 continue
             if hid not in draw_households:
                 foreign.append((len(errors), hid, where(name, excel_row, HOUSEHOLD_HEADER, id_col)))
                 errors.append("")  # filled in below, once the roster has been asked about all of them
                 continue
             if hid in first_row:
-                errors.append(f"{where(name, excel_row, HOUSEHOLD_HEADER, id_col)}：户编号「{hid}」"
-                              f"重复，已在{first_row[hid]}出现。")
+                errors.append(t("errors.spot_results.duplicate", where=where(name, excel_row, HOUSEHOLD_HEADER, id_col),
+                                household=hid, first=first_row[hid]))
                 continue
-            first_row[hid] = f"工作表「{name}」第{excel_row}行"
+            first_row[hid] = t("errors.spot_results.first_seen", sheet=name, row=excel_row)
             for column, message in problems:
                 header = verdicts.ANSWER_LABELS[column]
-                errors.append(f"{where(name, excel_row, header, headers[header])}：{message}")
+                errors.append(t("errors.spot_results.cell", where=where(name, excel_row, header, headers[header]),
+                                message=message))
             answers[hid] = parsed
     roster = known({hid for _, hid, _ in foreign}) if known and foreign else None
     for index, hid, place in foreign:
         if roster is not None and hid not in roster:
-            errors[index] = f"{place}：户编号「{hid}」不在农户花名册中（或不在您的管辖范围内），请核对户编号。"
+            errors[index] = t("errors.spot_results.not_in_roster", where=place, household=hid)
         else:
-            errors[index] = f"{place}：户编号「{hid}」不在抽样编号{draw_id}的样本中，不能录入本次抽查。"
+            errors[index] = t("errors.spot_results.not_in_draw", where=place, household=hid, draw_id=draw_id)
     if not found_header:
-        errors.append(f"{file_name}：没有找到表头（含“{HOUSEHOLD_HEADER}”的行）。请使用系统导出的核查清单填写。")
+        errors.append(t("errors.spot_results.no_header", file=file_name, header=HOUSEHOLD_HEADER))
     return answers, errors
 
 
@@ -231,7 +236,7 @@ def import_results(store: Store, scope: Scope, draw_id: int, user: User, content
     """Read a filled-in field list and save it: every row or, if any problem is found, none."""
     _check_can_enter(user, scope)
     if draw_record(store, scope, draw_id) is None:
-        return ResultOutcome(0, [f"抽样编号{draw_id}不存在或不在您的范围内。"])
+        return ResultOutcome(0, [t("errors.spot_results.no_draw", draw_id=draw_id)])
     in_draw = set(plain_items(store, scope, draw_id)["household_id"])
     where_h, p_h = store.scope_sql(scope, "h")
 

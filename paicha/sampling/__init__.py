@@ -21,21 +21,35 @@ from paicha.sampling.frame import (
     frame_hash,
 )
 from paicha.sampling.lqas import lqas_village_designs, lqas_villages
-from paicha.sampling.plans import DEFAULTS, DrawPlan, Method, draw, make_plan
+from paicha.sampling.plans import (
+    CHOICES,
+    DEFAULTS,
+    Allocation,
+    DrawPlan,
+    Method,
+    SizeMeasure,
+    StratifyBy,
+    draw,
+    make_plan,
+)
 from paicha.sampling.pps import pps_village_probabilities, pps_villages
 from paicha.sampling.simple import allocate_sample, simple_random, stratified
 
 __all__ = [
     "ALL_STRATUM",
     "BOOL_COLUMNS",
+    "CHOICES",
     "DEFAULTS",
     "FLAG_COLUMNS",
     "FRAME_COLUMNS",
     "REASON_CERTAINTY",
     "REASON_RANDOM",
     "SAMPLE_COLUMNS",
+    "Allocation",
     "DrawPlan",
     "Method",
+    "SizeMeasure",
+    "StratifyBy",
     "allocate_sample",
     "backcheck",
     "backcheck_probabilities",

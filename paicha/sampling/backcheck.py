@@ -10,6 +10,7 @@ import pandas as pd
 
 from paicha.sampling.frame import FLAG_COLUMNS, REASON_RANDOM, Units, group_positions, prepare, take
 from paicha.sampling.selection import check_count, empty_sample, sample_table, seeded_rng
+from paicha.text import joined, t
 
 # float division would send a must-take household into the random draw.
 _CERTAIN = 1.0 - 1e-12
@@ -63,11 +64,11 @@ def systematic_pps(inclusion_probability: np.ndarray, rng: np.random.Generator) 
     """
     pi = np.asarray(inclusion_probability, dtype=float)
     if ((pi < 0) | (pi > 1 + 1e-9)).any() or not np.isfinite(pi).all():
-        raise ValueError("入样概率必须在0到1之间")
+        raise ValueError(t("errors.sampling.probability"))
     expected = float(pi.sum())
     size = round(expected)
     if abs(expected - size) > 1e-6:
-        raise ValueError("入样概率之和必须是整数（即固定样本量）")
+        raise ValueError(t("errors.sampling.probability_sum"))
     certain = np.nonzero(pi >= _CERTAIN)[0]
     others = np.nonzero(pi < _CERTAIN)[0]
     order = others[rng.permutation(len(others))]
@@ -94,12 +95,12 @@ def _flag_matrix(units: Units) -> np.ndarray:
 
 def _check_backcheck_params(share: float, min_per_screener: int, flag_weight: float) -> None:
     if not (isinstance(share, numbers.Real) and 0.0 < share <= 1.0):
-        raise ValueError("抽查比例必须大于0且不超过1（政策要求一般为10%–20%）")
-    check_count(min_per_screener, "每名排查员最少抽查户数", minimum=0)
+        raise ValueError(t("errors.sampling.share"))
+    check_count(min_per_screener, t("errors.sampling.term.min_per_screener"), minimum=0)
     if not (isinstance(flag_weight, numbers.Real) and math.isfinite(flag_weight)):
-        raise ValueError("疑点户权重必须是正数")
+        raise ValueError(t("errors.sampling.flag_weight"))
     if flag_weight <= 0:
-        raise ValueError("疑点户权重必须是正数")
+        raise ValueError(t("errors.sampling.flag_weight"))
 
 
 def _backcheck_pi(
@@ -233,7 +234,7 @@ def summarise_backcheck(sample: pd.DataFrame) -> pd.DataFrame:
     """
     missing = [c for c in ("stratum", "reason") if c not in sample.columns]
     if missing:
-        raise ValueError("样本缺少列：" + "、".join(missing))
+        raise ValueError(t("errors.sampling.sample_columns", columns=joined(missing)))
     columns = [*FLAG_COLUMNS, REASON_RANDOM]
     counts = (
         sample.groupby(["stratum", "reason"], sort=True)

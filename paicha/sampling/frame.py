@@ -10,11 +10,14 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from paicha.text import joined, t
+from paicha.vocab import SpotCheckReason
+
 FLAG_COLUMNS: tuple[str, ...] = (
-    "key_not_home_visited",
-    "screener_overload",
-    "far_visit",
-    "hazard_exposed",
+    SpotCheckReason.key_not_home_visited.value,
+    SpotCheckReason.screener_overload.value,
+    SpotCheckReason.far_visit.value,
+    SpotCheckReason.hazard_exposed.value,
 )
 """Back-check flags, in the priority used to name the reason a household was drawn."""
 
@@ -39,8 +42,8 @@ SAMPLE_COLUMNS: tuple[str, ...] = (
     "reason",
 )
 
-REASON_RANDOM = "random"
-REASON_CERTAINTY = "certainty"
+REASON_RANDOM = SpotCheckReason.random.value
+REASON_CERTAINTY = SpotCheckReason.certainty.value
 ALL_STRATUM = "all"
 
 # Versioned so that a future change of the serialisation cannot silently match an old hash.
@@ -56,7 +59,7 @@ def _canonical_column(series: pd.Series, boolean: bool, name: str) -> list[objec
             out.append(None)
         elif boolean:
             if not isinstance(value, bool | np.bool_ | numbers.Number):
-                raise ValueError(f"列{name}应为布尔值")
+                raise ValueError(t("errors.sampling.boolean", name=name))
             out.append(bool(value))
         else:
             out.append(str(value))
@@ -83,7 +86,7 @@ def frame_hash(frame: pd.DataFrame) -> str:
         64 hexadecimal characters.
     """
     if "household_id" not in frame.columns:
-        raise ValueError("抽样框缺少列：household_id")
+        raise ValueError(t("errors.sampling.frame_columns", columns="household_id"))
     columns = [c for c in FRAME_COLUMNS if c in frame.columns]
     canonical = [_canonical_column(frame[c], c in BOOL_COLUMNS, c) for c in columns]
     rows = [
@@ -91,7 +94,7 @@ def frame_hash(frame: pd.DataFrame) -> str:
         for row in zip(*canonical, strict=True)
     ]
     ids = canonical[0]
-    keyed = sorted(zip(ids, rows, strict=True), key=lambda t: (t[0] or "", t[1]))
+    keyed = sorted(zip(ids, rows, strict=True), key=lambda pair: (pair[0] or "", pair[1]))
     ordered = [row for _, row in keyed]
     payload = _HASH_PREFIX + json.dumps(columns) + "\n" + "\n".join(ordered)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
@@ -105,7 +108,7 @@ def _as_bool(series: pd.Series, name: str) -> pd.Series:
     try:
         return series.astype("boolean").fillna(False).astype(bool)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"列{name}应为布尔值") from exc
+        raise ValueError(t("errors.sampling.boolean", name=name)) from exc
 
 
 Units = dict[str, np.ndarray]
@@ -120,11 +123,11 @@ def prepare(frame: pd.DataFrame, required: Iterable[str]) -> Units:
     ``str`` (``None`` for a missing screener), flags and statuses become ``bool``.
     """
     if not isinstance(frame, pd.DataFrame):
-        raise ValueError("抽样框必须是DataFrame")
+        raise ValueError(t("errors.sampling.frame_type"))
     required = list(dict.fromkeys(["household_id", *required]))
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise ValueError("抽样框缺少列：" + "、".join(missing))
+        raise ValueError(t("errors.sampling.frame_columns", columns=joined(missing)))
     units: Units = {}
     for column in required:
         series = frame[column]
@@ -138,13 +141,13 @@ def prepare(frame: pd.DataFrame, required: Iterable[str]) -> Units:
             )
         else:
             if series.isna().any():
-                raise ValueError(f"列{column}存在空值")
+                raise ValueError(t("errors.sampling.missing_values", name=column))
             units[column] = np.array([str(v) for v in series.to_numpy(dtype=object)], dtype=object)
     order = np.argsort(units["household_id"], kind="stable")
     units = {column: values[order] for column, values in units.items()}
     ids = units["household_id"]
     if len(ids) > 1 and (ids[1:] == ids[:-1]).any():
-        raise ValueError("户编号household_id有重复")
+        raise ValueError(t("errors.sampling.frame_duplicate_id"))
     return units
 
 

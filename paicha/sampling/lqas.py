@@ -11,6 +11,7 @@ import pandas as pd
 from paicha import stats
 from paicha.sampling.frame import REASON_RANDOM, group_positions, prepare, take
 from paicha.sampling.selection import assemble, check_count, seeded_rng, srs_positions
+from paicha.text import t
 
 
 def lqas_villages(
@@ -44,8 +45,8 @@ def lqas_villages(
     pandas.DataFrame
         ``SAMPLE_COLUMNS``, stratum = village code, ``π = n_v / N_v``, reason ``"random"``.
     """
-    design_n = check_count(design_n, "LQAS样本量")
-    sizes = {str(k): check_count(v, "LQAS样本量") for k, v in (village_n or {}).items()}
+    design_n = check_count(design_n, t("errors.sampling.term.lqas_n"))
+    sizes = {str(k): check_count(v, t("errors.sampling.term.lqas_n")) for k, v in (village_n or {}).items()}
     rng = seeded_rng(seed)
     units = prepare(frame, ("village_code", "screened"))
     units = take(units, np.nonzero(units["screened"])[0])

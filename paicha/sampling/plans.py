@@ -12,6 +12,7 @@ from paicha.sampling.backcheck import backcheck
 from paicha.sampling.lqas import lqas_village_designs, lqas_villages
 from paicha.sampling.pps import pps_villages
 from paicha.sampling.simple import simple_random, stratified
+from paicha.text import joined, t
 from paicha.vocab import LabelledEnum
 
 
@@ -23,6 +24,27 @@ class Method(LabelledEnum):
     pps = ("pps", "按规模成比例抽村（PPS）")
     backcheck = ("backcheck", "复核抽查（疑点户优先）")
     lqas = ("lqas", "逐村批质量保证抽样（LQAS）")
+
+
+class StratifyBy(LabelledEnum):
+    """What a stratified sample's strata are (a frame column)."""
+
+    village_code = ("village_code", "按村（社区）")
+    town_code = ("town_code", "按乡镇（街道）")
+
+
+class Allocation(LabelledEnum):
+    """How a stratified sample's size is shared out among the strata."""
+
+    proportional = ("proportional", "按户数比例分配")
+    equal = ("equal", "各层等量")
+
+
+class SizeMeasure(LabelledEnum):
+    """What a PPS draw weighs villages by (a frame count)."""
+
+    households = ("households", "农户数")
+    key_households = ("key_households", "重点户数")
 
 
 DEFAULTS: dict[Method, dict[str, object]] = {
@@ -38,8 +60,8 @@ DEFAULTS: dict[Method, dict[str, object]] = {
 }
 """Parameters of each method when the caller gives none; every drawn plan stores all of them."""
 
-_CHOICES = {"by": ("village_code", "town_code"), "allocation": ("proportional", "equal"),
-            "size": ("households", "key_households")}
+CHOICES: dict[str, type[LabelledEnum]] = {"by": StratifyBy, "allocation": Allocation, "size": SizeMeasure}
+"""The parameters that take one of a few named values, and their vocabulary."""
 _COUNTS = {"n", "min_per_stratum", "n_villages", "per_village", "min_per_screener"}
 _SHARES = {"share", "flag_weight", "upper", "lower", "alpha", "beta"}
 
@@ -61,27 +83,27 @@ def make_plan(method: str, given: Mapping[str, object] | None = None) -> DrawPla
     try:
         m = Method(method)
     except ValueError as exc:
-        raise ValueError(f"未知的抽样方法：{method}（可选：{'、'.join(Method)}）") from exc
+        raise ValueError(t("errors.sampling.unknown_method", method=method, methods=joined(Method))) from exc
     params = dict(DEFAULTS[m])
     for key, value in (given or {}).items():
         if value is None:
             continue
         if key not in params:
-            raise ValueError(f"抽样方法{m.label}没有参数{key}")
-        if key in _CHOICES:
-            if value not in _CHOICES[key]:
-                raise ValueError(f"参数{key}只能是{'或'.join(_CHOICES[key])}")
+            raise ValueError(t("errors.sampling.no_parameter", method=m.label, key=key))
+        if key in CHOICES:
+            if value not in [m.value for m in CHOICES[key]]:
+                raise ValueError(t("errors.sampling.choice", key=key, choices=t("text.or_separator").join(CHOICES[key])))
         elif key in _COUNTS:
             if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-                raise ValueError(f"参数{key}必须是整数")
+                raise ValueError(t("errors.sampling.integer", key=key))
             value = int(value)
         elif key in _SHARES:
             if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                raise ValueError(f"参数{key}必须是数字")
+                raise ValueError(t("errors.sampling.number", key=key))
             value = float(value)
         params[key] = value
     if m is Method.backcheck and not 0.0 < float(params["share"]) <= 1.0:
-        raise ValueError("抽查比例须写成小数，例如15%写作0.15")
+        raise ValueError(t("errors.sampling.share_decimal"))
     return DrawPlan(m, params)
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from paicha.sampling.frame import REASON_CERTAINTY, REASON_RANDOM, Units, group_positions, prepare
 from paicha.sampling.selection import assemble, check_count, seeded_rng, srs_positions
+from paicha.text import t
 
 
 def pps_village_probabilities(
@@ -43,7 +44,7 @@ def pps_village_probabilities(
         Indexed by ``village_code`` (sorted) with ``size`` (int), ``households`` (int),
         ``inclusion_probability`` (float) and ``certainty`` (bool).
     """
-    n_villages = check_count(n_villages, "抽取村数")
+    n_villages = check_count(n_villages, t("errors.sampling.term.n_villages"))
     units, groups = _pps_units(frame, size)
     measure, households, pi, certain = _pps_table(units, groups, n_villages, size)
     villages = pd.DataFrame(
@@ -60,7 +61,7 @@ def pps_village_probabilities(
 
 def _pps_units(frame: pd.DataFrame, size: str) -> tuple[Units, list[tuple[str, np.ndarray]]]:
     if size not in ("households", "key_households"):
-        raise ValueError("规模度量只能是households或key_households")
+        raise ValueError(t("errors.sampling.size"))
     required = ("village_code", "is_key") if size == "key_households" else ("village_code",)
     units = prepare(frame, required)
     return units, group_positions(units["village_code"])
@@ -136,8 +137,8 @@ def pps_villages(
         ``SAMPLE_COLUMNS``, stratum = village code, reason ``"certainty"`` for households of
         certainty villages and ``"random"`` otherwise.
     """
-    per_village = check_count(per_village, "每村抽取户数")
-    n_villages = check_count(n_villages, "抽取村数")
+    per_village = check_count(per_village, t("errors.sampling.term.per_village"))
+    n_villages = check_count(n_villages, t("errors.sampling.term.n_villages"))
     rng = seeded_rng(seed)
     units, groups = _pps_units(frame, size)
     measure, _, pi, certain = _pps_table(units, groups, n_villages, size)

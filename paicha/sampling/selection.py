@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from paicha.sampling.frame import Units
+from paicha.text import t
 
 
 def sample_table(
@@ -62,14 +63,14 @@ def assemble(
 
 def check_count(value: int, name: str, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name}必须是不小于{minimum}的整数")
+        raise ValueError(t("errors.sampling.count", name=name, minimum=minimum))
     return int(value)
 
 
 def seeded_rng(seed: int) -> np.random.Generator:
     # None would seed from the operating system: a sample nobody could ever redraw to audit it.
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError("随机种子必须是非负整数，以便复现抽样结果")
+        raise ValueError(t("errors.sampling.seed"))
     return np.random.default_rng(int(seed))
 
 

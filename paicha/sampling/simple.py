@@ -9,6 +9,7 @@ import pandas as pd
 
 from paicha.sampling.frame import ALL_STRATUM, REASON_RANDOM, group_positions, prepare
 from paicha.sampling.selection import assemble, check_count, empty_sample, seeded_rng, srs_positions
+from paicha.text import t
 
 
 def simple_random(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
@@ -32,7 +33,7 @@ def simple_random(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     pandas.DataFrame
         ``SAMPLE_COLUMNS``, stratum ``"all"``, reason ``"random"``.
     """
-    n = check_count(n, "样本量")
+    n = check_count(n, t("errors.sampling.term.n"))
     rng = seeded_rng(seed)
     units = prepare(frame, ("village_code",))
     total = len(units["household_id"])
@@ -75,13 +76,13 @@ def allocate_sample(
     pandas.Series
         ``n_h`` (int) indexed like ``stratum_sizes`` sorted by key, each ``0 <= n_h <= N_h``.
     """
-    n = check_count(n, "样本量")
-    min_per_stratum = check_count(min_per_stratum, "每层最少样本量", minimum=0)
+    n = check_count(n, t("errors.sampling.term.n"))
+    min_per_stratum = check_count(min_per_stratum, t("errors.sampling.term.min_per_stratum"), minimum=0)
     if allocation not in ("proportional", "equal"):
-        raise ValueError("分配方式只能是proportional或equal")
+        raise ValueError(t("errors.sampling.allocation"))
     sizes = stratum_sizes.astype("int64").sort_index(kind="mergesort")
     if (sizes < 0).any():
-        raise ValueError("层规模不能为负")
+        raise ValueError(t("errors.sampling.negative_stratum"))
     population = int(sizes.sum())
     keys = list(sizes.index)
     caps = sizes.to_numpy()
@@ -150,7 +151,7 @@ def stratified(
         ``SAMPLE_COLUMNS`` with the stratum key in ``stratum`` and reason ``"random"``.
     """
     if by not in ("village_code", "town_code"):
-        raise ValueError("分层变量只能是village_code或town_code")
+        raise ValueError(t("errors.sampling.by"))
     rng = seeded_rng(seed)
     units = prepare(frame, ("village_code", by))
     groups = group_positions(units[by])

@@ -36,9 +36,10 @@ def test_markup_in_an_uploaded_household_id_is_shown_as_text_not_fetched(tmp_pat
 def test_a_stored_zone_without_a_shape_does_not_take_the_map_down(tmp_path, settings, app_env):
     store = build_known_store(tmp_path / "k.duckdb", settings)
     with store.transaction(refresh=False) as cur:
-        cur.execute("INSERT INTO hazard_zones VALUES ('z-empty', 'flood', '高', '无图形区', '210311006200', "
+        columns = "(zone_id, kind, level, name, village_code, source, crs, geometry)"
+        cur.execute(f"INSERT INTO hazard_zones {columns} VALUES ('z-empty', 'flood', 'high', '无图形区', '210311006200', "
                     "'旧导入', 'WGS-84', NULL)")
-        cur.execute("INSERT INTO hazard_zones VALUES ('z-ok', 'flood', '高', '沿河区', NULL, '测试', 'WGS-84', "
+        cur.execute(f"INSERT INTO hazard_zones {columns} VALUES ('z-ok', 'flood', 'high', '沿河区', NULL, '测试', 'WGS-84', "
                     "'{\"type\": \"Polygon\", \"coordinates\": [[[122.9, 41.0], [123.0, 41.0], [123.0, 41.1], "
                     "[122.9, 41.0]]]}')")
     store_module.close_all()

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_loaders import store as store_module
 from data_loaders.store import Store
+from paicha.verdicts import CheckedField
 from tests.app.walk import download, go_to, open_app, set_as_of, sign_in
 from tests.conftest import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B, build_known_store
 from ui import keys
@@ -149,11 +150,11 @@ def test_a_household_detail_from_the_list_and_from_a_link(tmp_path, settings, ap
     assert values[t("households.detail.head_id_number")] == "110105********002X"
     assert values[t("households.detail.phone")] == "138****2565"
     screenings = next(d.value for d in at.dataframe if t("households.columns.screener") in d.value.columns)
-    assert screenings[t("households.columns.method")].tolist() == ["线上问询"]
+    assert screenings[CheckedField.method.label].tolist() == ["线上问询"]
     # A link may open any household of the scope, on the page or not.
     at = open_households(params={"household": "A03"})
     screenings = next(d.value for d in at.dataframe if t("households.columns.screener") in d.value.columns)
-    assert screenings[t("households.columns.result")].tolist() == ["建议纳入监测"]
+    assert screenings[CheckedField.result.label].tolist() == ["建议纳入监测"]
     # A link naming another town's household shows nothing of it to a supervisor.
     at = open_households("ganquan", {"household": "A03"})
     assert not at.exception and any("不在当前范围内" in str(i.value) for i in at.info)

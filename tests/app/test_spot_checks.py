@@ -13,6 +13,7 @@ from data_loaders import store as store_module
 from data_loaders.store import SCREENING_COLUMNS, Store
 from paicha.access import User
 from paicha.scope import Scope
+from paicha.vocab import SpotCheckReason
 from tests.app.walk import download, open_page, shown
 from tests.conftest import TOWN_A, TOWN_B, VILLAGE_A, build_known_store, screening
 from tests.filled_lists import write_filled_list
@@ -53,7 +54,7 @@ def test_a_draw_through_the_form_is_stored_and_shown_masked(tmp_path, settings, 
     assert (metrics[t("spot_checks.frame_size")], metrics[t("spot_checks.sample_size")]) == ("8", "8")
     sample = table_with(at, t("household.head_id_number"))
     assert len(sample) == 8 and set(sample[t("household.head_id_number")]) == {"110105********002X"}
-    assert set(sample[t("spot_checks.columns.reason")]) == {t("spot_checks.reason.random")}
+    assert set(sample[t("spot_checks.columns.reason")]) == {SpotCheckReason.random.label}
     log = table_with(at, t("spot_checks.columns.frame_hash"))
     assert log[t("spot_checks.columns.draw_id")].tolist() == [1]
     store = reopen(tmp_path / "k.duckdb")

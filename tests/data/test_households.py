@@ -16,7 +16,13 @@ from data_loaders.store import DIVISION_COLUMNS, ROSTER_COLUMNS, SCREENING_COLUM
 from paicha import rules
 from paicha.household_lists import ListFilters, ListRequest, days_left
 from paicha.scope import Scope
-from paicha.vocab import HouseholdList, MonitoringRule, ScreeningMethod, ScreeningResult
+from paicha.vocab import (
+    HazardLevel,
+    HouseholdList,
+    MonitoringRule,
+    ScreeningMethod,
+    ScreeningResult,
+)
 from tests.conftest import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B, household, screening
 from tests.household_cases import AS_OF, CASES
 
@@ -157,7 +163,7 @@ def test_priority_puts_key_then_hazard_then_rules_then_income_then_days_left(tmp
         roster_row("other_village", VILLAGE_B, TOWN_B, per_capita_income=30000.0),
     ]
     store = make_store(tmp_path / "p.duckdb", settings, roster, [],
-                       [{"zone_id": "z1", "kind": "flood", "level": "高", "household_id": "zone"}])
+                       [{"zone_id": "z1", "kind": "flood", "level": HazardLevel.high.value, "household_id": "zone"}])
     left = pd.DataFrame({"village_code": [VILLAGE_A, VILLAGE_B], "days_left": pd.array([9, 2], dtype="Int64")})
     page = H.household_page(store, settings, DISTRICT, AS_OF, ListRequest(HouseholdList.unscreened), left, 50, 0, False)
     assert page["household_id"].tolist() == ["key", "zone", "rule", "poorer", "other_village", "rich"]
@@ -270,7 +276,7 @@ def test_a_store_from_before_the_new_columns_gets_them_and_its_derived_facts_on_
             cur.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     store_module.close_all()
     reopened = Store(path)
-    assert reopened._columns() >= store_module.ADDED_COLUMNS
+    assert reopened._has_added_columns()
     facts = reopened.query("SELECT first_online_on, history FROM household_facts")
     assert facts["first_online_on"][0].date() == D(2024, 9, 2) and len(facts["history"][0]) == 1
     assert H.counts(reopened, settings, DISTRICT, AS_OF, ListFilters(method=ScreeningMethod.online_inquiry)).households == 1

@@ -2,6 +2,7 @@
 
 import pytest
 
+from paicha.vocab import HazardKind
 from tests.e2e.browser import ROOT, running_app, sign_in, wait_rendered
 from ui.text import t
 
@@ -61,7 +62,7 @@ def test_risk_map_draws_its_layers_offline(browser, app_url):
     frame.wait_for_selector(".leaflet-container", timeout=30_000)
     assert frame.locator(".leaflet-overlay-pane path, .leaflet-overlay-pane canvas").count() >= 1
     labels = frame.inner_text(".leaflet-control-layers")
-    assert t("hazard.flood") in labels and t("map.layer_villages") in labels
+    assert HazardKind.flood.label in labels and t("map.layer_villages") in labels
     assert not [e for e in errors if "metrics" not in e]
     page.close()
 

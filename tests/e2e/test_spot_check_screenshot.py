@@ -4,6 +4,7 @@ import shutil
 
 import pytest
 
+from paicha.sampling import Method
 from tests.e2e.browser import ROOT, running_app, sign_in, wait_rendered
 from ui.text import t
 
@@ -30,7 +31,7 @@ def test_drawing_a_back_check_sample_in_chromium(browser, app_url):
     sign_in(page, "checker")
     assert page.locator("h1").first.inner_text() == t("spot_checks.title")  # the deep link is kept
     page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click()
-    page.get_by_role("option", name=t("spot_checks.method.backcheck")).click()
+    page.get_by_role("option", name=Method.backcheck.label).click()
     wait_rendered(page)
     seed = page.get_by_role("spinbutton", name=t("spot_checks.seed"))
     seed.fill("2024")  # no Enter: inside a form it would submit the draw already

@@ -251,3 +251,29 @@ def test_report_serialises_to_the_cli_json(roster_store, settings):
     assert out["kind"] == "households" and out["ok"] is False
     assert out["errors"][0] == {"file": "x.csv", "sheet": "", "row": 4, "column": "村(社区)",
                                 "value": "幸福村", "message": report.errors[0].message}
+
+
+def _layer(levels: list[str]) -> bytes:
+    zones = json.loads((FILES / "flood_zones.geojson").read_text(encoding="utf-8"))
+    features = []
+    for i, level in enumerate(levels):
+        feature = json.loads(json.dumps(zones["features"][i % 2]))
+        feature["properties"].update({"编号": f"Z-{i}", "等级": level})
+        features.append(feature)
+    return json.dumps({**zones, "features": features}, ensure_ascii=False).encode("utf-8")
+
+
+def test_hazard_levels_are_stored_as_codes_from_their_usual_spellings(roster_store, settings):
+    report = import_file(roster_store, "levels.geojson", _layer(["高", "中", "高风险", " 中风险区 ", "medium", "L"]),
+                         settings=settings, user="t")
+    assert report.ok, report.errors
+    stored = roster_store.query("SELECT zone_id, level FROM hazard_zones ORDER BY zone_id")
+    assert stored["level"].tolist() == ["high", "medium", "high", "medium", "medium", "low"]
+
+
+def test_an_unknown_hazard_level_is_refused_naming_the_levels_allowed(roster_store, settings):
+    report = import_file(roster_store, "levels.geojson", _layer(["高", "一级"]), settings=settings, user="t")
+    assert not report.ok and roster_store.count("hazard_zones") == 0
+    [issue] = report.errors
+    assert (issue.row, issue.column, issue.value) == (2, "等级", "一级")
+    assert issue.message == "「风险等级」的值不在允许范围内，允许的值：高、中、低。"

@@ -109,7 +109,7 @@ def test_flood_zones_mark_the_households_inside(roster_store, settings, roster, 
     assert (report.kind, report.rows, report.new) == (ImportKind.hazards, 2, 2)
     zones = stored(roster_store, "hazard_zones", "zone_id")
     assert zones["zone_id"].tolist() == ["FLOOD-001", "FLOOD-002"]
-    assert set(zones["kind"]) == {"flood"} and zones["level"].tolist() == ["高", "中"]
+    assert set(zones["kind"]) == {"flood"} and zones["level"].tolist() == ["high", "medium"]
     assert set(zones["crs"]) == {"EPSG:4326"}
     assert zones["source"].str.startswith(name).all()
     if name.endswith(".zip"):

@@ -21,7 +21,14 @@ from paicha.household_lists import (
 )
 from paicha.rules import HouseholdFacts, cutoffs, fired
 from paicha.scope import Scope
-from paicha.vocab import Guarantee, HouseholdList, KeyGroup, MonitoringRule, ScreeningMethod
+from paicha.vocab import (
+    Guarantee,
+    HazardLevel,
+    HouseholdList,
+    KeyGroup,
+    MonitoringRule,
+    ScreeningMethod,
+)
 from tests.household_cases import AS_OF, CASES, Case
 
 CUT = cutoffs(7500, Monitoring(), AS_OF)
@@ -81,7 +88,7 @@ def test_rule_texts_say_the_numbers_against_the_cut_off():
 
 def test_a_key_household_only_phoned_in_a_flood_zone_reads_as_the_issue_says():
     row = RowFacts(HouseholdFacts(monitored=False, per_capita_income=6120, members=3), is_key=True, screened=True,
-                   methods=(ScreeningMethod.online_inquiry.value,), hazards=(("flood", "高"),),
+                   methods=(ScreeningMethod.online_inquiry.value,), hazards=(("flood", HazardLevel.high.value),),
                    rules=(MonitoringRule.income_below_line,))
     assert reason_text(reason_parts(row, CUT)) == "重点户·仅线上问询；暴雨洪涝高风险区；人均纯收入 6,120 元"
     assert [code for code, _ in reason_parts(row, CUT)] == ["key_not_at_home", "hazard", "income_below_line"]

@@ -8,6 +8,7 @@ import pandas as pd
 
 from data_loaders.spot_checks import DrawVerdicts
 from paicha import verdicts
+from paicha.vocab import Verdict
 from ui.figures.spot_checks import error_rate_figure
 from ui.tables import spot_checks as tables
 from ui.text import t
@@ -51,7 +52,7 @@ def test_verdict_tabs_lead_with_lqas_when_the_draw_has_it():
     tabs = tables.verdict_tabs(draw_verdicts(items, lqas), pd.Series({"parameters": params}))
     caption, table = tabs[t("spot_checks.tab_lqas")]
     assert list(tabs)[0] == t("spot_checks.tab_lqas") and "80" in caption
-    assert table.data[t("spot_checks.columns.verdict")].tolist() == [t("spot_checks.verdict.failed")]
+    assert table.data[t("spot_checks.columns.verdict")].tolist() == [Verdict.failed.label]
 
 
 def test_verdict_metrics_show_the_interval_without_an_arrow():

@@ -13,7 +13,6 @@ from paicha import stats
 from paicha.sampling import Method, draw, lqas_village_designs, make_plan
 from paicha.verdicts import (
     ANSWER_COLUMNS,
-    REASON_LABELS,
     IncomeBand,
     Verdict,
     answer_labels,
@@ -25,7 +24,6 @@ from paicha.verdicts import (
     lqas_verdicts,
     split_teams,
 )
-from ui.text import t
 
 
 def frame(villages: dict[str, int], flagged_every: int = 0) -> pd.DataFrame:
@@ -234,10 +232,3 @@ def test_screeners_strictly_above_the_configured_rate_are_followed_up():
         + [("V", "丙", "T", 0.2, "random", c) for c in (True, True, False)]),          # 33 %
         "screener")
     assert follow_up_screeners(table, 0.2)["screener"].tolist() == ["乙", "丙"]
-
-
-def test_method_and_reason_labels_match_the_page_text():
-    for m in Method:
-        assert t(f"spot_checks.method.{m.value}") == m.label
-    for code, label in REASON_LABELS.items():
-        assert t(f"spot_checks.reason.{code}") == label

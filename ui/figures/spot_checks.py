@@ -26,7 +26,7 @@ def error_rate_figure(by_village: pd.DataFrame, overall: float | None) -> go.Fig
         error_x={"type": "data", "symmetric": False, "array": 100 * (shown["high"] - shown["error_rate"]),
                  "arrayminus": 100 * (shown["error_rate"] - shown["low"]), "color": theme.EXPECTED, "thickness": 1.5},
         customdata=shown[["village_name", "errors", "checked"]].to_numpy(),
-        hovertemplate="%{customdata[0]}<br>%{x:.1f}%（%{customdata[1]}/%{customdata[2]}）<extra></extra>",
+        hovertemplate=t("figures.error_rate_hover"),
         name=t("spot_checks.columns.error_rate")))
     if overall is not None:
         fig.add_vline(x=100 * overall, line_dash="dash", line_color=theme.REFERENCE,

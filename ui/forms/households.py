@@ -17,6 +17,7 @@ import streamlit as st
 from data_loaders.households import ListCounts
 from paicha.household_lists import ANY, ListFilters, ListRequest, confined, request_from_params
 from paicha.scope import Scope
+from paicha.verdicts import CheckedField
 from paicha.vocab import (
     HazardKind,
     HouseholdList,
@@ -99,12 +100,12 @@ def filters(scope: Scope, places: pd.DataFrame) -> ListFilters:
                              help=t("households.filter.rule_help"))
     options = [None, *ScreeningMethod.labels()]
     _keep_valid(keys.HOUSEHOLDS_METHOD, options)
-    method = cols[1].selectbox(t("households.filter.method"), options, key=keys.HOUSEHOLDS_METHOD, placeholder=ALL,
+    method = cols[1].selectbox(CheckedField.method.label, options, key=keys.HOUSEHOLDS_METHOD, placeholder=ALL,
                                format_func=_none_or(lambda c: ScreeningMethod(c).label),
                                help=t("households.filter.method_help"))
     options = [None, *ScreeningResult.labels()]
     _keep_valid(keys.HOUSEHOLDS_RESULT, options)
-    result = cols[2].selectbox(t("households.filter.result"), options, key=keys.HOUSEHOLDS_RESULT, placeholder=ALL,
+    result = cols[2].selectbox(CheckedField.result.label, options, key=keys.HOUSEHOLDS_RESULT, placeholder=ALL,
                                format_func=_none_or(lambda c: ScreeningResult(c).label),
                                help=t("households.filter.result_help"))
     st.session_state.setdefault(keys.HOUSEHOLDS_SCREENED, ())

@@ -11,12 +11,12 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from paicha import stats
-from paicha.sampling import DEFAULTS, Method
+from paicha.sampling import CHOICES, DEFAULTS, Method
 from paicha.scope import Scope
 from paicha.verdicts import ANSWER_LABELS, NO, YES, CheckedField, IncomeBand
 from paicha.vocab import ScreeningMethod, ScreeningResult
 from ui import keys, safe
-from ui.text import t
+from ui.text import joined, t
 
 # --------------------------------------------------------------------------- the draw form
 
@@ -38,14 +38,17 @@ class DrawRequest:
         return session_scope
 
 
-def _choice(option: str) -> str:
-    return t(f"spot_checks.choice.{option}")
+def _choice(column, label_key: str, param: str, key: str) -> str:
+    """A selectbox over one choice parameter's vocabulary: codes in, labels shown."""
+    vocabulary = CHOICES[param]
+    return column.selectbox(t(label_key), [m.value for m in vocabulary],
+                            format_func=lambda c: vocabulary(c).label, key=key)
 
 
 def draw_form(towns: pd.DataFrame, town_fixed: bool) -> DrawRequest | None:
     """Method selector (outside the form, so the parameters below follow it) and the draw form."""
     method = st.selectbox(t("spot_checks.method_label"), [m.value for m in Method], key=keys.SPOT_METHOD,
-                          format_func=lambda m: t(f"spot_checks.method.{m}"))
+                          format_func=lambda m: Method(m).label)
     st.caption(t(f"spot_checks.method_help.{method}"))
     d = DEFAULTS[Method(method)]
     # A fresh random seed per session: nobody picks a "convenient" one by default, and whatever
@@ -64,10 +67,8 @@ def draw_form(towns: pd.DataFrame, town_fixed: bool) -> DrawRequest | None:
         if method in (Method.srs, Method.stratified):
             params["n"] = int(cols[1].number_input(t("spot_checks.n"), 1, 100_000, int(d["n"]), key=keys.SPOT_N))
         if method == Method.stratified:
-            params["by"] = cols[2].selectbox(t("spot_checks.by"), ["village_code", "town_code"],
-                                             format_func=_choice, key=keys.SPOT_BY)
-            params["allocation"] = cols[3].selectbox(t("spot_checks.allocation"), ["proportional", "equal"],
-                                                     format_func=_choice, key=keys.SPOT_ALLOCATION)
+            params["by"] = _choice(cols[2], "spot_checks.by", "by", keys.SPOT_BY)
+            params["allocation"] = _choice(cols[3], "spot_checks.allocation", "allocation", keys.SPOT_ALLOCATION)
             params["min_per_stratum"] = int(cols[1].number_input(
                 t("spot_checks.min_per_stratum"), 0, 1000, int(d["min_per_stratum"]), key=keys.SPOT_MIN_PER_STRATUM))
         if method == Method.pps:
@@ -75,8 +76,7 @@ def draw_form(towns: pd.DataFrame, town_fixed: bool) -> DrawRequest | None:
                                                             int(d["n_villages"]), key=keys.SPOT_N_VILLAGES))
             params["per_village"] = int(cols[2].number_input(t("spot_checks.per_village"), 1, 10_000,
                                                              int(d["per_village"]), key=keys.SPOT_PER_VILLAGE))
-            params["size"] = cols[3].selectbox(t("spot_checks.size"), ["households", "key_households"],
-                                               format_func=_choice, key=keys.SPOT_SIZE)
+            params["size"] = _choice(cols[3], "spot_checks.size", "size", keys.SPOT_SIZE)
         if method == Method.backcheck:
             params["share"] = cols[1].slider(t("spot_checks.share"), 5, 50, round(100 * float(d["share"])),
                                              key=keys.SPOT_SHARE, help=t("spot_checks.share_help")) / 100
@@ -169,7 +169,7 @@ def editor_columns() -> dict[str, object]:
                                                         options=[b.label for b in IncomeBand]),
         "consistent": st.column_config.SelectboxColumn(ANSWER_LABELS["consistent"], options=yes_no),
         "differing": st.column_config.TextColumn(ANSWER_LABELS["differing"],
-                                                 help="、".join(f.label for f in CheckedField)),
+                                                 help=joined(f.label for f in CheckedField)),
         "note": st.column_config.TextColumn(ANSWER_LABELS["note"]),
     }
     return config

@@ -9,11 +9,12 @@ import pandas as pd
 
 from data_loaders.households import HouseholdDetail, ListCounts
 from paicha.rules import money
-from paicha.verdicts import CheckedField
+from paicha.verdicts import AnswerColumn, CheckedField
 from paicha.vocab import (
     GreenChannel,
     Guarantee,
     HazardKind,
+    HazardLevel,
     HouseholdList,
     KeyGroup,
     KeyNotHome,
@@ -36,19 +37,19 @@ def day_text(value: object) -> str:
 def yes_no(value: object) -> str:
     if value is None or pd.isna(value):
         return ""
-    return t("households.yes") if bool(value) else t("households.no")
+    return t("text.yes") if bool(value) else t("text.no")
 
 
 def _labels(enum, codes: object) -> str:
     if not isinstance(codes, str) or not codes:
         return ""
-    return t("households.sep").join(enum(c).label for c in codes.split(",") if c in enum.labels())
+    return t("text.list_separator").join(enum(c).label for c in codes.split(",") if c in enum.labels())
 
 
 def _key_groups(frame: pd.DataFrame) -> list[str]:
     groups = [g for g in KeyGroup if g.column in frame.columns]
     flags = frame[[g.column for g in groups]].to_numpy(dtype=bool) if groups else None
-    return [t("households.sep").join(g.label for g, on in zip(groups, row, strict=True) if on)
+    return [t("text.list_separator").join(g.label for g, on in zip(groups, row, strict=True) if on)
             for row in (flags if flags is not None else [[]] * len(frame))]
 
 
@@ -59,7 +60,7 @@ def list_label(which: str, counts: ListCounts) -> str:
 
 def rule_counts_text(counts: ListCounts) -> str:
     """"按规则：人均纯收入低于监测线 307 户、支出骤增 213 户……" (a household may fire several)."""
-    return t("households.by_rule", rules=t("households.sep").join(
+    return t("households.by_rule", rules=t("text.list_separator").join(
         t("households.with_count", name=MonitoringRule(code).label, n=n) for code, n in counts.by_rule.items()))
 
 
@@ -76,7 +77,7 @@ def household_table(frame: pd.DataFrame, which: str) -> pd.DataFrame:
     if which == HouseholdList.key_not_home:
         out[t(C + "key_not_home")] = [KeyNotHome(v).label if v else "" for v in frame["key_not_home"]]
     if which == HouseholdList.should_monitor:
-        out[t(C + "rules")] = [t("households.sep").join(MonitoringRule(c).label for c in codes)
+        out[t(C + "rules")] = [t("text.list_separator").join(MonitoringRule(c).label for c in codes)
                                for codes in frame["rules"]]
     out[t(C + "reason")] = frame["reason"].to_numpy()
     if which != HouseholdList.unscreened:
@@ -176,11 +177,11 @@ def detail_facts(detail: HouseholdDetail) -> pd.DataFrame:
         ("members", f.get("members")), ("former_poor", yes_no(f.get("is_former_poor"))),
         ("monitor_type", monitor), ("identified_on", day_text(f.get("identified_on")) or MISSING),
         ("assisted_on", day_text(f.get("assisted_on")) or MISSING),
-        ("disaster", yes_no(f.get("disaster_affected")) or t("households.no")),
+        ("disaster", yes_no(f.get("disaster_affected")) or t("text.no")),
         ("per_capita_income", amount(f.get("per_capita_income"))),
         ("spending", amount(f.get("compliant_oop_spending"))),
-        ("key_groups", t("households.sep").join(g.label for g in KeyGroup if f.get(g.column)) or MISSING),
-        ("guarantee", t("households.sep").join(g.label for g in Guarantee if f.get(g.column)) or MISSING),
+        ("key_groups", t("text.list_separator").join(g.label for g in KeyGroup if f.get(g.column)) or MISSING),
+        ("guarantee", t("text.list_separator").join(g.label for g in Guarantee if f.get(g.column)) or MISSING),
     ]
     return pd.DataFrame({t(C + "item"): [t(f"households.detail.{k}") for k, _ in rows],
                          t(C + "value"): [MISSING if v is None else str(v) for _, v in rows]})
@@ -201,7 +202,8 @@ def detail_rules(detail: HouseholdDetail) -> pd.DataFrame:
 def detail_hazards(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         t(C + "hazard_kind"): [HazardKind(k).label if k in HazardKind.labels() else k for k in frame["kind"]],
-        t(C + "hazard_level"): frame["level"].fillna(MISSING).to_numpy(),
+        t(C + "hazard_level"): [HazardLevel(v).label if isinstance(v, str) and v in HazardLevel.labels() else MISSING
+                                for v in frame["level"]],
         t(C + "hazard_name"): frame["name"].fillna(MISSING).to_numpy(),
         t(C + "hazard_source"): frame["source"].fillna(MISSING).to_numpy(),
     })
@@ -210,9 +212,9 @@ def detail_hazards(frame: pd.DataFrame) -> pd.DataFrame:
 def detail_screenings(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         t(C + "screened_on"): [day_text(v) for v in frame["screened_on"]],
-        t(C + "method"): [ScreeningMethod(m).label for m in frame["method"]],
+        CheckedField.method.label: [ScreeningMethod(m).label for m in frame["method"]],
         t(C + "screener"): frame["screener"].fillna(MISSING).to_numpy(),
-        t(C + "result"): [ScreeningResult(r).label for r in frame["result"]],
+        CheckedField.result.label: [ScreeningResult(r).label for r in frame["result"]],
         t(C + "leaflet"): [yes_no(v) for v in frame["leaflet_given"]],
         t(C + "confirmed_online_on"): [day_text(v) for v in frame["confirmed_online_on"]],
     })
@@ -225,10 +227,10 @@ def detail_spot_checks(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         t(C + "draw_id"): frame["draw_id"].to_numpy(),
         t(C + "draw_as_of"): [day_text(v) for v in frame["as_of"]],
-        t(C + "visited"): [yes_no(v) for v in frame["visited"]],
-        t(C + "method"): [label(ScreeningMethod, v) for v in frame["method"]],
-        t(C + "result"): [label(ScreeningResult, v) for v in frame["result"]],
-        t(C + "consistent"): [yes_no(v) for v in frame["consistent"]],
-        t(C + "differing"): [_labels(CheckedField, v) for v in frame["differing"]],
+        CheckedField.visited.label: [yes_no(v) for v in frame["visited"]],
+        CheckedField.method.label: [label(ScreeningMethod, v) for v in frame["method"]],
+        CheckedField.result.label: [label(ScreeningResult, v) for v in frame["result"]],
+        AnswerColumn.consistent.label: [yes_no(v) for v in frame["consistent"]],
+        AnswerColumn.differing.label: [_labels(CheckedField, v) for v in frame["differing"]],
         t(C + "checked_by"): frame["checked_by"].fillna("").to_numpy(),
     })

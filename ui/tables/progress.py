@@ -9,14 +9,15 @@ from pandas.io.formats.style import Styler
 
 from paicha.calendar import covered_range
 from paicha.progress import DeadlineState
+from paicha.vocab import Light, Status
 from ui import theme
 from ui.safe import escape as safe_text
 from ui.tables.formats import date_text
-from ui.text import t
+from ui.text import joined, t
 
 
 def status_label(code: str) -> str:
-    return t(f"status.{code}")
+    return Status(code).label
 
 
 def finish_text(day: object, beyond_calendar: object) -> str:
@@ -43,7 +44,7 @@ def town_lights_table(lights: pd.DataFrame) -> Styler:
     shown = pd.DataFrame({t("columns.town"): lights["town_name"].to_numpy()})
     colours = pd.DataFrame({t("columns.town"): [""] * len(lights)})
     for header, (kind, codes, details) in light_cols.items():
-        shown[header] = [f"{t(f'light.{kind}.{c}')} {d}".strip() for c, d in zip(codes, details, strict=True)]
+        shown[header] = [f"{Light(c).word(kind)} {d}".strip() for c, d in zip(codes, details, strict=True)]
         colours[header] = [theme.background_css(c) for c in codes]
     return shown.style.apply(lambda _: colours, axis=None)
 
@@ -78,7 +79,7 @@ def behind_table(progress: pd.DataFrame, town_names: dict[str, str]) -> pd.DataF
 
 def short_span_names(short: pd.DataFrame) -> str:
     """The villages' names for a Markdown message, escaped: names can come from imported files."""
-    return "、".join(safe_text(n) for n in short["name"].tolist())
+    return joined(safe_text(n) for n in short["name"].tolist())
 
 
 def deadline_text(state: DeadlineState) -> tuple[str, str, str]:

@@ -10,7 +10,7 @@ from pandas.io.formats.style import Styler
 from data_loaders.spot_checks import DrawVerdicts, FieldList
 from paicha import sampling
 from paicha.verdicts import ANSWER_COLUMNS, NO, YES, IncomeBand, PartRate, answer_labels
-from paicha.vocab import ScreeningMethod, ScreeningResult
+from paicha.vocab import ScreeningMethod, ScreeningResult, SpotCheckReason, Verdict
 from ui import theme
 from ui.tables.formats import interval_text, pct_text, when_text
 from ui.text import t
@@ -19,11 +19,11 @@ C = "spot_checks.columns."
 
 
 def _reason(code: str) -> str:
-    return t(f"spot_checks.reason.{code}")
+    return SpotCheckReason(code).label
 
 
 def _method(code: str) -> str:
-    return t(f"spot_checks.method.{code}")
+    return sampling.Method(code).label
 
 
 # --------------------------------------------------------------------------- draws
@@ -213,7 +213,7 @@ def lqas_table(lqas: pd.DataFrame) -> pd.DataFrame:
         t(C + "checked"): lqas["checked"].to_numpy(),
         t(C + "correct"): lqas["correct"].to_numpy(),
         t(C + "errors"): lqas["errors"].to_numpy(),
-        t(C + "verdict"): [t(f"spot_checks.verdict.{v}") for v in lqas["verdict"]],
+        t(C + "verdict"): [Verdict(v).label for v in lqas["verdict"]],
     })
 
 
