@@ -13,6 +13,7 @@ up for the shown page only.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -445,6 +446,22 @@ def candidates_by_village(store: Store, settings: Settings, scope: Scope, as_of:
                count(*) FILTER (WHERE candidate) AS candidates, {per_rule}
         FROM m GROUP BY village_code ORDER BY village_code
     """, p.values)
+
+
+def candidates_subquery(settings: Settings, scope: Scope, as_of: dt.date) -> tuple[str, list]:
+    """The 应纳未纳 candidates of the scope as of the date as a sub-select of household ids, with
+    positional ``?`` parameters in order, for another module's query (the risk map's heat layer)
+    to use in ``household_id IN (...)``: the same predicates as the lists, never a copy of them."""
+    p = _Params()
+    base = _base(p, scope, ListFilters(), cutoffs_of(settings, as_of))
+    sql = f"(WITH {base} SELECT household_id FROM m WHERE candidate)"
+    params: list = []
+
+    def positional(match: re.Match) -> str:
+        params.append(p.values[match.group(1)])
+        return "?"
+
+    return re.sub(r"\$(p\d+)\b", positional, sql), params
 
 
 # --------------------------------------------------------------------------- pipeline and 绿色通道

@@ -258,6 +258,7 @@ class MapMeasure(LabelledEnum):
     status = ("status", "进度状态")
     key_not_home = ("key_not_home", "重点户未入户")
     exposed_unscreened = ("exposed_unscreened", "风险区内未排查户")
+    should_monitor = ("should_monitor", "应纳未纳疑似户")  # the households page's list of the same name
 
 
 class HeatSubject(LabelledEnum):
@@ -266,3 +267,4 @@ class HeatSubject(LabelledEnum):
     unscreened = ("unscreened", "未排查")
     key_not_home = ("key_not_home", "重点户未入户")
     exposed = ("exposed", "位于所选风险区")
+    should_monitor = ("should_monitor", "应纳未纳疑似户")  # not a monitoring object, a rule fired

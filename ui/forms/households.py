@@ -16,6 +16,7 @@ import streamlit as st
 
 from data_loaders.households import ListCounts
 from paicha.household_lists import ANY, ListFilters, ListRequest, confined, request_from_params
+from paicha.privacy import mask_name
 from paicha.scope import Scope
 from paicha.verdicts import CheckedField
 from paicha.vocab import (
@@ -134,7 +135,9 @@ def detail_choice(households: pd.DataFrame) -> str | None:
     named = st.session_state.get(keys.HOUSEHOLDS_DETAIL)
     ids = [str(h) for h in households["household_id"]] if not households.empty else []
     options = [None, *ids, *([named] if named and named not in ids else [])]
-    heads = dict(zip(ids, households["head_name"], strict=True)) if ids else {}
+    # The picker names a household by its number and surname (王**): option text is widget text,
+    # which the page must not fill with a file's value as it stands.
+    heads = dict(zip(ids, households["head_name"].map(mask_name), strict=True)) if ids else {}
     return st.selectbox(t("households.detail_pick"), options, key=keys.HOUSEHOLDS_DETAIL,
                         placeholder=t("households.detail_none"),
                         format_func=lambda h: t("households.detail_none") if h is None else
