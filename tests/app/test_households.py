@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_loaders import store as store_module
 from data_loaders.store import Store
+from paicha.scope import Scope
 from paicha.verdicts import CheckedField
 from tests.app.walk import download, go_to, open_app, set_as_of, sign_in
 from tests.conftest import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B, build_known_store
@@ -179,3 +180,23 @@ def test_exports_are_masked_for_a_default_user_and_audited_with_filters_and_rows
     assert log["row_count"].tolist() == [5, 5] and log["masked"].all()
     filters = json.loads(log["detail"][0])["filters"]
     assert (filters["list"], filters["village"], filters["as_of"]) == ("unscreened", VILLAGE_A, "2024-09-12")
+
+
+def test_the_risk_maps_candidates_of_a_village_are_the_count_its_households_list_shows(demo_copy, app_env):
+    from paicha.vocab import HouseholdList, MapMeasure
+
+    app_env(demo_copy)
+    at = go_to(set_as_of(sign_in(open_app(), "leader"), AS_OF), "pages/risk_map.py")
+    at = at.selectbox(key=keys.RISK_MEASURE).set_value(MapMeasure.should_monitor).run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if MapMeasure.should_monitor.label in d.value.columns)
+    top = table.iloc[0]  # worst first by the chosen measure
+    figure = int(top[MapMeasure.should_monitor.label])
+    assert figure > 0
+    names = Store(demo_copy).divisions(Scope.district("210311"))  # the app's own open store
+    code = names.loc[names["village_name"] == top[t("risk_map.columns.village_name")], "village_code"].item()
+    at = open_households(params={"list": "should_monitor", "village": code})
+    assert not at.exception
+    option = t("households.list_option", name=HouseholdList.should_monitor.label, n=f"{figure:,}")
+    assert option in at.radio(key=keys.HOUSEHOLDS_LIST).options
+    assert len(listed(at)) == min(figure, 50)
