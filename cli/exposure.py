@@ -27,7 +27,7 @@ def cmd_exposure(args: argparse.Namespace, settings: Settings) -> int:
         for row in rows:
             print(f"{row['village_code']} {row['village_name']}: {row['screened']}/{row['households']} "
                   f"lag {row['lag']} key_not_home {row['key_not_home']} exposed {row['exposed']} "
-                  f"exposed_unscreened {row['exposed_unscreened']}")
+                  f"exposed_unscreened {row['exposed_unscreened']} should_monitor {row['should_monitor']}")
     return EXIT_OK
 
 

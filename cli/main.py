@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from cli import db, exposure, progress, report, spot_checks, users
+from cli import db, exposure, households, progress, report, spot_checks, users
 from cli.common import (
     EXIT_OK,
     EXIT_REJECTED,
@@ -137,6 +137,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     users.register(command)
     db.register(command)
     report.register(command)
+    households.register(command)
     return parser, handlers
 
 

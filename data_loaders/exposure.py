@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from data_loaders import households
 from data_loaders.reports import progress_table
 from data_loaders.store import IS_KEY_SQL, Store
 from paicha.config import MapOptions, Settings
@@ -32,7 +33,7 @@ METRES_PER_DEGREE = 111_320.0
 VILLAGE_COLUMNS = [
     "town_code", "town_name", "village_code", "village_name", "households", "screened", "screened_pct",
     "expected", "lag", "status", "key_households", "key_home_visited", "key_not_home",
-    "exposed", "exposed_unscreened", "exposed_key_not_home",
+    "exposed", "exposed_unscreened", "exposed_key_not_home", "should_monitor",
 ]
 EXPOSURE_COLUMNS = ["exposed", "exposed_unscreened", "exposed_key_not_home"]
 ZONE_COLUMNS = ["zone_id", "kind", "level", "name", "village_code", "source", "crs", "geometry",
@@ -72,7 +73,8 @@ def village_measures(store: Store, settings: Settings, scope: Scope, as_of: dt.d
     """Every village of the scope with its progress and exposure figures (``VILLAGE_COLUMNS``).
 
     Progress is the domain's (``paicha.progress``), from the same per-village counts the other
-    pages use, so the map, the village table and ``paicha progress`` always agree.
+    pages use, so the map, the village table and ``paicha progress`` always agree; the 应纳未纳
+    candidates (``should_monitor``) are the households page's, by the same predicates.
     """
     progress = progress_table(store, settings, scope, as_of, "village")
     towns = store.towns(scope)
@@ -81,6 +83,9 @@ def village_measures(store: Store, settings: Settings, scope: Scope, as_of: dt.d
     frame["key_not_home"] = frame["key_households"] - frame["key_home_visited"]
     frame = frame.merge(_village_exposure(store, scope, as_of, kinds), on="village_code", how="left")
     frame[EXPOSURE_COLUMNS] = frame[EXPOSURE_COLUMNS].fillna(0).astype(int)
+    candidates = households.candidates_by_village(store, settings, scope, as_of)[["village_code", "candidates"]]
+    frame = frame.merge(candidates.rename(columns={"candidates": "should_monitor"}), on="village_code", how="left")
+    frame["should_monitor"] = frame["should_monitor"].fillna(0).astype(int)
     return frame[VILLAGE_COLUMNS].reset_index(drop=True)
 
 
@@ -156,14 +161,22 @@ class PointSet:
         return cls(none, none, np.zeros(0, dtype=np.uint32), (0.0, 0.0, 0.0, 0.0), EXACT_STEPS, 0, 0, False)
 
 
-def _at_risk(subjects: Sequence[str], kinds: Sequence[str]) -> tuple[str, list]:
-    """A household is at risk when any chosen subject applies to it (it then counts once)."""
+def _at_risk(subjects: Sequence[str], kinds: Sequence[str], candidates: tuple[str, list] | None = None
+             ) -> tuple[str, list]:
+    """A household is at risk when any chosen subject applies to it (it then counts once).
+    ``candidates`` is the 应纳未纳 sub-select (``households.candidates_subquery``), needed when
+    that subject is chosen."""
     parts, params = [], []
     for subject in map(HeatSubject, subjects):
         if subject is HeatSubject.unscreened:
             parts.append(_UNSCREENED)
         elif subject is HeatSubject.key_not_home:
             parts.append(_KEY_NOT_HOME)
+        elif subject is HeatSubject.should_monitor:
+            if candidates is None:
+                raise ValueError(subject)
+            parts.append(f"h.household_id IN {candidates[0]}")
+            params += candidates[1]
         else:
             sql, p = _kinds_filter(kinds)
             parts.append(sql)
@@ -172,12 +185,15 @@ def _at_risk(subjects: Sequence[str], kinds: Sequence[str]) -> tuple[str, list]:
 
 
 def heat_points(store: Store, scope: Scope, as_of: dt.date, subjects: Sequence[str], kinds: Sequence[str],
-                cap: int) -> PointSet:
+                cap: int, settings: Settings | None = None) -> PointSet:
     """The at-risk households for the heat layer: one position each while there are at most
     ``cap`` of them, else summed on a grid of at most ``cap`` cells. Two passes over the
-    scope's households, both in the engine; pandas sees at most ``cap`` rows."""
+    scope's households, both in the engine; pandas sees at most ``cap`` rows. The 应纳未纳
+    subject needs ``settings`` (the rules' cut-offs)."""
     where_h, p_h = store.scope_sql(scope, "h")
-    risk, p_r = _at_risk(subjects, kinds)
+    candidates = (households.candidates_subquery(settings, scope, as_of)
+                  if settings is not None and HeatSubject.should_monitor.value in subjects else None)
+    risk, p_r = _at_risk(subjects, kinds, candidates)
     base = f"""FROM households h LEFT JOIN household_status s USING (household_id)
                WHERE {where_h} AND {risk}"""
     # Exposure alone does not depend on the date: the date is a parameter only when it is used.
@@ -267,5 +283,5 @@ def risk_view(store: Store, settings: Settings, scope: Scope, as_of: dt.date, ki
     measures = village_measures(store, settings, scope, as_of, kinds)
     villages = measures.merge(village_shapes(store, scope).drop(columns=["town_code"]), on="village_code", how="left")
     return RiskView(as_of, kinds, subjects, villages, hazard_layers(store, scope, kinds),
-                    heat_points(store, scope, as_of, subjects, kinds, options.heat_cap),
+                    heat_points(store, scope, as_of, subjects, kinds, options.heat_cap, settings),
                     key_not_home(store, scope, as_of, options.cluster_cap, measures))

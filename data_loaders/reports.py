@@ -12,13 +12,12 @@ from data_loaders.store import Store
 from paicha.changes import changes_since, stacked, with_changes
 from paicha.config import Settings
 from paicha.overview import Overview, build_overview, previous_workday
-from paicha.privacy import mask_frame, mask_name
+from paicha.privacy import mask_name
 from paicha.progress import Policy, compute_progress
 from paicha.reasons import explain
 from paicha.scope import Scope
 from paicha.screeners import screener_matrix, screener_summary, village_dependence
 from paicha.villages import VillageReport, build_village_report
-from paicha.vocab import key_group_labels, method_labels
 
 
 def policy_of(settings: Settings) -> Policy:
@@ -124,13 +123,3 @@ def changes(store: Store, settings: Settings, scope: Scope, as_of: dt.date, sinc
     return stacked([changes_since(compute_progress(facts, daily, policy, as_of, level, district),
                                   compute_progress(facts_since, daily_since, policy, since, level, district))
                     for level in ("town", "village")])
-
-
-def unreached_page(store: Store, scope: Scope, as_of: dt.date, village_code: str | None, which: str,
-                   page: int, page_size: int, unmasked: bool) -> tuple[pd.DataFrame, int]:
-    """One page of a drill-down list, masked unless the caller may unmask, with readable labels."""
-    frame, total = store.unreached(scope, as_of, village_code, which, page_size, page * page_size)
-    frame = mask_frame(frame, unmasked=unmasked)
-    frame["key_groups"] = key_group_labels(frame)
-    frame["methods"] = frame["methods"].map(method_labels)
-    return frame.drop(columns=[c for c in frame.columns if c.startswith("kg_")]), total

@@ -30,7 +30,6 @@ from paicha.text import t
 from paicha.vocab import (
     Guarantee,
     HazardLevel,
-    HouseholdList,
     KeyGroup,
     ScreeningMethod,
     ScreeningResult,
@@ -55,6 +54,11 @@ SCREENING_COLUMNS = [
     "household_id", "town_code", "village_code", "screened_on", "method", "screener", "result",
     "leaflet_given", "confirmed_online_on", "lon", "lat",
 ]
+# Added with the household lists (农户清单): the roster's address or village group, when its
+# household was identified as a monitoring object and first assisted, and whether a disaster hit
+# it (绿色通道). Optional in the import; a roster without them keeps the stored values.
+HOUSEHOLD_MONITORING_COLUMNS = ["address", "identified_on", "assisted_on", "disaster_affected"]
+ROSTER_COLUMNS = [*HOUSEHOLD_COLUMNS, *HOUSEHOLD_MONITORING_COLUMNS]
 MILESTONE_COLUMNS = [
     "town_code", "plan_done_on", "training_done_on", "report_submitted_on", "report_approved",
 ]
@@ -130,6 +134,22 @@ CREATE TABLE IF NOT EXISTS spot_check_items (
     visited BOOLEAN, method VARCHAR, result VARCHAR, leaflet_given BOOLEAN, income_band VARCHAR,
     consistent BOOLEAN, differing VARCHAR, note VARCHAR, checked_by VARCHAR, checked_at TIMESTAMP,
     PRIMARY KEY (draw_id, household_id));
+-- Household lists (the households page): address, monitoring pipeline dates, disaster flag (HOUSEHOLD_MONITORING_COLUMNS),
+-- and household_facts, derived: one row per household with what the lists filter and sort by
+-- (see Store.refresh_derived), so that a list is one scan of one table, never a join of millions.
+ALTER TABLE households ADD COLUMN IF NOT EXISTS address VARCHAR;
+ALTER TABLE households ADD COLUMN IF NOT EXISTS identified_on DATE;
+ALTER TABLE households ADD COLUMN IF NOT EXISTS assisted_on DATE;
+ALTER TABLE households ADD COLUMN IF NOT EXISTS disaster_affected BOOLEAN DEFAULT FALSE;
+CREATE TABLE IF NOT EXISTS household_facts (
+    household_id VARCHAR NOT NULL, town_code VARCHAR NOT NULL, village_code VARCHAR NOT NULL,
+    members INTEGER, monitor_type VARCHAR NOT NULL, per_capita_income DOUBLE, compliant_oop_spending DOUBLE,
+    identified_on DATE, assisted_on DATE, disaster_affected BOOLEAN NOT NULL,
+    {", ".join(f"{c} BOOLEAN NOT NULL" for c in KEY_COLUMNS + GUARANTEE_COLUMNS)},
+    first_on DATE, first_home_on DATE, first_assessment_on DATE, first_online_on DATE,
+    first_no_risk_on DATE, first_risk_on DATE, first_propose_on DATE,
+    history STRUCT(day DATE, method VARCHAR)[], zones STRUCT(kind VARCHAR, level VARCHAR)[],
+    hazard_kinds VARCHAR[]);
 -- Risk map: a village-level hazard carries its indicator (price drop %, share of migrant workers
 -- without work, days of water shortage), what that number means, and the date it describes.
 ALTER TABLE hazard_zones ADD COLUMN IF NOT EXISTS indicator DOUBLE;
@@ -152,6 +172,33 @@ CREATE TABLE IF NOT EXISTS bulletins (
     data_version BIGINT NOT NULL, figures VARCHAR NOT NULL, next_steps VARCHAR NOT NULL,
     docx BLOB NOT NULL, xlsx BLOB NOT NULL, pdf BLOB, docx_sha256 VARCHAR NOT NULL,
     PRIMARY KEY (scope, issue_number));
+"""
+
+# household_facts from the roster, every screening record and the hazard exposures. DuckDB's
+# lists hold each household's records and zones: the shown page reads its methods and zones from
+# its own rows instead of searching millions of records (where PostgreSQL would use arrays).
+_HOUSEHOLD_FACTS = f"""
+INSERT INTO household_facts
+WITH rec AS (
+    SELECT household_id, min(screened_on) AS first_on,
+           min(screened_on) FILTER (WHERE method = '{ScreeningMethod.home_visit.value}') AS first_home_on,
+           min(screened_on) FILTER (WHERE method = '{ScreeningMethod.village_assessment.value}') AS first_assessment_on,
+           min(screened_on) FILTER (WHERE method = '{ScreeningMethod.online_inquiry.value}') AS first_online_on,
+           min(screened_on) FILTER (WHERE result = '{ScreeningResult.no_risk.value}') AS first_no_risk_on,
+           min(screened_on) FILTER (WHERE result = '{ScreeningResult.risk_found.value}') AS first_risk_on,
+           min(screened_on) FILTER (WHERE result = '{ScreeningResult.propose_monitoring.value}') AS first_propose_on,
+           list({{'day': screened_on, 'method': method}}) AS history
+    FROM screenings GROUP BY household_id),
+exposure AS (
+    SELECT x.household_id, list(DISTINCT {{'kind': z.kind, 'level': z.level}}) AS zones,
+           list(DISTINCT x.kind) AS hazard_kinds
+    FROM household_hazards x JOIN hazard_zones z USING (zone_id) GROUP BY x.household_id)
+SELECT h.household_id, h.town_code, h.village_code, h.members, h.monitor_type, h.per_capita_income,
+       h.compliant_oop_spending, h.identified_on, h.assisted_on, coalesce(h.disaster_affected, FALSE),
+       {", ".join(f"h.{c}" for c in KEY_COLUMNS + GUARANTEE_COLUMNS)},
+       rec.first_on, rec.first_home_on, rec.first_assessment_on, rec.first_online_on, rec.first_no_risk_on,
+       rec.first_risk_on, rec.first_propose_on, rec.history, exposure.zones, exposure.hazard_kinds
+FROM households h LEFT JOIN rec USING (household_id) LEFT JOIN exposure USING (household_id)
 """
 
 
@@ -188,7 +235,8 @@ _connections_lock = threading.Lock()
 STORE_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA))
 # Columns added to existing tables later; a store that lacks any gets them on open too.
 ADDED_COLUMNS = frozenset(re.findall(r"ALTER TABLE (\w+) ADD COLUMN IF NOT EXISTS (\w+)", _SCHEMA))
-DERIVED_TABLES = frozenset({"household_status", "screening_days", "screener_days", "key_assessments"})
+DERIVED_TABLES = frozenset({"household_status", "screening_days", "screener_days", "key_assessments",
+                            "household_facts"})
 
 
 @dataclass
@@ -338,9 +386,13 @@ class Store:
                                supported=SCHEMA_VERSION), self.path)
         if tables >= STORE_TABLES and version == SCHEMA_VERSION and self._has_added_columns():
             return
-        # A store from before a derived table existed gets it filled, not only created.
-        derived_missing = "households" in tables and not tables >= DERIVED_TABLES
-        with self.transaction(refresh=derived_missing) as cur:
+        # The derived tables are rebuilt too when there is something to derive from: a store from
+        # before a derived table existed gets it filled, and a column or migration that feeds them
+        # (household_facts: roster columns, hazard level codes) must not leave them empty or stale
+        # until the next import.
+        derived = ("households" in tables and not tables >= DERIVED_TABLES) or {
+            "households", "screenings", "household_hazards", "hazard_zones"} <= tables
+        with self.transaction(refresh=derived) as cur:
             cur.execute(_SCHEMA)
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 MIGRATIONS[target](cur)
@@ -459,7 +511,8 @@ class Store:
 
     @staticmethod
     def refresh_derived(cur: duckdb.DuckDBPyConnection) -> None:
-        """Rebuild the per-household first-event dates and the per-village screening days.
+        """Rebuild the per-household first-event dates, the household lists' facts and the
+        per-village screening days.
 
         Every as-of view is a filter on these dates (a household is screened on d when its first
         record is on or before d), so figures for any day come from one pass over one row per
@@ -481,6 +534,9 @@ class Store:
             FROM screenings s JOIN households h USING (household_id)
             GROUP BY s.household_id
         """)
+        # Households (农户清单): the lists' one-row-per-household table.
+        cur.execute("DELETE FROM household_facts")
+        cur.execute(_HOUSEHOLD_FACTS)
         cur.execute("DELETE FROM screening_days")
         cur.execute("""
             INSERT INTO screening_days
@@ -535,7 +591,8 @@ class Store:
     def count(self, table: str) -> int:
         if table not in {"households", "screenings", "milestones", "divisions", "hazard_zones",
                          "household_hazards", "audit_log", "import_log", "household_status", "screening_days",
-                         "screener_days", "key_assessments", "spot_check_draws", "spot_check_items", "users", "sessions"}:
+                         "screener_days", "key_assessments", "household_facts",
+                         "spot_check_draws", "spot_check_items", "users", "sessions"}:
             raise ValueError(table)
         return int(self.cursor().execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
@@ -725,37 +782,6 @@ class Store:
             """,
             [scope.is_district, *p_d],
         )
-
-    def unreached(self, scope: Scope, as_of: dt.date, village_code: str | None, which: str,
-                  limit: int = 50, offset: int = 0) -> tuple[pd.DataFrame, int]:
-        """Drill-down lists, paginated in SQL: ``which`` is "unscreened" (no record by ``as_of``)
-        or "key_not_home" (key households without a home visit by ``as_of``).
-
-        Returns one page of households and the total count.
-        """
-        if which not in {HouseholdList.unscreened, HouseholdList.key_not_home}:
-            raise ValueError(which)
-        where_h, p_h = self.scope_sql(scope, "h")
-        condition = ("(s.first_on IS NULL OR s.first_on > $as_of)" if which == "unscreened"
-                     else f"{IS_KEY_SQL} AND (s.first_home_on IS NULL OR s.first_home_on > $as_of)")
-        village = "AND h.village_code = ?" if village_code else ""
-        params = [*p_h, *([village_code] if village_code else [])]
-        base = f"""
-            FROM households h LEFT JOIN household_status s USING (household_id)
-            WHERE {where_h} {village} AND {condition}
-        """
-        total = int(self.cursor().execute(self._numbered(f"SELECT count(*) {base}"), [*params, as_of]).fetchall()[0][0])
-        cols = ", ".join(f"h.{c}" for c in ("household_id", "town_code", "village_code", "head_name",
-                                              "head_id_number", "phone", "members", *KEY_COLUMNS))
-        # Methods are looked up for the one page shown only, never for the whole list.
-        page = self.query(self._numbered(f"""
-            WITH page AS (SELECT {cols}, CASE WHEN s.first_on <= $as_of THEN s.first_on END AS first_on
-                          {base} ORDER BY h.household_id LIMIT ? OFFSET ?)
-            SELECT page.*, (SELECT string_agg(DISTINCT r.method, ',' ORDER BY r.method) FROM screenings r
-                            WHERE r.household_id = page.household_id AND r.screened_on <= $as_of) AS methods
-            FROM page ORDER BY household_id
-        """), [*params, limit, offset, as_of])
-        return page, total
 
 
     def import_log(self, limit: int = 50) -> pd.DataFrame:

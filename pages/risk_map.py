@@ -51,6 +51,7 @@ with right:
         st.metric(t("risk_map.metric_lag"), f"{row.lag:,.1f}", Status(row.status).label, delta_color="off")
         st.metric(t("risk_map.metric_key"), f"{int(row.key_not_home)}")
         st.metric(t("risk_map.metric_exposed"), f"{int(row.exposed_unscreened)}")
+        st.metric(MapMeasure.should_monitor.label, f"{int(row.should_monitor)}")
         zones = view.zones[view.zones["village_code"] == code]
         kinds = [k for k in HazardKind if k.value in set(zones["kind"])]
 
@@ -59,6 +60,7 @@ with right:
 
         lines = [t("risk_map.link_unscreened", url=url(village=code, list="unscreened")),
                  t("risk_map.link_key", url=url(village=code, list="key_not_home")),
+                 t("risk_map.link_should_monitor", url=url(village=code, list="should_monitor")),
                  *(t("risk_map.link_hazard", kind=k.label, url=url(village=code, hazard=k.value)) for k in kinds),
                  t("risk_map.link_town", url=url(town=row.town_code, list="unscreened"))]
         st.markdown(t("risk_map.links") + "\n\n" + "\n".join(f"- {line}" for line in lines))

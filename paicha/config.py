@@ -55,6 +55,20 @@ class ImportLimits:
 
 
 @dataclass(frozen=True)
+class Monitoring:
+    """Cut-offs of the 应纳未纳 rules and of the 绿色通道 (assumptions, see docs/assumptions.md).
+
+    The income line itself is ``Thresholds.monitoring_income``. Defaulted, so that a
+    configuration written before the household lists existed still loads.
+    """
+
+    proposal_workdays: int = 10
+    assistance_only_multiple: float = 1.5
+    green_channel_workdays: int = 10
+    earliest_identification: dt.date = dt.date(2020, 3, 1)
+
+
+@dataclass(frozen=True)
 class Auth:
     """Sign-in rules: lockout, idle timeout, password length, session lifetime, cookie flags."""
 
@@ -128,6 +142,7 @@ class Settings:
     tianditu_key: str
     import_limits: ImportLimits = ImportLimits()
     auth: Auth = Auth()
+    monitoring: Monitoring = Monitoring()
     map_options: MapOptions = MapOptions()
     reasons: Reasons = Reasons()
     bulletin_issuer: str = ""
@@ -196,6 +211,7 @@ def load_settings(path: Path | None = None) -> Settings:
         map_tiles=raw["map"]["tiles"],
         tianditu_key=raw["map"]["tianditu_key"],
         auth=Auth(**raw.get("auth", {})),
+        monitoring=Monitoring(**raw.get("monitoring", {})),
         map_options=_map_options(raw["map"]),
         reasons=Reasons(**raw.get("reasons", {}),
                         weights={**DEFAULT_REASON_WEIGHTS, **raw.get("reason_weights", {})}),

@@ -175,13 +175,42 @@ class DivisionKind(LabelledEnum):
     community = ("community", "社区")
 
 
+# -- households (农户清单): the lists, the 应纳未纳 rules, the monitoring pipeline ----------------
+
+
 class HouseholdList(LabelledEnum):
-    """The household lists a cadre works down: who is not reached, who should be monitored."""
+    """The lists of 农户清单; the codes are the page's ``list`` query parameter and the CLI's --list."""
 
     unscreened = ("unscreened", "未排查农户")
     key_not_home = ("key_not_home", "重点户未入户")
-    should_monitor = ("should_monitor", "应纳未纳")
+    should_monitor = ("should_monitor", "应纳未纳疑似户")
     zero_monitoring_villages = ("zero_monitoring_villages", "无监测对象的村（社区）")
+
+
+class KeyNotHome(LabelledEnum):
+    """Why a key household is on the list of those not visited at home."""
+
+    never_screened = ("never_screened", "未排查")
+    not_at_home = ("not_at_home", "应入户未入户")  # screened, but only by 村级研判 or 线上问询
+
+
+class MonitoringRule(LabelledEnum):
+    """应纳未纳 rules: a household that is not a monitoring object and for which one fires may
+    have been missed (确保应纳尽纳). Definitions and cut-offs: ``paicha.rules``."""
+
+    income_below_line = ("income_below_line", "人均纯收入低于监测线")
+    spending_shock = ("spending_shock", "支出骤增")
+    guarantee_problem = ("guarantee_problem", "三保障或饮水安全问题")
+    proposal_not_followed = ("proposal_not_followed", "建议纳入监测未纳入")
+    assistance_only = ("assistance_only", "一兜了之风险")
+
+
+class GreenChannel(LabelledEnum):
+    """绿色通道: assistance started before identification (先落实帮扶措施，后补充完善相关程序)."""
+
+    identified_after = ("identified_after", "已补认定")
+    waiting = ("waiting", "待认定")
+    overdue = ("overdue", "待认定超期")
 
 
 class SpotCheckReason(LabelledEnum):
@@ -270,6 +299,7 @@ class MapMeasure(LabelledEnum):
     status = ("status", "进度状态")
     key_not_home = ("key_not_home", "重点户未入户")
     exposed_unscreened = ("exposed_unscreened", "风险区内未排查户")
+    should_monitor = ("should_monitor", "应纳未纳疑似户")  # the households page's list of the same name
 
 
 class HeatSubject(LabelledEnum):
@@ -278,3 +308,4 @@ class HeatSubject(LabelledEnum):
     unscreened = ("unscreened", "未排查")
     key_not_home = ("key_not_home", "重点户未入户")
     exposed = ("exposed", "位于所选风险区")
+    should_monitor = ("should_monitor", "应纳未纳疑似户")  # not a monitoring object, a rule fired

@@ -16,11 +16,13 @@ import pandas as pd
 import streamlit as st
 
 from data_loaders import backup as backups
-from data_loaders import bulletins, exposure, reports
+from data_loaders import bulletins, exposure, household_exports, households, reports
 from data_loaders import spot_checks as spot_data
 from data_loaders.store import Store, StoreError, forget
+from paicha import household_lists
 from paicha.access import User
 from paicha.config import Settings, load_settings
+from paicha.household_lists import ListFilters, ListRequest
 from paicha.overview import Overview
 from paicha.scope import Scope
 from paicha.villages import VillageReport
@@ -103,12 +105,6 @@ def progress(scope: Scope, as_of: dt.date, level: str, version: int):
 def meta(version: int) -> dict[str, str | None]:
     s = store()
     return {"is_demo": "true" if s.is_demo() else "false", "demo_today": s.get_meta("demo_today")}
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def unreached(scope: Scope, as_of: dt.date, village_code: str | None, which: str, page: int,
-              page_size: int, unmasked: bool, version: int):
-    return reports.unreached_page(store(), scope, as_of, village_code, which, page, page_size, unmasked)
 
 
 @_store_errors_shown
@@ -206,3 +202,61 @@ def screener_report(scope: Scope, as_of: dt.date, version: int) -> reports.Scree
 @st.cache_data(show_spinner=False, max_entries=32)
 def bulletin_replay(scope: Scope, number: int, version: int) -> pd.DataFrame | None:
     return bulletins.replay_check(store(), settings(), scope, number)
+
+
+# -- households (农户清单): lists, counts, detail, pipeline; keyed by scope, as-of date, the request
+# (filters) and data version. Pages of unmasked rows are cached under unmasked=True only.
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def household_places(scope: Scope, version: int) -> pd.DataFrame:
+    """Towns and villages of the scope, for the filters."""
+    return store().divisions(scope)
+
+
+def _days_left(scope: Scope, as_of: dt.date, version: int) -> pd.DataFrame:
+    # The village progress table is cached already (the progress page shows the same finishes).
+    return household_lists.days_left(progress(scope, as_of, "village", version), as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def household_counts(scope: Scope, as_of: dt.date, filters: ListFilters, version: int) -> households.ListCounts:
+    return households.counts(store(), settings(), scope, as_of, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def household_page(scope: Scope, as_of: dt.date, request: ListRequest, page: int, size: int, unmasked: bool,
+                   version: int) -> pd.DataFrame:
+    return households.household_page(store(), settings(), scope, as_of, request, _days_left(scope, as_of, version),
+                                     size, page * size, unmasked)
+
+
+def household_export_rows(scope: Scope, as_of: dt.date, request: ListRequest, unmasked: bool,
+                          version: int) -> Callable[[], pd.DataFrame]:
+    """What an export fetches when its button is clicked (on another thread: the store and the
+    days left are resolved here, on the script thread). Never cached: a file is built once."""
+    s, cfg, left = store(), settings(), _days_left(scope, as_of, version)
+    return functools.partial(household_exports.export_rows, s, cfg, scope, as_of, request, left, unmasked)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def zero_monitoring_villages(scope: Scope, as_of: dt.date, filters: ListFilters, page: int, size: int,
+                             version: int) -> pd.DataFrame:
+    return households.zero_monitoring_villages(store(), settings(), scope, as_of, filters, size, page * size)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def household_detail(scope: Scope, as_of: dt.date, household_id: str, unmasked: bool,
+                     version: int) -> households.HouseholdDetail | None:
+    return households.household_detail(store(), settings(), scope, as_of, household_id, unmasked)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def household_pipeline(scope: Scope, as_of: dt.date, filters: ListFilters, version: int) -> pd.DataFrame:
+    return households.pipeline(store(), settings(), scope, as_of, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def green_channel(scope: Scope, as_of: dt.date, filters: ListFilters, page: int, size: int,
+                  version: int) -> pd.DataFrame:
+    return households.green_channel_page(store(), settings(), scope, as_of, filters, size, page * size)

@@ -140,3 +140,27 @@ BULLETIN_OLD_DOCX = "bulletin.old.docx"
 BULLETIN_OLD_PDF = "bulletin.old.pdf"
 BULLETIN_OLD_XLSX = "bulletin.old.xlsx"
 BULLETIN_PACK = "bulletin.pack"  # session-state slot: (request, pack) of the last generated 通报
+
+# Households (农户清单). Filters are mirrored in the query string (paicha.household_lists).
+HOUSEHOLDS_LIST = "households.list"
+HOUSEHOLDS_TOWN = "households.town"
+HOUSEHOLDS_VILLAGE = "households.village"
+HOUSEHOLDS_KEY_GROUP = "households.key_group"
+HOUSEHOLDS_HAZARD = "households.hazard"
+HOUSEHOLDS_RULE = "households.rule"
+HOUSEHOLDS_METHOD = "households.method"
+HOUSEHOLDS_RESULT = "households.result"
+HOUSEHOLDS_SCREENED = "households.screened"
+HOUSEHOLDS_PAGE = "households.page"
+HOUSEHOLDS_TABLE = "households.table"
+HOUSEHOLDS_DETAIL = "households.detail"
+HOUSEHOLDS_UNMASK = "households.unmask"
+HOUSEHOLDS_UNMASK_REASON = "households.unmask.reason"
+HOUSEHOLDS_EXPORT_XLSX = "households.export.xlsx"
+HOUSEHOLDS_EXPORT_CSV = "households.export.csv"
+HOUSEHOLDS_PIPELINE_TOWNS = "households.pipeline.towns"
+HOUSEHOLDS_PIPELINE_VILLAGES = "households.pipeline.villages"
+HOUSEHOLDS_GREEN_PAGE = "households.green.page"
+HOUSEHOLDS_GREEN_TABLE = "households.green.table"
+HOUSEHOLDS_PARAMS = "households.params"  # session-state slot: the query string this page last wrote
+HOUSEHOLDS_SHOWN = "households.shown"  # session-state slot: the request whose first page is shown

@@ -1,12 +1,15 @@
-"""Drawing patterns the pages share: a row of metrics, a set of tables in tabs."""
+"""Drawing patterns the pages share: a row of metrics, a set of tables in tabs, a pager."""
 
 from __future__ import annotations
+
+import math
 
 import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
 from ui.print import print_table
+from ui.text import t
 
 
 def metric_row(metrics: list[dict[str, object]]) -> None:
@@ -27,3 +30,17 @@ def table(frame, key: str | None = None, height: int | str = "auto") -> None:
     """A table on screen, and the same table whole in the printout (see ui/print.py)."""
     st.dataframe(frame, hide_index=True, width="stretch", height=height, key=key)
     print_table(frame)
+
+
+def pager(total: int, size: int, key: str) -> int:
+    """The page number of a list paginated in SQL (``size`` rows a page): the 0-based page to fetch.
+
+    A page past the end (the list got shorter since) becomes the last page.
+    """
+    pages = max(1, math.ceil(total / size))
+    if st.session_state.get(key, 1) > pages:
+        st.session_state[key] = pages
+    left, right = st.columns([1, 4], vertical_alignment="bottom")
+    page = int(left.number_input(t("layout.page"), 1, pages, key=key))
+    right.caption(t("layout.page_of", page=page, pages=pages, size=size, total=f"{total:,}"))
+    return page - 1

@@ -40,6 +40,7 @@ class PageSpec:
 PAGES = (
     PageSpec("pages/overview.py", "nav.overview", ":material/dashboard:", "overview", default=True),
     PageSpec("pages/villages.py", "nav.villages", ":material/holiday_village:", "villages"),
+    PageSpec("pages/households.py", "nav.households", ":material/groups:", "households"),
     PageSpec("pages/risk_map.py", "nav.risk_map", ":material/flood:", "risk_map"),
     PageSpec("pages/imports.py", "nav.imports", ":material/upload_file:", "imports",
              permission=Permission.import_data),

@@ -17,9 +17,9 @@ from data_loaders.importing.validate import KEEP_PREFIX, Validated
 from data_loaders.store import (
     GUARANTEE_COLUMNS,
     HAZARD_COLUMNS,
-    HOUSEHOLD_COLUMNS,
     KEY_COLUMNS,
     MILESTONE_COLUMNS,
+    ROSTER_COLUMNS,
     SCREENING_COLUMNS,
 )
 from paicha.vocab import KeyGroup, MonitorType
@@ -29,11 +29,11 @@ SCREENING_KEY = ("household_id", "screened_on", "method", "screener")
 # Upsert kinds: table, key and columns; a column a file lacked falls back to the stored value,
 # or for a new row to the column's default.
 _UPSERTS = {
-    ImportKind.households: ("households", "household_id", HOUSEHOLD_COLUMNS),
+    ImportKind.households: ("households", "household_id", ROSTER_COLUMNS),
     ImportKind.milestones: ("milestones", "town_code", MILESTONE_COLUMNS),
     ImportKind.hazards: ("hazard_zones", "zone_id", HAZARD_COLUMNS),
 }
-_DEFAULTS = {c: "FALSE" for c in KEY_COLUMNS + GUARANTEE_COLUMNS} | {
+_DEFAULTS = {c: "FALSE" for c in [*KEY_COLUMNS, *GUARANTEE_COLUMNS, "disaster_affected"]} | {
     "monitor_type": f"'{MonitorType.none.value}'"}
 
 

@@ -185,6 +185,17 @@ FIELDS: dict[ImportKind, tuple[Field, ...]] = {
           for g in KeyGroup),
         *(Field(g.column, g.label, "bool", False, _flag_aliases(g), default=False,
                 meaning="guarantee_flag") for g in Guarantee),
+        # Added with the household lists: where to find the household, and the monitoring
+        # pipeline (识别纳入监测 → 落实帮扶措施; 绿色通道 for disasters). Optional: older files
+        # without them import as before and keep what the store holds.
+        Field("address", "住址(村民小组)", "text", False,
+              ("住址", "家庭住址", "现住址", "居住地址", "详细地址", "村民小组", "所属村民小组", "组别")),
+        Field("identified_on", "识别纳入监测日期", "date", False,
+              ("纳入监测日期", "识别日期", "认定日期", "识别纳入日期", "监测对象识别日期", "纳入监测时间")),
+        Field("assisted_on", "首次落实帮扶措施日期", "date", False,
+              ("帮扶措施落实日期", "首次帮扶日期", "帮扶开始日期", "落实帮扶措施日期", "帮扶措施开始日期")),
+        Field("disaster_affected", "是否因灾受损", "bool", False,
+              ("因灾受损", "是否受灾", "受灾户", "是否因灾", "因灾"), default=False),
     ),
     ImportKind.screenings: (
         Field("household_id", "户编号", "code", True, HOUSEHOLD_ID_ALIASES),

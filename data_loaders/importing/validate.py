@@ -8,7 +8,10 @@ Date rule: a screening date and an online-confirmation date must lie within the 
 ``campaign.start`` to ``campaign.report_deadline`` inclusive (records after the report is due
 cannot belong to this campaign; records before its start are typos or an earlier campaign).
 Milestone dates fall before the start by design (the work plan is due the day before), and a
-late report is a fact worth recording, so they need only lie in the campaign's year.
+late report is a fact worth recording, so they need only lie in the campaign's year. A roster's
+identification and first-assistance dates may lie years back (monitoring objects of earlier
+years), but not before the monitoring mechanism began (``monitoring.earliest_identification``)
+nor after the campaign's year.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from data_loaders.importing.spec import (
     fields_by_name,
 )
 from data_loaders.importing.sql import registered
-from data_loaders.store import HOUSEHOLD_COLUMNS, MILESTONE_COLUMNS, SCREENING_COLUMNS, Store
+from data_loaders.store import MILESTONE_COLUMNS, ROSTER_COLUMNS, SCREENING_COLUMNS, Store
 from paicha.config import Settings
 from paicha.idnumber import is_valid
 from paicha.text import joined, t
@@ -257,6 +260,9 @@ def schema(kind: ImportKind, settings: Settings, unknown_households: frozenset[s
             "compliant_oop_spending": pa.Column(nullable=True, checks=_money_checks(
                 limits.max_compliant_oop_spending, "spending_max")),
             **_coordinate_columns(box),
+            **{name: pa.Column(nullable=True, checks=pa.Check.in_range(
+                settings.monitoring.earliest_identification, dt.date(campaign.start.year, 12, 31),
+                error="monitoring_window")) for name in ("identified_on", "assisted_on")},
         }
     elif kind is ImportKind.screenings:
         window = pa.Check.in_range(campaign.start, campaign.report_deadline, error="campaign_window")
@@ -310,11 +316,14 @@ def _message(check: str, f: Field, settings: Settings, value: str) -> str:
         "lat_range": "import.error.lat_out_of_range",
         "campaign_window": "import.error.date_outside_campaign",
         "year_window": "import.error.date_outside_year",
+        "monitoring_window": "import.error.date_outside_monitoring",
         "household_unknown": "import.error.household_unknown",
     }[check]
     low, high = box.lon if check == "lon_range" else box.lat
     if check == "campaign_window":
         low, high = campaign.start, campaign.report_deadline
+    elif check == "monitoring_window":
+        low, high = settings.monitoring.earliest_identification, dt.date(campaign.start.year, 12, 31)
     elif check == "members_max":
         low, high = 1, limits.max_members
     elif check == "income_max":
@@ -469,7 +478,7 @@ def validate_tables(kind: ImportKind, tables: list[Table], ctx: Context) -> Vali
     if kind is ImportKind.households:
         _resolve_places(typed, ctx.divisions, out, with_village=True)
         _apply_schema(kind, typed, ctx.settings, out)
-        frame = _with_keep_flags(kind, typed[HOUSEHOLD_COLUMNS], tables, raw)
+        frame = _with_keep_flags(kind, typed[ROSTER_COLUMNS], tables, raw)
     elif kind is ImportKind.milestones:
         _resolve_places(typed, ctx.divisions, out, with_village=False)
         _apply_schema(kind, typed, ctx.settings, out)

@@ -6,8 +6,11 @@ import pytest
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1.element_tree import Dataframe
 
+from data_loaders import store as store_module
+from data_loaders.store import Store
 from tests.app.walk import go_to, open_app, set_as_of, sign_in
 from tests.conftest import HOSTILE
+from ui import keys
 from ui.pages import PAGES
 
 
@@ -37,10 +40,17 @@ def test_an_imported_html_name_never_reaches_a_page_as_markup(username, hostile_
     import datetime as dt
 
     app_env(hostile_db_path)
+    village = Store(hostile_db_path, read_only=True).query(
+        "SELECT village_code FROM households WHERE head_name = ?", [HOSTILE])["village_code"].item()
+    store_module.close_all()
     at = set_as_of(sign_in(open_app(), username), dt.date(2024, 9, 12))
     seen_as_text = False
     for page in PAGES:
         at = go_to(at, page.script)
+        if page.script == "pages/households.py":
+            # The unreached households are listed here (no longer on 村级进度), in priority order
+            # over the district: a cadre reaches this one through its village, as the links do.
+            at = at.selectbox(key=keys.HOUSEHOLDS_VILLAGE).set_value(village).run()
         assert not at.exception
         raw = [b for b in markup_bodies(at) if "<img src=x" in b]
         assert raw == [], (page.script, raw[:1])

@@ -45,6 +45,11 @@ def test_villages_deep_link_renders_the_drill_down(browser, app_url):
     page, errors = shoot(browser, f"{app_url}/villages", "villages")
     text = page.inner_text("body")
     assert t("villages.title") in text and "Page not found" not in text
+    page.close()
+    # The drill-down lists live on 农户清单 now, which the villages page links to.
+    page, errors = shoot(browser, f"{app_url}/households?list=unscreened", "households")
+    text = page.inner_text("body")
+    assert t("households.title") in text and "Page not found" not in text
     assert "210311********" in text or page.locator('[data-testid="stDataFrame"]').count() >= 2
     assert not [e for e in errors if "metrics" not in e]
     page.close()

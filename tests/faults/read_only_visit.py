@@ -47,9 +47,10 @@ def visit(writable: Path) -> dict:
     db = os.environ["PAICHA_DB"]
     report = {"overview": seen(page("pages/overview.py", "leader")),
               "villages": seen(page("pages/villages.py", "leader")),
-              "risk_map": seen(page("pages/risk_map.py", "leader"))}
-    at = page("pages/villages.py", "admin")
-    report["unmask"] = seen(at.toggle(key=keys.VILLAGES_UNMASK).set_value(True).run())
+              "risk_map": seen(page("pages/risk_map.py", "leader")),
+              "households": seen(page("pages/households.py", "leader"))}
+    at = page("pages/households.py", "admin")  # the household lists are where identifiers can be unmasked
+    report["unmask"] = seen(at.toggle(key=keys.HOUSEHOLDS_UNMASK).set_value(True).run())
     at = page("pages/imports.py", "admin")
     at.file_uploader(key=keys.IMPORT_FILES).set_value(("roster.xls", (FILES / "roster.xls").read_bytes(), XLSX))
     report["import"] = seen(at.run())

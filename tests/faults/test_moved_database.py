@@ -83,13 +83,13 @@ def test_an_audited_action_after_the_move_writes_nothing_into_the_moved_file(tmp
     path = tmp_path / "paicha.duckdb"
     build_known_store(path, settings)
     app_env(path)
-    at = go_to(sign_in(open_app(), "admin"), "pages/villages.py")
-    assert not at.exception and at.toggle(key=keys.VILLAGES_UNMASK)
+    at = go_to(sign_in(open_app(), "admin"), "pages/households.py")
+    assert not at.exception and at.toggle(key=keys.HOUSEHOLDS_UNMASK)
     lines = Store(path).count("audit_log")
     moved = tmp_path / "moved.duckdb"
     os.rename(path, moved)
     before = digest(moved)
-    at = at.toggle(key=keys.VILLAGES_UNMASK).set_value(True).run()
+    at = at.toggle(key=keys.HOUSEHOLDS_UNMASK).set_value(True).run()
     assert "数据库文件不存在" in error_page(at)
     store_module.close_all()
     assert digest(moved) == before and Store(moved).count("audit_log") == lines

@@ -50,7 +50,7 @@ def visit(tmp_path_factory, settings) -> dict:
 
 
 def test_pages_that_only_read_work_on_a_read_only_database(visit):
-    for page in ("overview", "villages", "risk_map"):
+    for page in ("overview", "villages", "risk_map", "households"):
         assert visit[page]["exception"] == [] and visit[page]["errors"] == [], page
     assert visit["overview"]["metrics"][visit["households_label"]] == "14"
     assert 64 in visit["villages"]["tables"]  # every village's row

@@ -167,6 +167,23 @@ def spending_beyond_bound() -> None:
     write_xlsx("spending_beyond_bound.xlsx", layout(header, data))
 
 
+def identification_date_not_a_date() -> None:
+    """A 识别纳入监测日期 typed as a month that does not exist; the other households leave it empty."""
+    header = [*BASIC, "识别纳入监测日期", "首次落实帮扶措施日期", "是否因灾受损"]
+    data = [row + [None, None, "否"] for row in basic_rows()]
+    data[1][-3:] = [dt.date(2024, 9, 3), dt.date(2024, 9, 5), "是"]
+    data[2][-3] = "2024年13月5日"
+    write_xlsx("identification_date_not_a_date.xlsx", layout(header, data))
+
+
+def assistance_date_before_monitoring_began() -> None:
+    """A 首次落实帮扶措施日期 of 2019: the monitoring mechanism began in March 2020 (a typo for 2024)."""
+    header = [*BASIC, "首次落实帮扶措施日期"]
+    data = [row + [None] for row in basic_rows()]
+    data[2][-1] = dt.date(2019, 9, 5)
+    write_xlsx("assistance_date_before_monitoring_began.xlsx", layout(header, data))
+
+
 def coordinates_outside_district() -> None:
     """A point in 沈阳 (123.43, 41.80): in China and in WGS-84, but 80 km north of the district."""
     header = [*BASIC, "经度", "纬度"]
@@ -467,7 +484,8 @@ def main() -> None:
                  key_group_unmatched, messy_milestones, flood_zones, flood_zones_utm_shapefile,
                  hazard_not_polygon, members_three_billion, income_beyond_bound, spending_beyond_bound,
                  coordinates_outside_district, household_ids_of_another_town, excel_unicode_text_roster,
-                 hazard_without_polygon, shapefile_without_dbf, shapefile_with_broken_dbf):
+                 hazard_without_polygon, shapefile_without_dbf, shapefile_with_broken_dbf,
+                 identification_date_not_a_date, assistance_date_before_monitoring_began):
         make()
     print(f"wrote {len(list(FILES.iterdir()))} files to {FILES.name}/")
 

@@ -31,6 +31,9 @@ DEFECTS = [
     ("hazard_without_polygon.geojson", "hazard_without_polygon", 2, "图形", "", ["没有几何图形", "必须是面"]),
     ("shapefile_without_dbf.zip", "flood_zones", None, "", "flood_zones.shp", ["缺少属性表文件（.dbf）"]),
     ("shapefile_with_broken_dbf.zip", "flood_zones", None, "", "flood_zones.shp", [".dbf无法读取"]),
+    ("identification_date_not_a_date.xlsx", "Sheet1", 6, "识别纳入监测日期", "2024年13月5日", ["无法识别的日期"]),
+    ("assistance_date_before_monitoring_began.xlsx", "Sheet1", 6, "首次落实帮扶措施日期", "2019-09-05",
+     ["2020-03-01", "2024-12-31"]),
 ]
 
 

@@ -42,6 +42,7 @@ def villages() -> pd.DataFrame:
                      "households": 100, "screened": 40 + 20 * i, "screened_pct": 40.0 + 20 * i, "expected": 80.0,
                      "lag": lag, "status": status, "key_households": 5, "key_home_visited": 5 - i,
                      "key_not_home": i, "exposed": 10 * i, "exposed_unscreened": 3 * i, "exposed_key_not_home": 0,
+                     "should_monitor": 2 * i,
                      "geometry": square(122.9 + 0.05 * i, 41.0), "lon": 122.92 + 0.05 * i, "lat": 41.02})
     return pd.DataFrame(rows)
 

@@ -142,6 +142,7 @@ def village_tooltip(row, hazards: list[str]) -> str:
         t("risk_map.tip_lag", lag=_number(row.lag, 1), status=status),
         t("risk_map.tip_key", n=_number(row.key_not_home), of=_number(row.key_households)),
         t("risk_map.tip_exposed", n=_number(row.exposed), unscreened=_number(row.exposed_unscreened)),
+        t("risk_map.tip_should_monitor", n=_number(row.should_monitor)),
         *hazards,
     ]
     return "<br>".join(lines)

@@ -55,6 +55,8 @@ MEASURES: dict[MapMeasure, MeasureSpec] = {
     MapMeasure.key_not_home: MeasureSpec(MapMeasure.key_not_home, "key_not_home", Classing.quantile),
     MapMeasure.exposed_unscreened: MeasureSpec(MapMeasure.exposed_unscreened, "exposed_unscreened",
                                                Classing.quantile),
+    # The households page's 应纳未纳 list per village (data_loaders.households, same predicates).
+    MapMeasure.should_monitor: MeasureSpec(MapMeasure.should_monitor, "should_monitor", Classing.quantile),
 }
 
 # Worst first, for the status measure's order in the table and the legend.

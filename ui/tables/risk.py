@@ -9,7 +9,7 @@ from ui.maps.measures import MEASURES, MeasureSpec, worst_first
 from ui.text import t
 
 TABLE_COLUMNS = ["town_name", "village_name", "households", "screened", "screened_pct", "lag", "status",
-                 "key_households", "key_not_home", "exposed", "exposed_unscreened", "exposed_key_not_home"]
+                 "key_households", "key_not_home", "exposed", "exposed_unscreened", "exposed_key_not_home", "should_monitor"]
 
 
 def _hazard_cells(zones: pd.DataFrame) -> dict[str, str]:
