@@ -283,14 +283,6 @@ def key_group_labels(frame) -> list[str]:
     return [joined(g.label for g in groups if row[g.column]) for _, row in frame.iterrows()]
 
 
-def method_labels(codes: str | None) -> str:
-    """"home_visit,online_inquiry" → "入户排查、线上问询"; empty when there is no record."""
-    if not codes or not isinstance(codes, str):
-        return ""
-    return joined(ScreeningMethod(c).label for c in codes.split(","))
-
-
-
 class MapMeasure(LabelledEnum):
     """What the risk map colours the villages by; each has one entry in ``ui.maps.measures``."""
 

@@ -17,7 +17,8 @@ from shapely.geometry import Polygon, mapping
 
 from data_loaders.exposure import EXACT_STEPS, KeyPoints, PointSet, RiskView
 from paicha.geo import distance_m, wgs84_to_gcj02
-from paicha.vocab import MapMeasure, Status
+from paicha.text import t
+from paicha.vocab import HazardKind, HazardLevel, MapMeasure, Status
 from tests.e2e.browser import ROOT
 from ui import theme
 from ui.maps import assets, builders, geometry, measures, png
@@ -243,3 +244,13 @@ def test_the_meeting_png_is_slide_sized_and_kept_for_looking_at():
     shots = ROOT / "artifacts" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     (shots / "risk_map_export_unit.png").write_bytes(data)
+
+
+def test_the_village_table_names_hazard_levels_and_indicators_in_chinese():
+    from ui.tables.risk import village_table
+
+    table = village_table(villages(), zones(), None)
+    hazards = dict(zip(table[t("risk_map.columns.village_name")], table[t("risk_map.columns.hazards")], strict=True))
+    assert hazards["第0村"] == HazardKind.flood.label + t("risk_map.tip_level", level=HazardLevel.high.label)
+    assert "high" not in hazards["第0村"]
+    assert "23.5" in hazards["第1村"] and hazards["第3村"] == ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from paicha.vocab import HazardKind, MapMeasure, Status
+from paicha.vocab import HazardKind, HazardLevel, MapMeasure, Status
 from ui.maps.measures import MEASURES, MeasureSpec, worst_first
 from ui.text import t
 
@@ -19,7 +19,7 @@ def _hazard_cells(zones: pd.DataFrame) -> dict[str, str]:
         if isinstance(zone.indicator_name, str) and pd.notna(zone.indicator):
             text = t("risk_map.tip_indicator", kind=text, name=zone.indicator_name, value=f"{float(zone.indicator):g}")
         elif isinstance(zone.level, str) and zone.level:
-            text += t("risk_map.tip_level", level=zone.level)
+            text += t("risk_map.tip_level", level=HazardLevel(zone.level).label)
         cells.setdefault(zone.village_code, [])
         if text not in cells[zone.village_code]:
             cells[zone.village_code].append(text)
