@@ -98,7 +98,8 @@ async def map_asset(request: Request) -> Response:
 
 class SecurityHeaders(BaseHTTPMiddleware):
     """Headers for an intranet deployment: no sniffing, no framing by others, no referrer, a CSP
-    that keeps the browser from fetching anything (images included) from another host."""
+    that keeps the browser from fetching anything (images included) from another host.
+    """
 
     async def dispatch(self, request: Request, call_next):
         response = await call_next(request)

@@ -143,7 +143,8 @@ class _Book:
 
     def write(self, sheet: Worksheet, row: int, col: int, value: object, style: _Style) -> None:
         """One cell by its Python type: never through xlsxwriter's guessing ``write``, which
-        would turn "=1+1" into a formula and "0012" into 12."""
+        would turn "=1+1" into a formula and "0012" into 12.
+        """
         if isinstance(value, str):  # most cells: tested first
             sheet.write_string(row, col, value, style.guarded if value.startswith(FORMULA_STARTS) else style.plain)
         elif _is_missing(value):
@@ -234,7 +235,8 @@ def write_workbook(sheets: Sequence[Sheet], help_sheet: HelpSheet | None = None)
 
 def neutralise_text(value: object) -> object:
     """Text a spreadsheet could run as a formula, prefixed with a single quote (OWASP's advice
-    for CSV); every other value, numbers included, unchanged."""
+    for CSV); every other value, numbers included, unchanged.
+    """
     return "'" + value if needs_neutralising(value) else value
 
 

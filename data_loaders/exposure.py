@@ -53,7 +53,8 @@ def _kinds_filter(kinds: Sequence[str]) -> tuple[str, list]:
 
 def _village_exposure(store: Store, scope: Scope, as_of: dt.date, kinds: Sequence[str]) -> pd.DataFrame:
     """Per village: households exposed to any of the kinds, and how many of them are not yet
-    screened, or (key households) not yet visited at home, by ``as_of``."""
+    screened, or (key households) not yet visited at home, by ``as_of``.
+    """
     if not kinds:
         return pd.DataFrame(columns=["village_code", *EXPOSURE_COLUMNS])
     where_h, p_h = store.scope_sql(scope, "h")
@@ -91,7 +92,8 @@ def village_measures(store: Store, settings: Settings, scope: Scope, as_of: dt.d
 
 def village_shapes(store: Store, scope: Scope) -> pd.DataFrame:
     """Per village: its stored area (GeoJSON, or None: a real store's divisions have none) and
-    the mean position of its households, where a village without an area is drawn."""
+    the mean position of its households, where a village without an area is drawn.
+    """
     where_d, p_d = store.scope_sql(scope, "d")
     return store.query(f"""
         SELECT d.town_code, d.village_code, any_value(d.geometry) AS geometry,
@@ -165,7 +167,8 @@ def _at_risk(subjects: Sequence[str], kinds: Sequence[str], candidates: tuple[st
              ) -> tuple[str, list]:
     """A household is at risk when any chosen subject applies to it (it then counts once).
     ``candidates`` is the 应纳未纳 sub-select (``households.candidates_subquery``), needed when
-    that subject is chosen."""
+    that subject is chosen.
+    """
     parts, params = [], []
     for subject in map(HeatSubject, subjects):
         if subject is HeatSubject.unscreened:
@@ -189,7 +192,8 @@ def heat_points(store: Store, scope: Scope, as_of: dt.date, subjects: Sequence[s
     """The at-risk households for the heat layer: one position each while there are at most
     ``cap`` of them, else summed on a grid of at most ``cap`` cells. Two passes over the
     scope's households, both in the engine; pandas sees at most ``cap`` rows. The 应纳未纳
-    subject needs ``settings`` (the rules' cut-offs)."""
+    subject needs ``settings`` (the rules' cut-offs).
+    """
     where_h, p_h = store.scope_sql(scope, "h")
     candidates = (households.candidates_subquery(settings, scope, as_of)
                   if settings is not None and HeatSubject.should_monitor.value in subjects else None)
@@ -244,7 +248,8 @@ KEY_GROUP_BITS = {group.column: 1 << i for i, group in enumerate(KeyGroup)}
 
 def key_not_home(store: Store, scope: Scope, as_of: dt.date, cap: int, villages: pd.DataFrame) -> KeyPoints:
     """The key households nobody has visited at home yet: one query with ``LIMIT cap + 1``
-    tells whether they fit; the per-village counts come from ``villages`` (village_measures)."""
+    tells whether they fit; the per-village counts come from ``villages`` (village_measures).
+    """
     per_village = villages.loc[villages["key_not_home"] > 0, ["village_code", "key_not_home"]].reset_index(drop=True)
     total = int(per_village["key_not_home"].sum())
     where_h, p_h = store.scope_sql(scope, "h")
@@ -264,7 +269,8 @@ def key_not_home(store: Store, scope: Scope, as_of: dt.date, cap: int, villages:
 @dataclass(frozen=True)
 class RiskView:
     """What the risk map draws for a scope and date: villages (measures, area, position), hazard
-    zones, the heat point set and the key households not visited at home."""
+    zones, the heat point set and the key households not visited at home.
+    """
 
     as_of: dt.date
     kinds: tuple[str, ...]

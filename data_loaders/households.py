@@ -57,7 +57,8 @@ LOOKUP_CHUNK = 1000
 
 class _Params:
     """Named parameters ($p0, $p1, …) of one statement: a value may be used many times, and
-    DuckDB cannot mix ``?`` with named parameters."""
+    DuckDB cannot mix ``?`` with named parameters.
+    """
 
     def __init__(self) -> None:
         self.values: dict[str, object] = {}
@@ -89,7 +90,8 @@ def cutoffs_of(settings: Settings, as_of: dt.date) -> Cutoffs:
 
 def rule_sql(rule: MonitoringRule, p: _Params, cut: Cutoffs) -> str:
     """The rule as a SQL predicate over the base columns (see :func:`_base`), monitoring objects
-    excluded; ``paicha.rules.applies`` is its definition."""
+    excluded; ``paicha.rules.applies`` is its definition.
+    """
     income = "per_capita_income"
     if rule is MonitoringRule.income_below_line:
         fires = f"{income} < {p(cut.income_line)}"
@@ -110,7 +112,8 @@ def rule_sql(rule: MonitoringRule, p: _Params, cut: Cutoffs) -> str:
 def _base(p: _Params, scope: Scope, filters: ListFilters, cut: Cutoffs, ids: Sequence[str] = ()) -> str:
     """CTEs ``b`` (one row per household of the scope and place, its state as of the date, from
     the derived ``household_facts``: no join), ``c`` (the rules fired) and ``m`` (``matches``:
-    the other filters). ``ids`` confines it to those households (a constant IN list)."""
+    the other filters). ``ids`` confines it to those households (a constant IN list).
+    """
     as_of = p(cut.as_of)
     place = [p.scope(scope, "h")]
     if ids:
@@ -197,7 +200,8 @@ class ListCounts:
 
 def counts(store: Store, settings: Settings, scope: Scope, as_of: dt.date, filters: ListFilters) -> ListCounts:
     """Every list's count in one scan: unscreened = households − screened, key households not
-    visited at home = key households − key households visited at home (the overview's figures)."""
+    visited at home = key households − key households visited at home (the overview's figures).
+    """
     p = _Params()
     base = _base(p, scope, filters, cutoffs_of(settings, as_of))
     counted = {
@@ -242,7 +246,8 @@ def _days_left_cte(p: _Params, days_left: pd.DataFrame | None) -> str:
 def ordered_households(store: Store, settings: Settings, scope: Scope, as_of: dt.date, request: ListRequest,
                        days_left: pd.DataFrame | None, limit: int, offset: int = 0) -> pd.DataFrame:
     """One page of a household list in priority order, with the facts its reasons are made of
-    (no names, no identifiers yet: :func:`household_page` adds them for the rows shown)."""
+    (no names, no identifiers yet: :func:`household_page` adds them for the rows shown).
+    """
     which = request.which.value
     if which not in LIST_CONDITIONS:
         raise ValueError(which)
@@ -302,7 +307,8 @@ def _is_list(value: object) -> bool:
 
 def _records(history: object, as_of: dt.date) -> list[tuple[dt.date, str]]:
     """A household's (day, method) records up to the date, oldest first, a home visit last among
-    records of the same day."""
+    records of the same day.
+    """
     if not _is_list(history):
         return []
     records = [(pd.Timestamp(r["day"]).date(), r["method"]) for r in history]
@@ -377,7 +383,8 @@ def _methods(value: object) -> tuple[str, ...]:
 
 def with_reasons(frame: pd.DataFrame, cut: Cutoffs) -> pd.DataFrame:
     """Add per row: ``rules`` (codes of the rules fired), ``reasons`` ([(code, text)]), ``reason``
-    (the text shown), ``key_not_home`` (never_screened / not_at_home / None)."""
+    (the text shown), ``key_not_home`` (never_screened / not_at_home / None).
+    """
     out = frame.copy()
     rows = out.to_dict("records")
     facts = [RowFacts(
@@ -397,7 +404,8 @@ def household_page(store: Store, settings: Settings, scope: Scope, as_of: dt.dat
                    days_left: pd.DataFrame | None, limit: int, offset: int, unmasked: bool) -> pd.DataFrame:
     """A page of a household list as pages, exports and the CLI show it: priority order, names and
     places, methods, zones, the rules fired and the reason; ID numbers and phones masked unless
-    ``unmasked`` (the caller checks the permission and writes the audit line)."""
+    ``unmasked`` (the caller checks the permission and writes the audit line).
+    """
     frame = ordered_households(store, settings, scope, as_of, request, days_left, limit, offset)
     details = page_details(store, scope, frame["household_id"].tolist())
     frame = frame.merge(details, on="household_id", how="left")
@@ -436,7 +444,8 @@ def zero_monitoring_villages(store: Store, settings: Settings, scope: Scope, as_
 
 def candidates_by_village(store: Store, settings: Settings, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     """Per village of the scope with households: 应纳未纳 candidates, per rule, and monitoring objects
-    as of the date (for maps and meeting packs)."""
+    as of the date (for maps and meeting packs).
+    """
     p = _Params()
     base = _base(p, scope, ListFilters(), cutoffs_of(settings, as_of))
     per_rule = ", ".join(f"count(*) FILTER (WHERE {col}) AS {col}" for col in RULE_COLUMNS.values())
@@ -451,7 +460,8 @@ def candidates_by_village(store: Store, settings: Settings, scope: Scope, as_of:
 def candidates_subquery(settings: Settings, scope: Scope, as_of: dt.date) -> tuple[str, list]:
     """The 应纳未纳 candidates of the scope as of the date as a sub-select of household ids, with
     positional ``?`` parameters in order, for another module's query (the risk map's heat layer)
-    to use in ``household_id IN (...)``: the same predicates as the lists, never a copy of them."""
+    to use in ``household_id IN (...)``: the same predicates as the lists, never a copy of them.
+    """
     p = _Params()
     base = _base(p, scope, ListFilters(), cutoffs_of(settings, as_of))
     sql = f"(WITH {base} SELECT household_id FROM m WHERE candidate)"
@@ -476,7 +486,8 @@ def _green_sql(as_of_p: str, alias: str = "m") -> str:
 
 def pipeline(store: Store, settings: Settings, scope: Scope, as_of: dt.date, filters: ListFilters) -> pd.DataFrame:
     """Per village: proposed (建议纳入监测) → identified → assistance started, monitoring objects, and
-    the 绿色通道: helped before identified, still waiting, waiting past the configured working days."""
+    the 绿色通道: helped before identified, still waiting, waiting past the configured working days.
+    """
     p = _Params()
     cut = cutoffs_of(settings, as_of)
     base = _base(p, scope, filters.place_only, cut)
@@ -546,7 +557,8 @@ class HouseholdDetail:
 def household_detail(store: Store, settings: Settings, scope: Scope, as_of: dt.date, household_id: str,
                      unmasked: bool) -> HouseholdDetail | None:
     """The household's roster facts, key groups, zones, every screening record up to the date and
-    its spot-check results; None when it is not in the scope."""
+    its spot-check results; None when it is not in the scope.
+    """
     p = _Params()
     as_of_p = p(as_of)
     hid = p(household_id)

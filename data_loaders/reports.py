@@ -55,7 +55,8 @@ def progress_table(store: Store, settings: Settings, scope: Scope, as_of: dt.dat
 def overview(store: Store, settings: Settings, scope: Scope, as_of: dt.date,
              since: dt.date | None = None) -> Overview:
     """The leaders' overview for a scope and date, with changes since ``since`` (by default the
-    previous working day)."""
+    previous working day).
+    """
     since = previous_workday(as_of) if since is None else since
     daily, daily_since = _daily(store, scope, as_of, since)
     return build_overview(
@@ -68,7 +69,8 @@ def overview(store: Store, settings: Settings, scope: Scope, as_of: dt.date,
 def village_report(store: Store, settings: Settings, scope: Scope, as_of: dt.date,
                    since: dt.date) -> VillageReport:
     """The 村级进度 report of a scope (one town, or the district): villages with reasons and
-    changes since ``since``, and the days with records for the timeline and the heatmap."""
+    changes since ``since``, and the days with records for the timeline and the heatmap.
+    """
     daily, daily_since = _daily(store, scope, as_of, since)
     return build_village_report(
         store.village_facts(scope, as_of), daily, store.village_facts(scope, since), daily_since,
@@ -82,7 +84,8 @@ def village_report(store: Store, settings: Settings, scope: Scope, as_of: dt.dat
 @dataclass(frozen=True)
 class ScreenerReport:
     """Who screens in a scope as of a date: one row per screener, the screener × village
-    matrix, and each village's dependence on its busiest screener."""
+    matrix, and each village's dependence on its busiest screener.
+    """
 
     summary: pd.DataFrame
     matrix: pd.DataFrame
@@ -101,7 +104,8 @@ def screener_report(store: Store, settings: Settings, scope: Scope, as_of: dt.da
 def screener_table(store: Store, settings: Settings, scope: Scope, as_of: dt.date,
                    since: dt.date | None = None, unmasked: bool = False) -> pd.DataFrame:
     """One row per screener (names masked unless ``unmasked``); with ``since``, the records and
-    home visits added since that date."""
+    home visits added since that date.
+    """
     limit = settings.thresholds.max_home_visits_per_day
     table = screener_summary(progress_sql.screener_days(store, scope, as_of, limit))
     if since is not None:

@@ -205,7 +205,8 @@ FROM households h LEFT JOIN rec USING (household_id) LEFT JOIN exposure USING (h
 def _hazard_levels_as_codes(cur: duckdb.DuckDBPyConnection) -> None:
     """Schema 2: each stored hazard level becomes its HazardLevel code, read as the import reads
     one (高, 中风险, H, medium ...). A level no spelling matches is cleared, and kept with its
-    zone in meta ``unmapped_hazard_levels`` (JSON), so nothing a file said is lost."""
+    zone in meta ``unmapped_hazard_levels`` (JSON), so nothing a file said is lost.
+    """
     # Imported here: the import package itself imports this module.
     from data_loaders.importing.spec import enum_lookup, normalise_value
 

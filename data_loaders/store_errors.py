@@ -93,7 +93,7 @@ def classify(exc: BaseException, path: Path | str) -> StoreError:
         holder = _HOLDER.search(text)
         return StoreLockedError(path, int(pid.group(1)) if pid else None,
                                 holder.group(1) if holder else "")
-    if "No space left on device" in text or "Disk full" in text or isinstance(exc, OSError) and exc.errno == 28:
+    if "No space left on device" in text or "Disk full" in text or (isinstance(exc, OSError) and exc.errno == 28):
         return StoreDiskFullError(path)
     if ("Permission denied" in text or "Read-only file system" in text or "read-only mode" in text
             or isinstance(exc, PermissionError)):

@@ -23,7 +23,7 @@ action = cols[1].selectbox(t("audit.action"), [None, *actions], key=keys.AUDIT_A
 today = dt.date.today()
 picked = cols[2].date_input(t("audit.range"), value=(today - dt.timedelta(days=30), today), key=keys.AUDIT_RANGE,
                             format="YYYY-MM-DD")
-since, until = (picked + (picked[0],))[:2] if isinstance(picked, tuple) and picked else (None, None)
+since, until = ((*picked, picked[0]))[:2] if isinstance(picked, tuple) and picked else (None, None)
 entries = store.audit_entries(since, until, user, action, LIMIT)
 st.caption(t("audit.count", n=len(entries), limit=LIMIT))
 towns = cache.towns(session.scope, session.version)

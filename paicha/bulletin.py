@@ -42,7 +42,8 @@ def _records(frame: pd.DataFrame, fields: tuple[str, ...]) -> list[dict]:
 @dataclass(frozen=True)
 class BulletinFigures:
     """What one 通报 states, unit by unit: district (one row), towns, villages, town lights,
-    the villages not on track with their reasons, and those that can no longer reach the span."""
+    the villages not on track with their reasons, and those that can no longer reach the span.
+    """
 
     as_of: str
     scope: str

@@ -22,7 +22,8 @@ class CalendarRangeError(ValueError):
 @lru_cache(maxsize=1)
 def covered_range() -> tuple[dt.date, dt.date]:
     """The first and last day the official calendar data covers (2004-01-01 to 2026-12-31 with
-    chinesecalendar 1.11): whole years, from its first to its last year of holidays."""
+    chinesecalendar 1.11): whole years, from its first to its last year of holidays.
+    """
     years = [day.year for day in chinese_calendar.holidays]
     return dt.date(min(years), 1, 1), dt.date(max(years), 12, 31)
 

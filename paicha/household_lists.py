@@ -87,7 +87,8 @@ class ListRequest:
 
     def params(self) -> dict[str, str]:
         """The request as query parameters (only what is set; the default list is written too,
-        so a copied link always says which list it shows)."""
+        so a copied link always says which list it shows).
+        """
         out = {LIST_PARAM: self.which.value, **self.filters.as_dict()}
         if self.household_id:
             out[HOUSEHOLD_PARAM] = self.household_id
@@ -187,7 +188,8 @@ def days_left(villages: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
 
 def hazard_text(kind: str, level: object) -> str:
     """"暴雨洪涝高风险区" for a flood zone with its level; other hazards are village-wide
-    conditions, named without a level: "季节性缺水风险"."""
+    conditions, named without a level: "季节性缺水风险".
+    """
     label = HazardKind(kind).label if kind in HazardKind.labels() else str(kind)
     if kind != HazardKind.flood.value:
         return t("households.reason.hazard_other", kind=label)

@@ -63,7 +63,8 @@ def build_overview(
     since: dt.date | None = None,
 ) -> Overview:
     """Combine one day's counts and the comparison day's (``since``, by default the previous
-    working day) into the overview; ``previous_*`` are the store's counts as of ``since``."""
+    working day) into the overview; ``previous_*`` are the store's counts as of ``since``.
+    """
     since = previous_workday(as_of) if since is None else since
     total = compute_progress(facts, daily, policy, as_of, "district", district)
     prev = compute_progress(previous_facts, previous_daily, policy, since, "district", district)

@@ -135,7 +135,8 @@ def _unfinished(v: Mapping) -> bool:
 def late_start(v: Mapping, ctx: RuleContext) -> str | None:
     """Started after the latest start date, or not started once it has passed: the minimum span
     (原则上不少于10个工作日) can no longer be reached. Finished villages are judged by their
-    span instead (:func:`short_span`)."""
+    span instead (:func:`short_span`).
+    """
     if not _unfinished(v):
         return None
     latest, days = ctx.policy.latest_village_start, ctx.policy.campaign.min_village_workdays
@@ -173,7 +174,8 @@ def _too_slow(v: Mapping, ctx: RuleContext) -> bool:
 def slow_rate(v: Mapping, ctx: RuleContext) -> str | None:
     """Unfinished and the recent daily rate is below the share of the required daily rate (or
     no working day is left): what remains, what is needed per day, what is done per day, and
-    when the village finishes at that pace."""
+    when the village finishes at that pace.
+    """
     if not _unfinished(v) or not _too_slow(v, ctx):
         return None
     window = ctx.policy.thresholds.recent_window_workdays

@@ -96,7 +96,8 @@ def cutoffs(monitoring_income: float, monitoring: Monitoring, as_of: dt.date) ->
 
 def monitored(monitor_type: str | None, identified_on: dt.date | None, as_of: dt.date) -> bool:
     """A monitoring object as of ``as_of``: its roster type says so and it was identified by then
-    (a roster without the identification date counts the type as known since ever)."""
+    (a roster without the identification date counts the type as known since ever).
+    """
     if monitor_type in (None, MonitorType.none.value):
         return False
     return identified_on is None or identified_on <= as_of
@@ -117,7 +118,8 @@ class HouseholdFacts:
     @property
     def net_income(self) -> float | None:
         """Per-capita income minus 合规自付支出 per member; None without an income or members
-        (no spending recorded counts as none)."""
+        (no spending recorded counts as none).
+        """
         if self.per_capita_income is None or not self.members or self.members < 1:
             return None
         return self.per_capita_income - (self.compliant_oop_spending or 0) / self.members
@@ -160,7 +162,8 @@ def money(value: float) -> str:
 
 def short_text(rule: MonitoringRule, facts: HouseholdFacts, cut: Cutoffs, income_said: bool = False) -> str:
     """A fired rule's facts as a list row says them, short ("人均纯收入 6,120 元"); the rule's
-    name is in its own column. ``income_said``: an earlier part already gave the income."""
+    name is in its own column. ``income_said``: an earlier part already gave the income.
+    """
     income = money(facts.per_capita_income) if facts.per_capita_income is not None else t("households.rule.unknown")
     if rule is MonitoringRule.income_below_line:
         return t("households.short.income", income=income)
@@ -181,7 +184,8 @@ def short_text(rule: MonitoringRule, facts: HouseholdFacts, cut: Cutoffs, income
 
 def rule_text(rule: MonitoringRule, facts: HouseholdFacts, cut: Cutoffs) -> str:
     """The facts behind a rule for this household beside its cut-off, as the household detail
-    explains every rule, fired or not ("人均纯收入 6,120 元（监测线 7,500 元）")."""
+    explains every rule, fired or not ("人均纯收入 6,120 元（监测线 7,500 元）").
+    """
     line = money(cut.income_line)
     income = money(facts.per_capita_income) if facts.per_capita_income is not None else t("households.rule.unknown")
     if rule is MonitoringRule.income_below_line:

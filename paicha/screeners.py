@@ -65,7 +65,8 @@ def screener_matrix(days: pd.DataFrame) -> pd.DataFrame:
 
 def village_dependence(days: pd.DataFrame, share: float) -> pd.DataFrame:
     """Per village: how many screeners, and whether one of them made at least ``share`` of its
-    records (the village depends on one person: if that person stops, the village stops)."""
+    records (the village depends on one person: if that person stops, the village stops).
+    """
     if days.empty:
         return pd.DataFrame(columns=DEPENDENCE_COLUMNS)
     per = named(days).groupby(["village_code", "screener"])["records"].sum().reset_index()

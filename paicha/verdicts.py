@@ -232,7 +232,8 @@ def _part(items: pd.DataFrame, confidence: float) -> PartRate:
 @dataclass(frozen=True)
 class Estimate:
     """A draw's overall result: the whole sample, its flagged and random parts, and the
-    inclusion-weighted estimate of the error rate in the frame."""
+    inclusion-weighted estimate of the error rate in the frame.
+    """
 
     overall: PartRate
     flagged: PartRate

@@ -70,7 +70,8 @@ def build_village_report(facts: pd.DataFrame, daily: pd.DataFrame, facts_since: 
                          policy: Policy, cutoffs: Reasons, as_of: dt.date, since: dt.date,
                          total_level: str = "town", district: tuple[str, str] = ("", "")) -> VillageReport:
     """The report for the villages in ``facts`` (one town, or the district with ``total_level``
-    "district"): their progress as of ``as_of`` with reasons, and the changes since ``since``."""
+    "district"): their progress as of ``as_of`` with reasons, and the changes since ``since``.
+    """
     now = compute_progress(facts, daily, policy, as_of, "village", district)
     before = compute_progress(facts_since, daily_since, policy, since, "village", district)
     villages = explain(now, activity, key_methods, policy, cutoffs, as_of)

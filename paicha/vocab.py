@@ -196,7 +196,8 @@ class KeyNotHome(LabelledEnum):
 
 class MonitoringRule(LabelledEnum):
     """应纳未纳 rules: a household that is not a monitoring object and for which one fires may
-    have been missed (确保应纳尽纳). Definitions and cut-offs: ``paicha.rules``."""
+    have been missed (确保应纳尽纳). Definitions and cut-offs: ``paicha.rules``.
+    """
 
     income_below_line = ("income_below_line", "人均纯收入低于监测线")
     spending_shock = ("spending_shock", "支出骤增")
@@ -254,7 +255,8 @@ class Holiday(LabelledEnum):
 
 class ReasonRule(LabelledEnum):
     """Why a village is behind: each a named rule of ``paicha.reasons`` with its cut-off and
-    weight in the configuration (``[reasons]``, ``[reason_weights]``)."""
+    weight in the configuration (``[reasons]``, ``[reason_weights]``).
+    """
 
     late_start = ("late_start", "开工晚")
     start_due = ("start_due", "尚未开工")

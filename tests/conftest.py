@@ -43,7 +43,7 @@ def _close_connections():
 
 
 def household(hid: str, village: str, town: str, key: bool = False) -> dict:
-    row = {c: False for c in GUARANTEE_COLUMNS + KEY_COLUMNS}
+    row = dict.fromkeys(GUARANTEE_COLUMNS + KEY_COLUMNS, False)
     row.update({
         "household_id": hid, "town_code": town, "village_code": village, "head_name": "测试户主",
         "head_id_number": "11010519491231002X", "phone": "13800002565", "members": 3,

@@ -110,7 +110,8 @@ def meta(version: int) -> dict[str, str | None]:
 @_store_errors_shown
 def backup(user_id: str, scope: Scope) -> backups.BackupInfo:
     """A consistent backup written by this process (which holds the database) into the backup
-    folder, with an audit line: the one place the dashboard's backup is recorded."""
+    folder, with an audit line: the one place the dashboard's backup is recorded.
+    """
     cfg = settings()
     # A backup whose audit line cannot be written is not made at all.
     store().require_writable(t("errors.store.backup_action"))
@@ -234,7 +235,8 @@ def household_page(scope: Scope, as_of: dt.date, request: ListRequest, page: int
 def household_export_rows(scope: Scope, as_of: dt.date, request: ListRequest, unmasked: bool,
                           version: int) -> Callable[[], pd.DataFrame]:
     """What an export fetches when its button is clicked (on another thread: the store and the
-    days left are resolved here, on the script thread). Never cached: a file is built once."""
+    days left are resolved here, on the script thread). Never cached: a file is built once.
+    """
     s, cfg, left = store(), settings(), _days_left(scope, as_of, version)
     return functools.partial(household_exports.export_rows, s, cfg, scope, as_of, request, left, unmasked)
 

@@ -1,5 +1,6 @@
 """The sections of 农户清单: a household list with its exports, the villages without a monitoring
-object, one household's detail, and the monitoring pipeline with its 绿色通道."""
+object, one household's detail, and the monitoring pipeline with its 绿色通道.
+"""
 
 from __future__ import annotations
 

@@ -89,7 +89,8 @@ def id_changes_table(report: ImportReport) -> pd.DataFrame:
 
 def confirmations(report: ImportReport) -> tuple[int, int] | None:
     """Show the moves and ID-number changes row by row, each list with its own checkbox naming
-    its count; the counts to pass to the import once every list shown is confirmed, else None."""
+    its count; the counts to pass to the import once every list shown is confirmed, else None.
+    """
     counts = []
     for changes, table, text_key, box_key, box_text in (
             (report.moves, moves_table, "imports.moves", keys.IMPORT_CONFIRM_MOVES, "imports.confirm_moves"),

@@ -61,7 +61,7 @@ def _cookie() -> str:
 
 
 def _active() -> accounts.ActiveSession | None:
-    """This tab's valid session, found by its id or (new tab, reload, deep link) by its cookie."""
+    """The tab's valid session, found by its id or (new tab, reload, deep link) by its cookie."""
     store, auth = cache.store(), cache.settings().auth
     session_id = st.session_state.get(keys.AUTH_SESSION)
     restored = False
@@ -225,7 +225,7 @@ def establish() -> Session | None:
 
 
 def current() -> Session:
-    """This run's session for a page; without one, the sign-in form and nothing else.
+    """The session of this run of a page; without one, the sign-in form and nothing else.
 
     app.py normally establishes it. A page run without app.py (``streamlit run app.py`` serving a
     deep link before navigation exists, see server.py) establishes it itself, so no page can ever

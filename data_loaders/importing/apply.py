@@ -33,7 +33,7 @@ _UPSERTS = {
     ImportKind.milestones: ("milestones", "town_code", MILESTONE_COLUMNS),
     ImportKind.hazards: ("hazard_zones", "zone_id", HAZARD_COLUMNS),
 }
-_DEFAULTS = {c: "FALSE" for c in [*KEY_COLUMNS, *GUARANTEE_COLUMNS, "disaster_affected"]} | {
+_DEFAULTS = dict.fromkeys([*KEY_COLUMNS, *GUARANTEE_COLUMNS, "disaster_affected"], "FALSE") | {
     "monitor_type": f"'{MonitorType.none.value}'"}
 
 
@@ -140,7 +140,7 @@ def apply_batch(cur: duckdb.DuckDBPyConnection, batch: Validated) -> None:
     """Write one validated kind inside the caller's transaction."""
     kind, frame = batch.kind, batch.frame
     if kind in _UPSERTS:
-        table, key, columns = _UPSERTS[kind]
+        table, _key, columns = _UPSERTS[kind]
         cols = ", ".join(columns)
         with registered(cur, "_incoming", frame):
             cur.execute(f"INSERT OR REPLACE INTO {table} ({cols}) "
@@ -170,7 +170,8 @@ def apply_batch(cur: duckdb.DuckDBPyConnection, batch: Validated) -> None:
 
 def _follow_moved_households(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
     """Screenings carry their household's town and village for scoping; a roster that moves a
-    household to another village must move its screenings too, or a town would lose them."""
+    household to another village must move its screenings too, or a town would lose them.
+    """
     ids = pd.DataFrame({"household_id": frame["household_id"].astype(object)})
     with registered(cur, "_moved", ids):
         cur.execute(
@@ -186,7 +187,8 @@ def recompute_exposures(cur: duckdb.DuckDBPyConnection, *, zone_ids: list[str] |
     """Rebuild household_hazards for the given zones (against all households) or the given
     households (against all zones): a household is exposed when its point lies inside a zone's
     polygon, or, for a zone without a polygon, when it lives in the zone's village. With neither
-    list, every zone is matched against every household."""
+    list, every zone is matched against every household.
+    """
     if zone_ids is None and household_ids is None:
         # Everything: used when a whole district is (re)built, as the demo generator does.
         cur.execute("DELETE FROM household_hazards")

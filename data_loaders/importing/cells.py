@@ -240,7 +240,8 @@ def _from_serial(serial: float) -> dt.date:
 
 def parse_enum(cell: object, field: Field) -> str | None:
     """The member's English code for a known spelling; an unknown spelling is kept as typed so
-    that the schema's allowed-values check reports it with the list of allowed values."""
+    that the schema's allowed-values check reports it with the list of allowed values.
+    """
     if is_blank(cell):
         return field.default.value if field.default is not None else None
     text = display(cell)
@@ -249,7 +250,8 @@ def parse_enum(cell: object, field: Field) -> str | None:
 
 def parse_member(cell: object, enum: type[LabelledEnum]) -> str | None:
     """The member's English code for any accepted spelling; an unknown one is refused here, for
-    readers without a schema behind them (spot-check results)."""
+    readers without a schema behind them (spot-check results).
+    """
     if is_blank(cell):
         return None
     code = _ENUM_TABLES[enum].get(normalise_value(display(cell)))

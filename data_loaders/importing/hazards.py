@@ -106,7 +106,8 @@ def _readable_dbf(data: bytes) -> bool:
 
 def _missing_dbf(name: str, content: bytes) -> list[ImportIssue]:
     """Each Shapefile in a zip needs its .dbf: without it GDAL still reads the shapes, silently
-    without ids, names or levels."""
+    without ids, names or levels.
+    """
     archive = zipfile.ZipFile(io.BytesIO(content))
     entries = {entry.lower(): entry for entry in archive.namelist()}
     issues = []

@@ -85,7 +85,8 @@ def sniff_format(content: bytes) -> str:
 
 def read_grids(content: bytes, fmt: str) -> list[tuple[str, Grid, Merges]]:
     """Every visible worksheet but the help sheet as (name, rows of cells, merged ranges); a CSV is
-    one sheet ''."""
+    one sheet ''.
+    """
     if fmt == "csv":
         return [("", _csv_grid(content), [])]
     try:
@@ -265,7 +266,7 @@ def _table(name: str, sheet: str, grid: Grid, header: _Header) -> Table:
     cells = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
     return Table(
         file=name, sheet=sheet, header_row=header.row + header.height,
-        headers={f: text for f, text in header.columns.values()}, cells=cells, rows=rows,
+        headers=dict(header.columns.values()), cells=cells, rows=rows,
     )
 
 
@@ -314,7 +315,8 @@ def read_tables(name: str, content: bytes, fmt: str,
 
 def _better_kind(grid: Grid, merges: Merges, header: _Header) -> ImportKind | None:
     """Another kind that the same header fits better, when it lacks required columns of the
-    chosen one: the user most likely picked the wrong kind for this file."""
+    chosen one: the user most likely picked the wrong kind for this file.
+    """
     found = {f for f, _ in header.columns.values()}
     if all(f.name in found for f in FIELDS[header.kind] if f.required):
         return None

@@ -21,7 +21,8 @@ from paicha.vocab import (
 
 class ImportKind(LabelledEnum):
     """The five things that can be imported; ``label`` is the Chinese name shown to users
-    (and the sheet name of a template)."""
+    (and the sheet name of a template).
+    """
 
     households = ("households", "农户花名册")
     screenings = ("screenings", "排查记录")

@@ -50,7 +50,8 @@ KEEP_PREFIX = "_keep_"  # upsert kinds: True where the row's file had no such co
 @dataclass
 class Context:
     """What validation looks things up in: the store, settings, divisions, and the households
-    validated earlier in the same batch (so a roster and its screenings can come together)."""
+    validated earlier in the same batch (so a roster and its screenings can come together).
+    """
 
     store: Store
     settings: Settings
@@ -391,7 +392,8 @@ def _with_keep_flags(kind: ImportKind, frame: pd.DataFrame, tables: list[Table],
                      raw: pd.DataFrame) -> pd.DataFrame:
     """Mark, per row, the optional columns its file did not have: an upsert keeps the stored
     value there instead of blanking it (a roster without key-group columns must not clear the
-    flags that departments' lists set)."""
+    flags that departments' lists set).
+    """
     frame = frame.copy()
     for f in FIELDS[kind]:
         if f.required or f.name not in frame.columns:
@@ -456,7 +458,8 @@ def _key_groups(typed: pd.DataFrame, ctx: Context, out: _Collector) -> pd.DataFr
 
 def _check_indicators(typed: pd.DataFrame, out: _Collector) -> None:
     """Village-level hazards (all kinds but floods) need their indicator and what it means; an
-    indicator without a name would be a number nobody can read on the map."""
+    indicator without a name would be a number nobody can read on the map.
+    """
     flood = HazardKind.flood.value
     for idx, kind, value, name in zip(typed.index, typed["kind"], typed["indicator"], typed["indicator_name"],
                                       strict=True):

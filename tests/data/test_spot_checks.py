@@ -365,7 +365,7 @@ def test_the_editor_writes_only_changed_rows_and_a_cleared_row_erases_its_result
     scope = district(settings)
     items = spot_checks.draw_items(store, settings, scope, draw.draw_id)
     edited = pd.DataFrame({"household_id": items["household_id"]}).assign(
-        **{c: None for c in ANSWER_LABELS})
+        **dict.fromkeys(ANSWER_LABELS))
     edited.loc[edited["household_id"] == "A00", "consistent"] = "是"
     assert spot_checks.save_editor(store, scope, draw.draw_id, CHECKER, edited).saved == 1
     assert spot_checks.save_editor(store, scope, draw.draw_id, CHECKER, edited).saved == 0
@@ -385,7 +385,7 @@ def test_lqas_villages_are_judged_against_the_stored_rule(demo, settings):
     items = spot_checks.draw_items(demo, settings, scope, draw.draw_id)
     first, second = sorted(items["village_code"].unique())[:2]
     rule = draw.parameters["villages"]
-    answers = pd.DataFrame({"household_id": items["household_id"]}).assign(**{c: None for c in ANSWER_LABELS})
+    answers = pd.DataFrame({"household_id": items["household_id"]}).assign(**dict.fromkeys(ANSWER_LABELS))
     answers.loc[items["village_code"] == first, "consistent"] = "是"
     wrong = (items["village_code"] == second).to_numpy()
     answers.loc[wrong, ["consistent", "differing"]] = ["否", "排查结果"]

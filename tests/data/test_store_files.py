@@ -37,7 +37,7 @@ def digest(path) -> str:
 
 def test_opening_a_missing_database_never_creates_one(tmp_path):
     path = tmp_path / "nothing" / "paicha.duckdb"
-    with pytest.raises(StoreMissingError, match="数据库文件不存在：.*paicha.duckdb"):
+    with pytest.raises(StoreMissingError, match=r"数据库文件不存在：.*paicha\.duckdb"):
         Store(path)
     assert not path.exists() and not path.parent.exists()
 

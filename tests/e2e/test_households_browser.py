@@ -89,7 +89,7 @@ def test_each_list_opens_from_its_link_masked(browser, app_url, which, title):
 
 
 def test_a_supervisor_link_to_another_town_shows_their_own(browser, app_url):
-    page, errors = open_list(browser, app_url, "list=unscreened&town=210311006000", "households_supervisor",
+    page, _errors = open_list(browser, app_url, "list=unscreened&town=210311006000", "households_supervisor",
                              user="ganquan", height=1600)
     assert "town=210311104000" in page.url
     assert "汤岗子" not in page.inner_text("body")

@@ -72,7 +72,7 @@ def test_printing_the_villages_page_prints_all_64_villages(browser, app_url, set
     page.goto(f"{app_url}/villages")
     wait_rendered(page)
     sign_in(page, "leader")
-    text, rows = printed(page, "villages")
+    _text, rows = printed(page, "villages")
     names = set(read_divisions(settings.divisions_file)["village_name"])
     village_column = rows[0].index(t("columns.village"))
     assert {r[village_column] for r in rows[1:]} == names  # all 64, not the 11 on screen

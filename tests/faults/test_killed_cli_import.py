@@ -79,6 +79,6 @@ def test_kill_9_inside_a_cli_import_transaction_leaves_the_store_as_before(tmp_p
             break
     assert outcomes[-1] == "before", outcomes
     # The store opens at once after the kill: no lock left, no log replaying half a batch.
-    again = subprocess.run(import_command(big_batch[:1], db) + ["--dry-run"], cwd=ROOT, capture_output=True,
+    again = subprocess.run([*import_command(big_batch[:1], db), "--dry-run"], cwd=ROOT, capture_output=True,
                            text=True, timeout=600)
     assert again.returncode == 0 and '"new": 20000' in again.stdout

@@ -24,10 +24,10 @@ import xlsxwriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script from anywhere
 
-from paicha.config import load_settings  # noqa: E402
-from paicha.idnumber import check_char  # noqa: E402
-from paicha.vocab import KeyGroup, MonitorType, ScreeningMethod, ScreeningResult  # noqa: E402
-from tests.importing.synthetic_import_data import divisions, households, screenings  # noqa: E402
+from paicha.config import load_settings
+from paicha.idnumber import check_char
+from paicha.vocab import KeyGroup, MonitorType, ScreeningMethod, ScreeningResult
+from tests.importing.synthetic_import_data import divisions, households, screenings
 
 FILES = Path(__file__).resolve().parent / "files"
 TITLE = "千山区2024年防止返贫监测帮扶集中排查农户花名册（测试数据）"
@@ -162,7 +162,7 @@ def income_beyond_bound() -> None:
 def spending_beyond_bound() -> None:
     """合规自付支出 of 35,000,000 元 (the configured bound is 1,000,000): a typo in 元 vs 分."""
     header = [*BASIC, "合规自付支出(元)"]
-    data = [row + [float(h.compliant_oop_spending)] for row, h in zip(basic_rows(), ROSTER.itertuples(), strict=False)]
+    data = [[*row, float(h.compliant_oop_spending)] for row, h in zip(basic_rows(), ROSTER.itertuples(), strict=False)]
     data[2][-1] = 35_000_000.0
     write_xlsx("spending_beyond_bound.xlsx", layout(header, data))
 
@@ -170,7 +170,7 @@ def spending_beyond_bound() -> None:
 def identification_date_not_a_date() -> None:
     """A 识别纳入监测日期 typed as a month that does not exist; the other households leave it empty."""
     header = [*BASIC, "识别纳入监测日期", "首次落实帮扶措施日期", "是否因灾受损"]
-    data = [row + [None, None, "否"] for row in basic_rows()]
+    data = [[*row, None, None, "否"] for row in basic_rows()]
     data[1][-3:] = [dt.date(2024, 9, 3), dt.date(2024, 9, 5), "是"]
     data[2][-3] = "2024年13月5日"
     write_xlsx("identification_date_not_a_date.xlsx", layout(header, data))
@@ -179,7 +179,7 @@ def identification_date_not_a_date() -> None:
 def assistance_date_before_monitoring_began() -> None:
     """A 首次落实帮扶措施日期 of 2019: the monitoring mechanism began in March 2020 (a typo for 2024)."""
     header = [*BASIC, "首次落实帮扶措施日期"]
-    data = [row + [None] for row in basic_rows()]
+    data = [[*row, None] for row in basic_rows()]
     data[2][-1] = dt.date(2019, 9, 5)
     write_xlsx("assistance_date_before_monitoring_began.xlsx", layout(header, data))
 
@@ -187,7 +187,7 @@ def assistance_date_before_monitoring_began() -> None:
 def coordinates_outside_district() -> None:
     """A point in 沈阳 (123.43, 41.80): in China and in WGS-84, but 80 km north of the district."""
     header = [*BASIC, "经度", "纬度"]
-    data = [row + [float(h.lon), float(h.lat)] for row, h in zip(basic_rows(), ROSTER.itertuples(), strict=False)]
+    data = [[*row, float(h.lon), float(h.lat)] for row, h in zip(basic_rows(), ROSTER.itertuples(), strict=False)]
     data[2][-2], data[2][-1] = 123.43, 41.80
     write_xlsx("coordinates_outside_district.xlsx", layout(header, data))
 
@@ -209,7 +209,7 @@ def household_ids_of_another_town() -> None:
 
 def coordinates_swapped() -> None:
     header = [*BASIC, "经度", "纬度"]
-    data = [row + [float(h.lon), float(h.lat)] for row, h in zip(basic_rows(), ROSTER.itertuples(), strict=False)]
+    data = [[*row, float(h.lon), float(h.lat)] for row, h in zip(basic_rows(), ROSTER.itertuples(), strict=False)]
     data[2][-2], data[2][-1] = data[2][-1], data[2][-2]
     write_xlsx("coordinates_swapped.xlsx", layout(header, data))
 

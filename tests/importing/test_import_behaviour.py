@@ -45,7 +45,7 @@ def test_every_kind_states_its_mode():
 def test_template_has_canonical_headers_and_help(kind):
     content = template_bytes(kind)
     found = sheets(content)
-    main, help_rows = list(found.values())[0], found["填表说明"]
+    main, help_rows = next(iter(found.values())), found["填表说明"]
     assert main[0] == [f.header for f in FIELDS[kind]]
     described = [row[0] for row in help_rows[3:]]
     assert described == [f.header for f in FIELDS[kind]]

@@ -49,7 +49,7 @@ def test_the_new_columns_import_in_their_usual_spellings(roster_store, settings,
 
 def test_an_old_roster_without_them_still_imports_and_keeps_what_the_store_holds(roster_store, settings, roster):
     # Set the new columns through a file that has them.
-    lines = roster_csv(roster, range(0, 2)).decode().splitlines()
+    lines = roster_csv(roster, range(2)).decode().splitlines()
     header = lines[0] + ",识别纳入监测日期,首次落实帮扶措施日期,是否因灾受损,住址"
     rows = [line + ",2024-09-05,2024-09-02,是,第一组" for line in lines[1:]]
     report = import_file(roster_store, "new.csv", "\n".join([header, *rows]).encode(), settings=settings, user="t")
@@ -59,7 +59,7 @@ def test_an_old_roster_without_them_still_imports_and_keeps_what_the_store_holds
     old = import_file(roster_store, "gbk.csv", (FILES / "gbk_encoded_roster.csv").read_bytes(), settings=settings,
                       user="t")
     assert old.ok and old.applied
-    again = import_file(roster_store, "again.csv", roster_csv(roster, range(0, 2)), settings=settings, user="t")
+    again = import_file(roster_store, "again.csv", roster_csv(roster, range(2)), settings=settings, user="t")
     assert again.ok and again.applied
     got = stored(roster_store, roster["household_id"].iloc[:2].tolist())
     assert [d.date() for d in got["identified_on"]] == [dt.date(2024, 9, 5)] * 2
@@ -68,7 +68,7 @@ def test_an_old_roster_without_them_still_imports_and_keeps_what_the_store_holds
 
 
 def test_a_bad_date_in_a_new_column_is_reported_with_its_row_and_nothing_is_written(roster_store, settings, roster):
-    content = roster_csv(roster, range(0, 3), "识别纳入监测日期", ["2024-09-05", "明天", "2024-02-30"])
+    content = roster_csv(roster, range(3), "识别纳入监测日期", ["2024-09-05", "明天", "2024-02-30"])
     before = roster_store.data_version()
     report = import_file(roster_store, "bad.csv", content, settings=settings, user="t")
     assert not report.ok and not report.applied and roster_store.data_version() == before

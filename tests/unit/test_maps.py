@@ -132,7 +132,7 @@ def test_quantile_classes_keep_zero_apart_and_split_the_rest():
     assert classes.fills[0] == classes.fills[1] == theme.SEQUENTIAL[0]
     assert classes.fills[-1] == theme.NO_DATA
     assert classes.fills[7] == theme.SEQUENTIAL[-1] and len(set(classes.fills[2:8])) >= 3
-    assert [e.label for e in classes.entries][0].startswith("11–50") or "50" in classes.entries[0].label
+    assert next(e.label for e in classes.entries).startswith("11–50") or "50" in classes.entries[0].label
     ordered = measures.worst_first(frame, measures.MEASURES[MapMeasure.lag])
     assert ordered["lag"].tolist()[:2] == [50, 10] and ordered["households"].iloc[-1] == 0
 
@@ -150,7 +150,7 @@ def test_clusters_and_heat_come_from_one_compact_array_not_a_call_per_point():
 def test_decoded_positions_land_within_half_a_metre():
     lon, lat = np.array([122.9, 122.95, 123.1]), np.array([41.0, 41.031, 41.05])
     enc = builders.encode_positions(lon, lat)
-    minx, miny, maxx, maxy = enc["b"]
+    minx, _miny, maxx, _maxy = enc["b"]
     qx = np.frombuffer(base64.b64decode(enc["x"]), "<u2")
     back = minx + (qx + 0.5) * (maxx - minx) / enc["n"]
     assert np.all(np.abs(back - lon) * 84_000 < 0.5)

@@ -42,7 +42,7 @@ def test_the_heatmap_lists_working_days_and_rest_days_somebody_worked_and_names_
     fig = figures.activity_heatmap(r.activity, r.villages, START, r.as_of)
     heat = fig.data[0]
     assert "09-14<br>调休上班" in heat.x and "09-15<br>中秋节" in heat.x
-    assert not any(x.startswith("09-16") or x.startswith("09-08") for x in heat.x)
+    assert not any(x.startswith(("09-16", "09-08")) for x in heat.x)
     row = list(heat.y).index("停村")
     assert heat.z[row][list(heat.x).index("09-15<br>中秋节")] == 2
     assert "中秋节假期" in annotations(fig)  # between 9-15 and 9-18: 9-16, 9-17

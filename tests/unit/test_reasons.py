@@ -199,7 +199,7 @@ def test_reasons_come_in_the_configured_weight_order():
                                                             ReasonRule.key_not_home]
     key_first = Reasons(weights={**DEFAULT_REASON_WEIGHTS, "key_not_home": 20.0})
     found = reasons_for(village, RuleContext(POLICY, key_first, D(2024, 9, 12)))
-    assert [r.rule for r in found][0] is ReasonRule.key_not_home
+    assert next(r.rule for r in found) is ReasonRule.key_not_home
     assert sentence(found).startswith("5 户重点户仅电话问询；9-10 才开始")
 
 

@@ -124,7 +124,7 @@ def test_frame_hash_changes_when_one_flag_changes() -> None:
 
 def test_frame_hash_ignores_working_columns_and_column_order() -> None:
     frame = make_frame(30)
-    extended = frame.assign(note="备注")[list(reversed(frame.columns)) + ["note"]]
+    extended = frame.assign(note="备注")[[*list(reversed(frame.columns)), "note"]]
     assert frame_hash(frame) == frame_hash(extended)
 
 

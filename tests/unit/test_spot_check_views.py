@@ -51,7 +51,7 @@ def test_verdict_tabs_lead_with_lqas_when_the_draw_has_it():
     params = json.dumps({"upper": 0.8, "lower": 0.5, "alpha": 0.1, "beta": 0.1})
     tabs = tables.verdict_tabs(draw_verdicts(items, lqas), pd.Series({"parameters": params}))
     caption, table = tabs[t("spot_checks.tab_lqas")]
-    assert list(tabs)[0] == t("spot_checks.tab_lqas") and "80" in caption
+    assert next(iter(tabs)) == t("spot_checks.tab_lqas") and "80" in caption
     assert table.data[t("spot_checks.columns.verdict")].tolist() == [Verdict.failed.label]
 
 

@@ -8,13 +8,13 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")  # no display on a server; must precede pyplot
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import pandas as pd
 
-from paicha.text import t  # noqa: E402
-from ui import theme  # noqa: E402
-from ui.figures.progress import rest_day_spans  # noqa: E402
+from paicha.text import t
+from ui import theme
+from ui.figures.progress import rest_day_spans
 
 
 def _style() -> dict:
@@ -23,7 +23,8 @@ def _style() -> dict:
 
 def curve_png(curve: pd.DataFrame, start: dt.date, deadline: dt.date, width_cm: float = 16.0) -> bytes:
     """The cumulative screened households against the expected line, rest days shaded, as a PNG
-    at print resolution (the same figures as the overview's chart)."""
+    at print resolution (the same figures as the overview's chart).
+    """
     with plt.rc_context(_style()):
         fig, ax = plt.subplots(figsize=(width_cm / 2.54, width_cm / 2.54 * 0.5), dpi=200)
         end = max(deadline, curve["day"].max()) if not curve.empty else deadline

@@ -1,5 +1,6 @@
 """Progress figures (plotly, pure): the cumulative curve, the villages' timeline, the village ×
-working-day heatmap and the screener × village matrix; rest days shaded, holidays named."""
+working-day heatmap and the screener × village matrix; rest days shaded, holidays named.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ HALF_DAY = pd.Timedelta(hours=12)
 
 def _labels(values) -> list[str]:
     """Names from files as plotly text: plotly reads a few HTML tags in labels, so every value is
-    escaped (it shows the characters, never markup)."""
+    escaped (it shows the characters, never markup).
+    """
     return [html_text(v) for v in values]
 
 
@@ -42,7 +44,8 @@ def shade_rest_days(fig: go.Figure, start: dt.date, end: dt.date) -> None:
 
 def _mark_day(fig: go.Figure, day: dt.date, text: str, colour: str, above: bool = True) -> None:
     """A dotted line on a day, labelled above the plot (a row over the holiday names) or, with
-    ``above`` False, inside it at the bottom (the as-of date, which may fall on a holiday)."""
+    ``above`` False, inside it at the bottom (the as-of date, which may fall on a holiday).
+    """
     x = pd.Timestamp(day)
     fig.add_vline(x=x.timestamp() * 1000, line_dash="dot", line_color=colour)
     place = ({"y": 1, "yanchor": "bottom", "yshift": 20} if above
@@ -78,7 +81,8 @@ def cumulative_figure(curve: pd.DataFrame, start: dt.date, deadline: dt.date) ->
 def timeline_figure(villages: pd.DataFrame, start: dt.date, latest_start: dt.date, deadline: dt.date,
                     as_of: dt.date) -> go.Figure:
     """A bar per village from its first to its last screening record as of the date (worst
-    first, top down), coloured by status; the latest start date and the deadline marked."""
+    first, top down), coloured by status; the latest start date and the deadline marked.
+    """
     fig = go.Figure()
     end = max(deadline, as_of)
     shade_rest_days(fig, start, end)
@@ -131,7 +135,8 @@ def day_label(day: dt.date) -> str:
 def activity_heatmap(activity: pd.DataFrame, villages: pd.DataFrame, start: dt.date, as_of: dt.date) -> go.Figure:
     """Screening records per village (rows, worst first) and day (columns): every working day of
     the campaign up to the date, and rest days only where somebody worked. Empty cells are days
-    nobody screened: late starts, pauses and rushes show as gaps and dark cells."""
+    nobody screened: late starts, pauses and rushes show as gaps and dark cells.
+    """
     days = [start + dt.timedelta(days=i) for i in range((as_of - start).days + 1)]
     worked = set(activity["day"]) if not activity.empty else set()
     columns = [d for d in days if is_workday(d) or d in worked]
@@ -165,7 +170,8 @@ def activity_heatmap(activity: pd.DataFrame, villages: pd.DataFrame, start: dt.d
 
 def screener_matrix_figure(matrix: pd.DataFrame, village_names: dict[str, str], screener_label) -> go.Figure:
     """Records per screener (rows) and village (columns), the count written in each cell: a
-    village column with a single filled cell depends on one person."""
+    village column with a single filled cell depends on one person.
+    """
     if matrix.empty:
         return go.Figure()
     # Villages in the page's order (worst first), each screener under the village they work most

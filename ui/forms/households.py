@@ -146,7 +146,8 @@ def detail_choice(households: pd.DataFrame) -> str | None:
 
 def remember(request: ListRequest) -> None:
     """Write the request back to the query string (so the address can be copied or bookmarked)
-    and start at the first page whenever the list or its filters changed."""
+    and start at the first page whenever the list or its filters changed.
+    """
     params = request.params()
     if params != _query():
         st.query_params.from_dict(params)

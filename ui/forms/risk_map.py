@@ -31,7 +31,8 @@ class MapRequest:
 
 def map_request(scope: Scope, settings: Settings, town_names: dict[str, str]) -> MapRequest:
     """Read the map's widgets. A district user may narrow the map to one town; a supervisor's
-    scope is their town already."""
+    scope is their town already.
+    """
     first, second, third = st.columns([2, 3, 2])
     # Lag first: the households behind plan are what a leader looks for on the map.
     measures = [MapMeasure.lag, *(m for m in MapMeasure if m is not MapMeasure.lag), None]

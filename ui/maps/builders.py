@@ -129,7 +129,7 @@ def _lonlat(lon, lat, gcj: bool) -> tuple[np.ndarray, np.ndarray]:
 def _number(value: object, digits: int = 0) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "—"
-    return f"{float(value):,.{digits}f}" if digits else f"{int(round(float(value))):,}"
+    return f"{float(value):,.{digits}f}" if digits else f"{round(float(value)):,}"
 
 
 def village_tooltip(row, hazards: list[str]) -> str:
@@ -220,7 +220,8 @@ def heat_payload(heat: PointSet, gcj: bool) -> dict:
 def heat_ceiling(heat: PointSet, cells: int = HEAT_CELLS) -> float:
     """Households per heat cell at which the colour is full, so that only the densest tenth of
     the area saturates at the district's zoom: the count per cell of a ``cells`` × ``cells``
-    grid over the drawn area (about the heat layer's own cells there), 90th percentile."""
+    grid over the drawn area (about the heat layer's own cells there), 90th percentile.
+    """
     if not len(heat.weight):
         return 1.0
     scale = max(heat.steps // cells, 1)

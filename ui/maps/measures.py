@@ -8,6 +8,7 @@ worst-first order all follow from the entry.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from enum import StrEnum
@@ -72,7 +73,8 @@ class LegendEntry:
 @dataclass(frozen=True)
 class Classes:
     """A measure classed over the villages shown: a fill per village, the legend's lines, and
-    how the classes were made (stated on the legend)."""
+    how the classes were made (stated on the legend).
+    """
 
     fills: list[str]
     entries: list[LegendEntry]
@@ -99,14 +101,15 @@ def _fixed(values: pd.Series, spec: MeasureSpec, no_data: pd.Series) -> tuple[np
     # Classes: below the first break, between breaks, then the last break itself and above.
     index = np.searchsorted(np.asarray(edges), values.fillna(0).to_numpy(float), side="right")
     labels = [t("risk_map.class_below", high=_fmt(edges[0]))]
-    labels += [t("risk_map.class_between", low=_fmt(lo), high=_fmt(hi)) for lo, hi in zip(edges, edges[1:], strict=False)]
+    labels += [t("risk_map.class_between", low=_fmt(lo), high=_fmt(hi)) for lo, hi in itertools.pairwise(edges)]
     labels += [t("risk_map.class_at_least", low=_fmt(edges[-1]))]
     return index, labels
 
 
 def _quantiles(values: pd.Series, no_data: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Villages at or below zero are a class of their own (nothing behind, nobody waiting);
-    the positive values are split at their quartiles, in whole households."""
+    the positive values are split at their quartiles, in whole households.
+    """
     numbers = np.ceil(values.fillna(0).to_numpy(float))
     positive = numbers[(numbers > 0) & ~no_data.to_numpy()]
     if len(positive):
@@ -128,7 +131,8 @@ def _quantiles(values: pd.Series, no_data: pd.Series) -> tuple[np.ndarray, list[
 
 def classify(villages: pd.DataFrame, spec: MeasureSpec) -> Classes:
     """Class every village of ``villages`` for ``spec``; villages without farm households
-    have no data and get the no-data colour."""
+    have no data and get the no-data colour.
+    """
     no_data = villages["households"].fillna(0) <= 0
     if spec.classing is Classing.status:
         colours = {s.value: theme.STATUS_COLOURS[s.value] for s in STATUS_ORDER}

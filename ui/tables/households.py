@@ -1,5 +1,6 @@
 """农户清单 display frames (lists, villages, pipeline, 绿色通道, one household's detail): frames in,
-Chinese-headed frames out, no Streamlit. Identifiers arrive already masked."""
+Chinese-headed frames out, no Streamlit. Identifiers arrive already masked.
+"""
 
 from __future__ import annotations
 

@@ -121,7 +121,8 @@ HOUSEHOLDS_PAGE = "households"
 
 def households_link(town_code: str, village_code: str, which: HouseholdList = HouseholdList.unscreened) -> str:
     """The 农户清单 page's address for one village's list (a relative link: it works under any
-    base path, and the query parameters are the filter that page reads)."""
+    base path, and the query parameters are the filter that page reads).
+    """
     return f"{HOUSEHOLDS_PAGE}?{urlencode({'town': town_code, 'village': village_code, 'list': which.value})}"
 
 
@@ -159,7 +160,8 @@ def reason_labels(reasons: list) -> str:
 def village_progress_table(villages: pd.DataFrame, since: dt.date, with_links: bool = True,
                            town_names: dict[str, str] | None = None) -> pd.DataFrame:
     """Every figure of a village row as the supervisor reads it, worst first as given; with
-    ``town_names`` (several towns shown) the village's town first."""
+    ``town_names`` (several towns shown) the village's town first.
+    """
     out = pd.DataFrame({
         **({t("columns.town"): villages["parent_code"].map(town_names).to_numpy()} if town_names else {}),
         t("columns.village"): villages["name"].to_numpy(),
@@ -204,7 +206,8 @@ def styled_village_progress(villages: pd.DataFrame, since: dt.date, town_names: 
 
 def why_lines(behind: pd.DataFrame) -> list[str]:
     """One Markdown line per village with reasons: name (escaped: names come from files), status,
-    the sentence."""
+    the sentence.
+    """
     return [t("villages.why_line", name=safe_text(n), status=status_label(s), why=safe_text(w))
             for n, s, w in zip(behind["name"], behind["status"], behind["why"], strict=True)]
 
@@ -217,7 +220,8 @@ def start_due_lines(due: pd.DataFrame, latest: dt.date) -> list[str]:
 
 def transition_lines(changes: pd.DataFrame) -> list[str]:
     """One Markdown line per kind of transition that happened (finished, turned red, amber,
-    green), naming the units (escaped: names come from files)."""
+    green), naming the units (escaped: names come from files).
+    """
     lines = []
     for kind in (Transition.finished, Transition.turned_red, Transition.turned_amber, Transition.turned_green):
         chosen = changes[changes["transition"] == kind.value]
@@ -292,7 +296,8 @@ def dependent_villages(dependence: pd.DataFrame, village_names: dict[str, str]) 
 
 def _change(now: object, before: object, since: dt.date) -> dict[str, object]:
     """A metric's change: the signed number as the delta (so zero is grey, a loss red) and the
-    comparison date beside it."""
+    comparison date beside it.
+    """
     return {"delta": signed(now - before), "delta_description": t("overview.since_short", since=date_text(since))}
 
 
@@ -323,7 +328,8 @@ def total_metrics(total: pd.Series, before: pd.Series, since: dt.date, deadline:
 
 def overview_metrics(district: pd.Series, previous: pd.Series | None, since: dt.date) -> list[dict[str, object]]:
     """The overview's big numbers for ``ui.layout.metric_row``: changes against the comparison
-    date; 明白纸 and online confirmation over the register, the screened share beneath."""
+    date; 明白纸 and online confirmation over the register, the screened share beneath.
+    """
 
     def change(column: str) -> dict[str, object]:
         return _change(district[column], previous[column], since) if previous is not None else {}
