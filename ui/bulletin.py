@@ -47,7 +47,7 @@ def kept_pack(session: Session, request: Request) -> Pack | None:
 
 def generate(session: Session, request: Request, issue: bool) -> Pack:
     store, settings = cache.store(), cache.settings()
-    with st.status(t("bulletin.generating"), expanded=False):
+    with st.spinner(t("bulletin.generating")):
         if issue:
             pack = issue_pack(store, settings, session.scope, request.as_of, request.since, request.next_steps,
                               session.user.id)
