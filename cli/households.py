@@ -41,6 +41,9 @@ HOUSEHOLD_FIELDS = ["priority", "household_id", "town_code", "village_code", "vi
                     "head_id_number", "phone", "members", "per_capita_income", "monitor_type", "first_on",
                     "last_method", "key_not_home", "days_left"]
 
+# Far beyond any province's households, and inside DuckDB's BIGINT: a larger offset is a typo.
+MAX_OFFSET = 100_000_000
+
 
 def _filters(args: argparse.Namespace, store: Store, scope: Scope) -> ListFilters:
     places = store.divisions(scope)
@@ -73,8 +76,8 @@ def _household(row: dict) -> dict:
 
 
 def cmd_households(args: argparse.Namespace, settings: Settings) -> int:
-    if not 1 <= args.limit <= EXPORT_LIMIT or args.offset < 0:
-        raise UsageError(t("cli.households_limit", limit=EXPORT_LIMIT))
+    if not 1 <= args.limit <= EXPORT_LIMIT or not 0 <= args.offset <= MAX_OFFSET:
+        raise UsageError(t("cli.households_limit", limit=EXPORT_LIMIT, offset=f"{MAX_OFFSET:,}"))
     store = open_store(args, settings)
     scope = Scope.district(settings.district_code)
     filters = _filters(args, store, scope)

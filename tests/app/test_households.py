@@ -200,3 +200,12 @@ def test_the_risk_maps_candidates_of_a_village_are_the_count_its_households_list
     option = t("households.list_option", name=HouseholdList.should_monitor.label, n=f"{figure:,}")
     assert option in at.radio(key=keys.HOUSEHOLDS_LIST).options
     assert len(listed(at)) == min(figure, 50)
+
+
+def test_a_first_screening_date_the_filter_cannot_show_is_dropped_not_raised(tmp_path, settings, app_env):
+    known(tmp_path, settings, app_env)
+    for params in ({"screened_to": "9999-12-31"}, {"screened_from": "2023-12-31"}, {"screened_to": "2027-01-01"}):
+        at = open_households("ganquan", {"list": "unscreened", **params})
+        assert not at.exception, (params, at.exception)
+        assert at.date_input(key=keys.HOUSEHOLDS_SCREENED).value in ((), None, [])
+        assert ids(at)  # the list is shown, unfiltered by the date it could not take

@@ -88,4 +88,7 @@ def test_unknown_codes_and_bad_limits_are_usage_errors(db, capsys):
                        "--town", "210311006000", "--village", "210311104210")
     assert code == 2 and "不属于" in err
     assert run(capsys, "households", "--db", db, "--as-of", "2024-09-12", "--list", "unscreened", "--limit", "0")[0] == 2
+    code, _, err = run(capsys, "households", "--db", db, "--as-of", "2024-09-12", "--list", "unscreened",
+                       "--offset", "99999999999999999999")
+    assert code == 2 and "--offset 应在 0 到 100,000,000 之间" in err and "Traceback" not in err
     assert audit_lines(db).empty

@@ -137,6 +137,14 @@ def test_quantile_classes_keep_zero_apart_and_split_the_rest():
     assert ordered["lag"].tolist()[:2] == [50, 10] and ordered["households"].iloc[-1] == 0
 
 
+def test_no_village_behind_is_one_zero_class_not_an_error():
+    # Before the campaign starts (or on an empty store) nobody is behind yet.
+    frame = pd.DataFrame({"village_code": ["210311006200", "210311006201"], "households": [10, 10], "lag": [0, -3]})
+    classes = measures.classify(frame, measures.MEASURES[MapMeasure.lag])
+    assert classes.fills == [theme.SEQUENTIAL[0]] * 2
+    assert t("risk_map.class_zero") in classes.entries[0].label
+
+
 def test_clusters_and_heat_come_from_one_compact_array_not_a_call_per_point():
     html = html_of(view())
     (heat_payload,) = payloads(html, "heat")

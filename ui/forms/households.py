@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from data_loaders.households import ListCounts
+from paicha.calendar import covered_range
 from paicha.household_lists import ANY, ListFilters, ListRequest, confined, request_from_params
 from paicha.privacy import mask_name
 from paicha.scope import Scope
@@ -32,6 +33,8 @@ from ui.tables import households as tables
 from ui.text import t
 
 ALL = t("households.filter.all")
+# The first-screening filter offers the campaign's years up to the last the holiday calendar knows.
+SCREENED_FIRST, SCREENED_LAST = dt.date(2024, 1, 1), covered_range()[1]
 WIDGET_OF = {"town_code": keys.HOUSEHOLDS_TOWN, "village_code": keys.HOUSEHOLDS_VILLAGE,
              "key_group": keys.HOUSEHOLDS_KEY_GROUP, "hazard": keys.HOUSEHOLDS_HAZARD, "rule": keys.HOUSEHOLDS_RULE,
              "method": keys.HOUSEHOLDS_METHOD, "result": keys.HOUSEHOLDS_RESULT}
@@ -51,7 +54,9 @@ def arrive(scope: Scope, places: pd.DataFrame) -> None:
     for name, key in WIDGET_OF.items():
         value = getattr(filters, name)
         st.session_state[key] = value.value if hasattr(value, "value") else value
-    dates = tuple(d for d in (filters.screened_from, filters.screened_to) if d is not None)
+    # A date the widget cannot show (a hand-edited link: 9999-12-31) is dropped, not raised.
+    dates = tuple(d for d in (filters.screened_from, filters.screened_to)
+                  if d is not None and SCREENED_FIRST <= d <= SCREENED_LAST)
     st.session_state[keys.HOUSEHOLDS_SCREENED] = dates
     st.session_state[keys.HOUSEHOLDS_LIST] = request.which.value
     st.session_state[keys.HOUSEHOLDS_DETAIL] = request.household_id
@@ -111,7 +116,7 @@ def filters(scope: Scope, places: pd.DataFrame) -> ListFilters:
                                help=t("households.filter.result_help"))
     st.session_state.setdefault(keys.HOUSEHOLDS_SCREENED, ())
     dates = cols[3].date_input(t("households.filter.screened"), key=keys.HOUSEHOLDS_SCREENED, format="YYYY-MM-DD",
-                               min_value=dt.date(2024, 1, 1), max_value=dt.date(2026, 12, 31))
+                               min_value=SCREENED_FIRST, max_value=SCREENED_LAST)
     dates = tuple(dates) if isinstance(dates, list | tuple) else (dates,) if dates else ()
     return ListFilters(
         town_code=town, village_code=village, key_group=key_group, hazard=hazard,

@@ -123,7 +123,7 @@ def _quantiles(values: pd.Series, no_data: pd.Series) -> tuple[np.ndarray, list[
         lower = uppers[i - 2] if i > 1 else 0
         index[(numbers > lower) & (numbers <= upper)] = i
     labels = [t("risk_map.class_zero")]
-    lows = [1, *[u + 1 for u in uppers[:-1]]]
+    lows = [1, *[u + 1 for u in uppers[:-1]]] if uppers else []  # no village behind: the zero class only
     labels += [t("risk_map.class_range", low=_fmt(lo), high=_fmt(hi)) if lo != hi else _fmt(hi)
                for lo, hi in zip(lows, uppers, strict=True)]
     return index, labels
