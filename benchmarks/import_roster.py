@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from data_loaders.importing import ImportKind, export_to_template, import_file  # noqa: E402
 from data_loaders.store import Store, close_all  # noqa: E402
-from paicha.config import load_settings  # noqa: E402
+from paicha.config import Settings, load_settings  # noqa: E402
 from paicha.scope import Scope  # noqa: E402
 from tests.importing.synthetic_import_data import households, load  # noqa: E402
 
@@ -30,16 +30,22 @@ def timed(label: str, func):
     return result
 
 
+def roster(folder: Path, settings: Settings, n: int) -> tuple[bytes, Store]:
+    """An n-household roster as .xlsx, and a store in ``folder`` it can be imported into."""
+    source = Store.create(folder / "source.duckdb", demo=False)
+    load(source, settings, roster=households(settings, n=n, seed=1))
+    content = timed("write .xlsx (export_to_template)", lambda: export_to_template(
+        source, ImportKind.households, Scope.district(settings.district_code)))
+    print(f"{'file size':<34}{len(content) / 1024 / 1024:7.2f} MB, {n} rows")
+    target = Store.create(folder / "target.duckdb", demo=False)
+    load(target, settings)
+    return content, target
+
+
 def main(n: int = 18_000) -> None:
     settings = load_settings()
     with tempfile.TemporaryDirectory() as tmp:
-        source = Store.create(Path(tmp) / "source.duckdb", demo=False)
-        load(source, settings, roster=households(settings, n=n, seed=1))
-        content = timed("write .xlsx (export_to_template)", lambda: export_to_template(
-            source, ImportKind.households, Scope.district(settings.district_code)))
-        print(f"{'file size':<34}{len(content) / 1024 / 1024:7.2f} MB, {n} rows")
-        target = Store.create(Path(tmp) / "target.duckdb", demo=False)
-        load(target, settings)
+        content, target = roster(Path(tmp), settings, n)
 
         def run(dry_run: bool):
             return import_file(target, "roster.xlsx", content, settings=settings, user="bench",

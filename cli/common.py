@@ -8,12 +8,15 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from data_loaders.store import Store
 from paicha.calendar import CalendarRangeError, check_covered
 from paicha.config import Settings
 from paicha.scope import Scope
 from paicha.text import t
+
+if TYPE_CHECKING:  # the store loads DuckDB and pandas: imported when a command opens one
+    from data_loaders.store import Store
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
@@ -66,6 +69,8 @@ def db_path(args: argparse.Namespace, settings: Settings) -> Path:
 
 def open_store(args: argparse.Namespace, settings: Settings, read_only: bool | None = None) -> Store:
     """The existing store named by --db (or the configuration); never creates one."""
+    from data_loaders.store import Store
+
     path = db_path(args, settings)
     if not path.exists():
         raise UsageError(t("cli.no_db", path=path))

@@ -7,9 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cli.common import EXIT_OK, Handler, UsageError, db_path, emit, open_store
-from data_loaders import backup as backups
-from data_loaders.divisions import ensure_divisions
-from data_loaders.store import Store, close_all
 from paicha.config import Settings
 from paicha.text import t
 
@@ -20,6 +17,9 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_db_init(args: argparse.Namespace, settings: Settings) -> int:
     """An empty real store: the schema, the reference divisions and the marker is_demo=false."""
+    from data_loaders.divisions import ensure_divisions
+    from data_loaders.store import Store
+
     path = db_path(args, settings)
     if path.exists():
         raise UsageError(t("errors.store.exists", path=path))
@@ -30,6 +30,8 @@ def cmd_db_init(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from data_loaders import backup as backups
+
     store = open_store(args, settings)
     out = Path(args.out)
     if out.exists():
@@ -41,6 +43,9 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    from data_loaders import backup as backups
+    from data_loaders.store import close_all
+
     target = db_path(args, settings)
     close_all()  # this process holds no file while it is replaced
     info = backups.restore(Path(args.file), target)

@@ -6,13 +6,14 @@ import argparse
 from collections.abc import Callable
 
 from cli.common import EXIT_OK, Handler, checked_scope, emit, json_rows, open_store, parse_as_of
-from data_loaders import exposure
 from paicha.config import Settings
 from paicha.text import t
 from paicha.vocab import HazardKind
 
 
 def cmd_exposure(args: argparse.Namespace, settings: Settings) -> int:
+    from data_loaders import exposure
+
     store = open_store(args, settings, read_only=True)
     scope = checked_scope(store, args, settings)
     kinds = tuple(args.kind) if args.kind else exposure.ALL_KINDS

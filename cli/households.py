@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from cli.common import (
     EXIT_OK,
@@ -21,14 +22,11 @@ from cli.common import (
     parse_date,
 )
 from cli.users import operator
-from data_loaders import households, reports
-from data_loaders.household_exports import EXPORT_LIMIT
-from data_loaders.store import Store
 from paicha.config import Settings
-from paicha.household_lists import ANY, ListFilters, ListRequest, days_left
 from paicha.scope import Scope
 from paicha.text import t
 from paicha.vocab import (
+    ANY,
     HazardKind,
     HouseholdList,
     KeyGroup,
@@ -36,6 +34,10 @@ from paicha.vocab import (
     ScreeningMethod,
     ScreeningResult,
 )
+
+if TYPE_CHECKING:  # the lists' modules load pandas and DuckDB: cmd_households imports them when it runs
+    from data_loaders.store import Store
+    from paicha.household_lists import ListFilters
 
 HOUSEHOLD_FIELDS = ["priority", "household_id", "town_code", "village_code", "village_name", "address", "head_name",
                     "head_id_number", "phone", "members", "per_capita_income", "monitor_type", "first_on",
@@ -46,6 +48,8 @@ MAX_OFFSET = 100_000_000
 
 
 def _filters(args: argparse.Namespace, store: Store, scope: Scope) -> ListFilters:
+    from paicha.household_lists import ListFilters
+
     places = store.divisions(scope)
     if args.town and args.town not in set(places["town_code"]):
         raise UsageError(t("cli.unknown_town", town=args.town))
@@ -76,6 +80,10 @@ def _household(row: dict) -> dict:
 
 
 def cmd_households(args: argparse.Namespace, settings: Settings) -> int:
+    from data_loaders import households, reports
+    from data_loaders.household_exports import EXPORT_LIMIT
+    from paicha.household_lists import ListRequest, days_left
+
     if not 1 <= args.limit <= EXPORT_LIMIT or not 0 <= args.offset <= MAX_OFFSET:
         raise UsageError(t("cli.households_limit", limit=EXPORT_LIMIT, offset=f"{MAX_OFFSET:,}"))
     store = open_store(args, settings)

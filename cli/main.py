@@ -17,7 +17,7 @@ from cli.common import (
     emit,
     open_store,
 )
-from data_loaders.store import Store, StoreError
+from data_loaders.store_errors import StoreError
 from paicha.calendar import CalendarRangeError
 from paicha.config import Settings, load_settings
 from paicha.text import t
@@ -28,6 +28,7 @@ DEMO_NAME = "demo.duckdb"
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Create the demo store marked demo, or rebuild an existing demo store; a real one is refused."""
     from data_loaders.demo import build_demo
+    from data_loaders.store import Store
 
     # Without --db the demo lives beside the configured store, never at its path: that name is
     # kept for real data (`paicha db init`).

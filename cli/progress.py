@@ -7,12 +7,11 @@ import getpass
 from collections.abc import Callable
 
 from cli.common import EXIT_OK, Handler, checked_scope, emit, json_rows, open_store, parse_as_of
-from data_loaders import reports
 from paicha.config import Settings
-from paicha.progress import LEVELS
 from paicha.text import t
+from paicha.vocab import Level
 
-UNIT_LEVELS = [*LEVELS, "screener"]
+UNIT_LEVELS = [*(level.value for level in Level), "screener"]
 # Internal helpers of the figures, not part of the printed record.
 HIDDEN = ["parent_code", "screened_pct", "key_pct", "pause_ongoing"]
 
@@ -30,6 +29,8 @@ def _screener_rows(table) -> list[dict]:
 
 
 def cmd_progress(args: argparse.Namespace, settings: Settings) -> int:
+    from data_loaders import reports
+
     store = open_store(args, settings)
     scope = checked_scope(store, args, settings)
     if args.level == "screener":
@@ -51,6 +52,8 @@ def cmd_progress(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_changes(args: argparse.Namespace, settings: Settings) -> int:
+    from data_loaders import reports
+
     store = open_store(args, settings)
     scope = checked_scope(store, args, settings)
     changes = reports.changes(store, settings, scope, args.as_of, args.since)

@@ -17,13 +17,10 @@ from cli.common import (
     open_store,
     parse_date,
 )
-from data_loaders import spot_checks
-from paicha import stats
 from paicha.access import User
 from paicha.config import Settings
-from paicha.sampling import SAMPLE_COLUMNS, Method
 from paicha.text import t
-from paicha.vocab import Permission
+from paicha.vocab import Method, Permission
 
 # The CLI is an operator's tool on the server: it may draw and enter results, and every draw
 # and every result it writes is logged under this name like a user's.
@@ -31,6 +28,9 @@ CLI_USER = User("cli", t("cli.operator"), "", frozenset({Permission.sample}))
 
 
 def cmd_sample(args: argparse.Namespace, settings: Settings) -> int:
+    from data_loaders import spot_checks
+    from paicha.sampling import SAMPLE_COLUMNS
+
     store = open_store(args, settings)
     scope = checked_scope(store, args, settings)
     # Only the options that apply to the method are passed; the rest keep the method's defaults.
@@ -60,6 +60,8 @@ def cmd_sample(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_lqas(args: argparse.Namespace, settings: Settings) -> int:
+    from paicha import stats
+
     try:
         plan = stats.lqas_design(args.upper, args.lower, args.alpha, args.beta, population=args.population)
     except ValueError as exc:
@@ -72,6 +74,8 @@ def cmd_lqas(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_sample_size(args: argparse.Namespace, settings: Settings) -> int:
+    from paicha import stats
+
     try:
         n = stats.proportion_sample_size(args.margin, args.p, args.confidence, args.population)
     except ValueError as exc:
@@ -84,6 +88,8 @@ def cmd_sample_size(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_spot_results(args: argparse.Namespace, settings: Settings) -> int:
+    from data_loaders import spot_checks
+
     store = open_store(args, settings)
     scope = checked_scope(store, args, settings)
     path = Path(args.file)

@@ -7,8 +7,6 @@ import getpass
 import sys
 from collections.abc import Callable
 
-import pandas as pd
-
 from cli.common import (
     EXIT_OK,
     EXIT_REJECTED,
@@ -19,7 +17,6 @@ from cli.common import (
     open_store,
     parse_date,
 )
-from data_loaders import accounts
 from paicha.config import Settings
 from paicha.text import t
 from paicha.vocab import Role
@@ -39,6 +36,8 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
+    from data_loaders import accounts
+
     store = open_store(args, settings)
     by, district = operator(), settings.district_code
     try:
@@ -72,6 +71,8 @@ def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
+    import pandas as pd
+
     store = open_store(args, settings)
     entries = store.audit_entries(args.since, args.until, args.user, args.action)
     rows = json_rows(entries.assign(logged_at=entries["logged_at"].map(lambda v: pd.Timestamp(v).isoformat())))

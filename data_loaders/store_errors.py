@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import duckdb
-
 from paicha.text import t
+
+# duckdb is imported by the two functions that read its exceptions (it is loaded by then anyway):
+# the error classes alone stay cheap to import for `paicha` commands that never open a store.
 
 _PID = re.compile(r"PID (\d+)")
 _HOLDER = re.compile(r"lock is held in (.+?) \(PID")
@@ -85,6 +86,8 @@ def unmarked(path: Path | str) -> StoreNotPaichaError:
 
 def classify(exc: BaseException, path: Path | str) -> StoreError:
     """The store error a DuckDB (or OS) exception stands for; a generic one if none fits."""
+    import duckdb
+
     if isinstance(exc, StoreError):
         return exc
     text = str(exc)
@@ -107,6 +110,8 @@ def classify(exc: BaseException, path: Path | str) -> StoreError:
 
 def is_file_problem(exc: BaseException) -> bool:
     """True for DuckDB errors about the file itself (I/O, permissions), not about the data."""
+    import duckdb
+
     text = str(exc)
     return isinstance(exc, duckdb.IOException | duckdb.PermissionException | OSError) or any(
         marker in text for marker in ("No space left on device", "Permission denied", "read-only mode",

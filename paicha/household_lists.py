@@ -26,6 +26,7 @@ from paicha.rules import INCOME_RULES, Cutoffs, HouseholdFacts, money, short_tex
 from paicha.scope import Scope
 from paicha.text import t
 from paicha.vocab import (
+    ANY,
     HazardKind,
     HazardLevel,
     HouseholdList,
@@ -36,7 +37,6 @@ from paicha.vocab import (
     ScreeningResult,
 )
 
-ANY = "any"  # key_group=any: any key group; hazard=any: in any hazard zone
 CODE = re.compile(r"^\d{12}$")
 
 

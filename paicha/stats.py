@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import binom, hypergeom, norm
 
 from paicha.text import t
+
+# scipy.stats takes a second or more to import: each function that needs it imports it, so the
+# commands and pages that never size a sample (and `paicha --help`) do not pay for it.
 
 # Products like 0.07 * 100 come out as 7.000000000000001 in binary floating point; a plain
 # ceil would then demand one household more than the arithmetic asks for.
@@ -22,6 +24,8 @@ def _ceil(x: float) -> int:
 
 
 def _z(confidence: float) -> float:
+    from scipy.stats import norm
+
     # Two-sided normal quantile: a margin of ±e covers the true rate with this confidence.
     return float(norm.ppf(1.0 - (1.0 - confidence) / 2.0))
 
@@ -145,6 +149,8 @@ def detect_one_size(
     if population is None:
         return n_binomial
 
+    from scipy.stats import hypergeom
+
     problems = min(population, max(1, _ceil(prevalence * population)))
     # Without replacement each draw that misses makes the next one likelier to hit, so the
     # binomial size is an upper bound and bounds the search.
@@ -203,6 +209,8 @@ def _lqas_risks(
 
     Cells with ``d > n`` are meaningless (a lot could never pass) and come back as NaN.
     """
+    from scipy.stats import binom, hypergeom
+
     n = sizes[:, None]
     d = np.arange(1, int(sizes.max()) + 1)[None, :]
     if population is None:

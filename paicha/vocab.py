@@ -187,6 +187,12 @@ class HouseholdList(LabelledEnum):
     zero_monitoring_villages = ("zero_monitoring_villages", "无监测对象的村（社区）")
 
 
+# The key-group and hazard filters' value for any key group / any hazard zone (the page's query
+# parameter, the CLI's --key-group and --hazard); here rather than in paicha.household_lists so
+# that the CLI offers it without loading pandas.
+ANY = "any"
+
+
 class KeyNotHome(LabelledEnum):
     """Why a key household is on the list of those not visited at home."""
 
@@ -212,6 +218,16 @@ class GreenChannel(LabelledEnum):
     identified_after = ("identified_after", "已补认定")
     waiting = ("waiting", "待认定")
     overdue = ("overdue", "待认定超期")
+
+
+class Method(LabelledEnum):
+    """The five ways a spot-check sample can be drawn (``paicha.sampling.Method``; the page shows the same labels)."""
+
+    srs = ("srs", "简单随机抽样")
+    stratified = ("stratified", "分层随机抽样")
+    pps = ("pps", "按规模成比例抽村（PPS）")
+    backcheck = ("backcheck", "复核抽查（疑点户优先）")
+    lqas = ("lqas", "逐村批质量保证抽样（LQAS）")
 
 
 class SpotCheckReason(LabelledEnum):

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import duckdb
 
 from data_loaders.importing.apply import apply_batch, count_changes, household_changes
-from data_loaders.importing.hazards import validate_hazard_files
 from data_loaders.importing.reading import Table, read_tables, sniff_format
 from data_loaders.importing.report import HouseholdChange, ImportIssue, ImportReport
 from data_loaders.importing.resolve import Divisions
@@ -85,6 +84,9 @@ def _validate(store: Store, settings: Settings, groups: dict[ImportKind, list]) 
         if kind not in groups:
             continue
         if kind is ImportKind.hazards:
+            # geopandas and pyogrio take about a second to load: only a hazard layer needs them.
+            from data_loaders.importing.hazards import validate_hazard_files
+
             batch = validate_hazard_files(groups[kind], ctx)
         else:
             tables: list[Table] = groups[kind]

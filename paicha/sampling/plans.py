@@ -13,17 +13,7 @@ from paicha.sampling.lqas import lqas_village_designs, lqas_villages
 from paicha.sampling.pps import pps_villages
 from paicha.sampling.simple import simple_random, stratified
 from paicha.text import joined, t
-from paicha.vocab import LabelledEnum
-
-
-class Method(LabelledEnum):
-    """The five ways a spot-check sample can be drawn (the page shows the same labels)."""
-
-    srs = ("srs", "简单随机抽样")
-    stratified = ("stratified", "分层随机抽样")
-    pps = ("pps", "按规模成比例抽村（PPS）")
-    backcheck = ("backcheck", "复核抽查（疑点户优先）")
-    lqas = ("lqas", "逐村批质量保证抽样（LQAS）")
+from paicha.vocab import LabelledEnum, Method
 
 
 class StratifyBy(LabelledEnum):
