@@ -46,7 +46,8 @@ def curve_png(curve: pd.DataFrame, start: dt.date, deadline: dt.date, width_cm: 
         ax.tick_params(labelsize=8)
         ax.grid(axis="y", color=theme.GRID)
         ax.spines[["top", "right"]].set_visible(False)
-        ax.legend(fontsize=8, frameon=False, loc="upper left")
+        if ax.get_legend_handles_labels()[0]:  # before the first record there is no curve to name
+            ax.legend(fontsize=8, frameon=False, loc="upper left")
         fig.tight_layout()
         out = io.BytesIO()
         fig.savefig(out, format="png")
