@@ -15,7 +15,6 @@ import argparse
 import datetime as dt
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,6 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.harness import child, print_row  # noqa: E402  (after the path above)
+
 AS_OF, SINCE = dt.date(2024, 9, 16), dt.date(2024, 9, 9)
 
 
@@ -80,13 +82,8 @@ def main() -> None:
     for n in [None] if args.db else args.sizes:
         folder = Path(tempfile.mkdtemp(prefix="paicha-bench-"))
         db = args.db or folder / f"demo_{n}.duckdb"
-        command = [sys.executable, __file__, "--child", str(db), "--repeat", str(args.repeat),
-                   *([] if args.db else ["--build", str(n)])]
-        result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
-        if result.returncode:
-            sys.exit(result.stderr[-3000:])
-        row = json.loads(result.stdout.strip().splitlines()[-1])
-        print("  ".join(f"{k}={v}" for k, v in row.items()), flush=True)
+        command = ["--child", str(db), "--repeat", str(args.repeat), *([] if args.db else ["--build", str(n)])]
+        print_row(child(__file__, *command))
         if not args.db:
             db.unlink(missing_ok=True)
 

@@ -18,7 +18,6 @@ import argparse
 import datetime as dt
 import json
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.harness import child, print_row  # noqa: E402  (after the path above)
 
 AS_OF = dt.date(2024, 9, 12)
 PAGE = 50
@@ -145,10 +146,8 @@ def main() -> None:
         db = folder / f"demo_{n}.duckdb"
         if not args.keep:
             db.unlink(missing_ok=True)
-        out = subprocess.run([sys.executable, __file__, "--child", str(n), "--db", str(db), "--repeat",
-                              str(args.repeat)], capture_output=True, text=True, check=True)
-        for row in json.loads(out.stdout.strip().splitlines()[-1]):
-            print("  ".join(f"{k}={v}" for k, v in row.items()), flush=True)
+        for row in child(__file__, "--child", str(n), "--db", str(db), "--repeat", str(args.repeat)):
+            print_row(row)
         if not args.keep:
             db.unlink(missing_ok=True)
 

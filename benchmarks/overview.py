@@ -13,7 +13,6 @@ import argparse
 import datetime as dt
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,6 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.harness import child, print_row  # noqa: E402  (after the path above)
 
 
 def peak_mb() -> float:
@@ -74,10 +75,7 @@ def main() -> None:
     for n in args.sizes:
         db = folder / f"demo_{n}.duckdb"
         db.unlink(missing_ok=True)
-        out = subprocess.run([sys.executable, __file__, "--child", str(n), "--db", str(db)],
-                             capture_output=True, text=True, check=True)
-        result = json.loads(out.stdout.strip().splitlines()[-1])
-        print("  ".join(f"{k}={v}" for k, v in result.items()), flush=True)
+        print_row(child(__file__, "--child", str(n), "--db", str(db)))
         if not args.keep:
             db.unlink(missing_ok=True)
 

@@ -25,7 +25,6 @@ import datetime as dt
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.harness import child, print_row  # noqa: E402  (after the path above)
+
 AS_OF, SINCE = dt.date(2024, 9, 12), dt.date(2024, 9, 9)
 
 
@@ -120,13 +122,7 @@ def main() -> None:
         build = not (args.keep and db.exists())
         if build:
             db.unlink(missing_ok=True)
-        out = subprocess.run([sys.executable, __file__, "--child", str(n), "--db", str(db),
-                              *(["--build"] if build else [])],
-                             capture_output=True, text=True, check=False, cwd=ROOT)
-        if out.returncode:
-            sys.exit(out.stderr[-3000:])
-        result = json.loads(out.stdout.strip().splitlines()[-1])
-        print("  ".join(f"{k}={v}" for k, v in result.items()), flush=True)
+        print_row(child(__file__, "--child", str(n), "--db", str(db), *(["--build"] if build else [])))
         if not args.keep:
             db.unlink(missing_ok=True)
 

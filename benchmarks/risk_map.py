@@ -16,7 +16,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.harness import child  # noqa: E402  (after the path above)
 
 
 def build(households: int, db: Path) -> float:
@@ -100,9 +101,7 @@ def main() -> None:
                 db = Path(tmp) / f"demo_{households}.duckdb"
                 built = round(build(households, db), 1)
             # Each size in its own process: a fresh Streamlit cache and the size's own memory.
-            out = subprocess.run([sys.executable, __file__, "--child", str(db)], capture_output=True, text=True,
-                                 check=True, cwd=ROOT)
-            figures = json.loads(out.stdout.strip().splitlines()[-1])
+            figures = child(__file__, "--child", str(db))
             print(json.dumps({"households": households, "db": str(args.db) if args.db else None,
                               "build_s": built, **figures}, ensure_ascii=False))
 

@@ -43,10 +43,12 @@ def figures_of(overview: Overview, scope: Scope, name: str, reasons: dict[str, s
                                        overview.short_span["code"].tolist())
 
 
-def figures(store: Store, settings: Settings, scope: Scope, as_of: dt.date) -> BulletinFigures:
-    """What a 通报 for ``scope`` as of ``as_of`` states, from the same loaders as the pages."""
+def counted_figures(store: Store, settings: Settings, scope: Scope, as_of: dt.date) -> BulletinFigures:
+    """The figures of a 通报 for ``scope`` as of ``as_of`` without the reasons' sentences: what a
+    comparison and a replay use (they compare counts, so the 村级进度 report is not built).
+    """
     overview = reports.overview(store, settings, scope, as_of)
-    return figures_of(overview, scope, scope_name(store, settings, scope), reasons_of(store, settings, scope, as_of))
+    return figures_of(overview, scope, scope_name(store, settings, scope), {})
 
 
 def reasons_of(store: Store, settings: Settings, scope: Scope, as_of: dt.date) -> dict[str, str]:
@@ -125,7 +127,7 @@ def comparison(store: Store, settings: Settings, scope: Scope, since: dt.date | 
     if since is None:
         last = last_issued(store, scope)
         return Comparison(last.figures, last.issue_number) if last else None
-    return Comparison(figures(store, settings, scope, since))
+    return Comparison(counted_figures(store, settings, scope, since))
 
 
 def issue(store: Store, scope: Scope, number: int, comparison_: Comparison | None, current: BulletinFigures,
@@ -154,4 +156,4 @@ def replay_check(store: Store, settings: Settings, scope: Scope, number: int) ->
     record = issued(store, scope, number)
     if record is None:
         return None
-    return replay_difference(record.figures, figures(store, settings, scope, record.as_of))
+    return replay_difference(record.figures, counted_figures(store, settings, scope, record.as_of))

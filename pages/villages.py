@@ -6,7 +6,6 @@ from paicha.vocab import Permission
 from ui import cache, exports, keys, layout
 from ui.figures import progress as figures
 from ui.forms import progress as forms
-from ui.print import print_table
 from ui.session import page_start, scope_label
 from ui.tables import progress as tables
 from ui.text import t
@@ -40,10 +39,11 @@ st.subheader(t("villages.table"))
 statuses = forms.status_filter()
 shown = villages[villages["status"].isin(statuses)] if statuses else villages
 several = None if scope.town_code else town_names  # the district: say which town each village is in
-st.dataframe(tables.styled_village_progress(shown, since, several), hide_index=True, width="stretch", key=keys.VILLAGES_TABLE,
+layout.table(tables.styled_village_progress(shown, since, several), key=keys.VILLAGES_TABLE,
              height=tables.table_height(len(shown)),
              column_config={c: st.column_config.LinkColumn(display_text=t("villages.households_link_text"))
-                            for c in (t("villages.col_households"), t("villages.col_key_households"))})
+                            for c in (t("villages.col_households"), t("villages.col_key_households"))},
+             printed=tables.village_progress_table(shown, since, False, several))
 st.caption(t("villages.table_caption", deadline=report.deadline))
 if user.can(Permission.export):
     exports.offer(session, t("villages.export"), keys.VILLAGES_EXPORT_PROGRESS,
@@ -51,7 +51,6 @@ if user.can(Permission.export):
                   file_name=f"villages_{scope.key().replace(':', '_')}_{session.as_of}.csv", mime="text/csv",
                   action="export_village_progress", masked=True,
                   filters={"as_of": session.as_of, "since": since, "scope": scope.key(), "statuses": statuses})
-print_table(tables.village_progress_table(shown, since, False, several))
 
 st.subheader(t("villages.why"))
 if report.behind.empty:

@@ -26,10 +26,13 @@ def tabbed_tables(tabs: dict[str, tuple[str | None, pd.DataFrame | Styler]]) -> 
         tab.dataframe(table, hide_index=True, width="stretch")
 
 
-def table(frame, key: str | None = None, height: int | str = "auto") -> None:
-    """A table on screen, and the same table whole in the printout (see ui/print.py)."""
-    st.dataframe(frame, hide_index=True, width="stretch", height=height, key=key)
-    print_table(frame)
+def table(frame, key: str | None = None, height: int | str = "auto", column_config: dict | None = None,
+          printed: pd.DataFrame | None = None) -> None:
+    """A table on screen, and the same table whole in the printout (see ui/print.py); ``printed``
+    replaces it on paper where the screen's cells are links.
+    """
+    st.dataframe(frame, hide_index=True, width="stretch", height=height, key=key, column_config=column_config)
+    print_table(frame if printed is None else printed)
 
 
 def pager(total: int, size: int, key: str) -> int:
