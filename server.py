@@ -51,7 +51,7 @@ CSP = "; ".join([
 @lru_cache(maxsize=1)
 def _store() -> Store:
     # The same DuckDB connection as the app's (one per file per process), its own cursor per thread.
-    return Store(SETTINGS.db_path)
+    return Store(SETTINGS.db_path, memory_limit=SETTINGS.store_memory_limit)
 
 
 def _bind(ticket: str) -> str | None:

@@ -74,7 +74,7 @@ def open_store(args: argparse.Namespace, settings: Settings, read_only: bool | N
     path = db_path(args, settings)
     if not path.exists():
         raise UsageError(t("cli.no_db", path=path))
-    return Store(path, read_only)
+    return Store(path, read_only, memory_limit=settings.store_memory_limit)
 
 
 def scope_of(args: argparse.Namespace, settings: Settings) -> Scope:

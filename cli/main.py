@@ -33,7 +33,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     # Without --db the demo lives beside the configured store, never at its path: that name is
     # kept for real data (`paicha db init`).
     path = Path(args.db) if args.db else settings.db_path.with_name(DEMO_NAME)
-    store = Store(path, read_only=False) if path.exists() else Store.create(path, demo=True)
+    limit = settings.store_memory_limit
+    store = (Store(path, read_only=False, memory_limit=limit) if path.exists()
+             else Store.create(path, demo=True, memory_limit=limit))
     summary = build_demo(store, settings, households=args.households, seed=args.seed)
     emit({"db": str(store.path), "households": summary.households, "screenings": summary.screenings,
           "villages": summary.villages, "key_households": summary.key_households,

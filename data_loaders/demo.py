@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -472,24 +474,35 @@ def build_demo(store: Store, settings: Settings, households: int | None = None,
     divisions = villages.assign(geometry=[json.dumps(mapping(p)) for p in polygons])
 
     n_screenings = n_key = 0
-    with store.transaction() as cur:
-        for table in ("household_hazards", "hazard_zones", "screenings", "households", "milestones", "divisions"):
-            cur.execute(f"DELETE FROM {table}")
-        Store.insert_frame(cur, "divisions", divisions, DIVISION_COLUMNS)
-        Store.insert_frame(cur, "milestones", milestones(villages.drop_duplicates("town_code")), MILESTONE_COLUMNS)
-        Store.insert_frame(cur, "hazard_zones", zones, HAZARD_COLUMNS)
-        for lo in range(0, households, chunk):
+    # Generated chunks go to Parquet files first and enter the store in one INSERT per table: a
+    # transaction fed chunk by chunk from pandas keeps every chunk in memory until it commits
+    # (6 GB at 5 million households), a scan of files is written straight into the database file.
+    with tempfile.TemporaryDirectory(prefix="paicha-demo-") as staging:
+        folder = Path(staging)
+        for part, lo in enumerate(range(0, households, chunk)):
             hi = min(households, lo + chunk)
             hh = _households(rng, village_of[lo:hi], serial[lo:hi], villages, polygons, settings)
             sc = _screenings(rng, hh, village_of[lo:hi], plan, workdays, settings)
             hh = _follow_up(follow_rng, hh, sc, workdays, flood_villages, settings)
-            Store.insert_frame(cur, "households", hh, ROSTER_COLUMNS)
-            Store.insert_frame(cur, "screenings", sc, SCREENING_COLUMNS)
+            hh[ROSTER_COLUMNS].to_parquet(folder / f"households_{part:04d}.parquet", index=False)
+            sc[SCREENING_COLUMNS].to_parquet(folder / f"screenings_{part:04d}.parquet", index=False)
             n_screenings += len(sc)
             n_key += int(hh[KEY_COLUMNS].any(axis=1).sum())
-        recompute_exposures(cur)
-        for key, value in (("is_demo", "true"), ("demo_seed", str(seed)),
-                           ("demo_today", settings.demo_today.isoformat())):
-            store.set_meta(key, value, cur)
-        create_demo_accounts(store, cur)
+            del hh, sc
+        with store.transaction() as cur:
+            for table in ("household_hazards", "hazard_zones", "screenings", "households", "milestones", "divisions"):
+                cur.execute(f"DELETE FROM {table}")
+            Store.insert_frame(cur, "divisions", divisions, DIVISION_COLUMNS)
+            Store.insert_frame(cur, "milestones", milestones(villages.drop_duplicates("town_code")), MILESTONE_COLUMNS)
+            Store.insert_frame(cur, "hazard_zones", zones, HAZARD_COLUMNS)
+            for table, columns in (("households", ROSTER_COLUMNS), ("screenings", SCREENING_COLUMNS)):
+                if households:
+                    names = ", ".join(columns)
+                    cur.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM read_parquet(?)",
+                                [str(folder / f"{table}_*.parquet")])
+            recompute_exposures(cur)
+            for key, value in (("is_demo", "true"), ("demo_seed", str(seed)),
+                               ("demo_today", settings.demo_today.isoformat())):
+                store.set_meta(key, value, cur)
+            create_demo_accounts(store, cur)
     return DemoSummary(households, n_screenings, len(villages), n_key, time.perf_counter() - began)

@@ -259,10 +259,12 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
-def _connect(path: Path, read_only: bool | None) -> _Handle:
+def _connect(path: Path, read_only: bool | None, memory_limit: str | None = None) -> _Handle:
     """One DuckDB connection per database file per process: DuckDB locks the file per process.
 
     A connection whose file is no longer the one at ``path`` (moved, replaced) is let go.
+    ``memory_limit`` (the configuration's ``store.memory_limit``) caps the engine's memory from the
+    connection's first statement: it holds for the whole process, whoever opens the file first.
     """
     key = str(path.resolve())
     with _connections_lock:
@@ -277,7 +279,8 @@ def _connect(path: Path, read_only: bool | None) -> _Handle:
         if handle is None:
             mode = not _writable(path) if read_only is None else read_only
             try:
-                con = duckdb.connect(key, read_only=mode)
+                con = duckdb.connect(key, read_only=mode,
+                                     config={"memory_limit": memory_limit} if memory_limit else {})
             except duckdb.Error as exc:
                 raise classify(exc, path) from exc
             handle = _Handle(con, identity, mode)
@@ -318,9 +321,9 @@ class Store:
     :class:`StoreReadOnlyError` before touching anything.
     """
 
-    def __init__(self, path: Path | str, read_only: bool | None = None) -> None:
+    def __init__(self, path: Path | str, read_only: bool | None = None, memory_limit: str | None = None) -> None:
         self.path = Path(path)
-        self._handle = _connect(self.path, read_only)
+        self._handle = _connect(self.path, read_only, memory_limit)
         self._con = self._handle.con
         self.read_only = self._handle.read_only
         self._local = threading.local()
@@ -333,7 +336,7 @@ class Store:
             raise
 
     @classmethod
-    def create(cls, path: Path | str, *, demo: bool) -> Store:
+    def create(cls, path: Path | str, *, demo: bool, memory_limit: str | None = None) -> Store:
         """Create a new, empty store marked demo or real (meta ``is_demo``); never overwrites.
 
         The marker is written in the same transaction as the schema, so a file that exists
@@ -362,7 +365,7 @@ class Store:
             raise classify(exc, path) from exc
         finally:
             con.close()
-        return cls(path, read_only=False)
+        return cls(path, read_only=False, memory_limit=memory_limit)
 
     def _has_added_columns(self) -> bool:
         present = set(self.cursor().execute(

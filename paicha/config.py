@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+
+from paicha.text import t
 
 DEFAULT_CONFIG = resources.files("paicha").joinpath("defaults", "paicha.toml")
 """The configuration shipped with the package, used when neither a path nor PAICHA_CONFIG is given."""
@@ -146,6 +149,7 @@ class Settings:
     map_options: MapOptions = MapOptions()
     reasons: Reasons = Reasons()
     bulletin_issuer: str = ""
+    store_memory_limit: str | None = None
 
 
 def _resolve(path: str | None, folder: Path) -> Path | None:
@@ -154,6 +158,18 @@ def _resolve(path: str | None, folder: Path) -> Path | None:
         return None
     p = Path(path)
     return p if p.is_absolute() else folder / p
+
+
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
+def _memory_limit(value: object) -> str | None:
+    """The engine's memory cap as DuckDB spells it; a typo fails here, not as a database error later."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not _MEMORY.fullmatch(value.strip()):
+        raise ValueError(t("errors.store.memory_limit", value=value))
+    return value.strip()
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -201,6 +217,7 @@ def load_settings(path: Path | None = None) -> Settings:
         demo_today=raw["demo"]["today"],
         db_path=db_path,
         backup_dir=backups if backups.is_absolute() else Path.cwd() / backups,
+        store_memory_limit=_memory_limit(raw["store"].get("memory_limit")),
         max_upload_mb=float(raw["imports"]["max_upload_mb"]),
         import_limits=ImportLimits(
             max_members=int(raw["imports"]["max_members"]),

@@ -42,7 +42,7 @@ def settings() -> Settings:
 
 @st.cache_resource(show_spinner=False)
 def _open_store() -> Store:
-    return Store(settings().db_path)
+    return Store(settings().db_path, memory_limit=settings().store_memory_limit)
 
 
 def _drop_store() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import numpy as np
 import pytest
 
 from data_loaders import exposure
@@ -32,7 +33,8 @@ def zoned(known_store):
     place(known_store, inside | outside | {"B00": (122.95, 40.95)})
     columns = "(zone_id, kind, level, name, village_code, source, crs, geometry, indicator, indicator_name, observed_on)"
     drought = [[122.94, 40.94], [122.96, 40.94], [122.96, 40.96], [122.94, 40.96], [122.94, 40.94]]
-    with known_store.transaction(refresh=False) as cur:
+    # A refreshing transaction, as every import of zones is: the derived household facts carry exposures.
+    with known_store.transaction() as cur:
         cur.execute(f"INSERT INTO hazard_zones {columns} VALUES ('f1', 'flood', 'high', '河边', NULL, '测试', 'WGS-84', ?, "
                     "NULL, NULL, DATE '2024-07-31')", [json.dumps({"type": "Polygon", "coordinates": [BOX]})])
         cur.execute(f"INSERT INTO hazard_zones {columns} VALUES ('w1', 'water_shortage', 'medium', '缺水', ?, '水利局', "
@@ -127,3 +129,53 @@ def test_an_indicator_without_its_meaning_is_refused(known_store, settings):
     report = import_files(known_store, [("water.geojson", content)], settings=settings, user="test")
     assert not report.ok
     assert {i.column for i in report.errors} == {"指标值"} and "应为数字" in report.errors[0].message
+
+
+# The risk map reads household_facts; these are the statements it replaced, written plainly over
+# the roster, household_status and household_hazards, as the reference the fast path must equal.
+def _reference_exposure(store, scope, day, kinds):
+    where, params = store.scope_sql(scope, "h")
+    marks = ", ".join("?" for _ in kinds)
+    return store.query(f"""
+        SELECT h.village_code, count(*) AS exposed,
+               count(*) FILTER (WHERE s.first_on IS NULL OR s.first_on > ?) AS exposed_unscreened,
+               count(*) FILTER (WHERE {exposure.IS_KEY_SQL} AND (s.first_home_on IS NULL OR s.first_home_on > ?))
+                   AS exposed_key_not_home
+        FROM households h LEFT JOIN household_status s USING (household_id)
+        WHERE {where} AND h.household_id IN (SELECT household_id FROM household_hazards WHERE kind IN ({marks}))
+        GROUP BY 1 ORDER BY 1""", [day, day, *params, *kinds])
+
+
+def _reference_heat(store, scope, day, kinds):
+    """Located households unscreened, key and not visited at home, or exposed: id and position."""
+    where, params = store.scope_sql(scope, "h")
+    marks = ", ".join("?" for _ in kinds) or "NULL"
+    return store.query(f"""
+        SELECT h.household_id, h.lon, h.lat FROM households h LEFT JOIN household_status s USING (household_id)
+        WHERE {where} AND h.lon IS NOT NULL AND h.lat IS NOT NULL
+          AND ((s.first_on IS NULL OR s.first_on > ?)
+               OR ({exposure.IS_KEY_SQL} AND (s.first_home_on IS NULL OR s.first_home_on > ?))
+               OR h.household_id IN (SELECT household_id FROM household_hazards WHERE kind IN ({marks})))
+        ORDER BY 1""", [*params, day, day, *kinds])
+
+
+@pytest.mark.parametrize("day", [dt.date(2024, 8, 26), D, dt.date(2024, 9, 30)])
+@pytest.mark.parametrize("kinds", [exposure.ALL_KINDS, ("flood",)])
+def test_the_map_from_household_facts_equals_the_roster_joined_to_its_records(demo_db_path, settings, day, kinds):
+    from data_loaders.store import Store
+
+    store = Store(demo_db_path)
+    towns = store.towns(Scope.district(settings.district_code))["town_code"]
+    for scope in [Scope.district(settings.district_code), Scope.town(settings.district_code, towns.iloc[0])]:
+        fast = exposure._village_exposure(store, scope, day, kinds).reset_index(drop=True)
+        assert len(fast) and fast.equals(_reference_exposure(store, scope, day, kinds)), (scope, day)
+        reference = _reference_heat(store, scope, day, kinds)
+        heat = exposure.heat_points(store, scope, day, ["unscreened", "key_not_home", "exposed"], kinds, 10**6)
+        assert not heat.aggregated and heat.households == len(reference) > 0
+        # Same households at the same places (on the point set's grid), each counted once.
+        minx, miny, maxx, maxy = heat.bounds
+        qx = np.minimum(np.floor((reference["lon"] - minx) / (maxx - minx) * heat.steps), heat.steps - 1)
+        qy = np.minimum(np.floor((reference["lat"] - miny) / (maxy - miny) * heat.steps), heat.steps - 1)
+        want = sorted(zip(qx.astype(int), qy.astype(int), strict=True))
+        got = sorted(zip(heat.x.astype(int).repeat(heat.weight), heat.y.astype(int).repeat(heat.weight), strict=True))
+        assert got == want

@@ -34,3 +34,24 @@ def test_a_deployment_names_its_own_file_and_its_reference_files_relative_to_it(
     assert settings.divisions_file == own / "divisions.csv" and settings.outline_file is None
     assert read_divisions(settings.divisions_file)["village_name"].tolist() == ["汤岗子村民委员会"]
     assert settings.db_path == Path(tmp_path / "elsewhere.duckdb")
+
+
+def test_the_engine_memory_cap_is_read_and_a_typo_is_named_before_any_database_opens(tmp_path):
+    import pytest
+
+    assert load_settings().store_memory_limit == "1.5GB"
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    mine = tmp_path / "paicha.toml"
+    mine.write_text(text.replace('memory_limit = "1.5GB"', 'memory_limit = "800 MB"'), encoding="utf-8")
+    assert load_settings(mine).store_memory_limit == "800 MB"
+    mine.write_text(text.replace('memory_limit = "1.5GB"', 'memory_limit = "lots"'), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"store\.memory_limit.*lots"):
+        load_settings(mine)
+
+
+def test_the_store_opens_with_the_configured_memory_cap(tmp_path):
+    from data_loaders.store import Store
+
+    store = Store.create(tmp_path / "capped.duckdb", demo=False, memory_limit="700MB")
+    limit = store.query("SELECT current_setting('memory_limit') AS m")["m"].iloc[0]
+    assert limit == "667.5 MiB", limit  # DuckDB states 700 MB in MiB

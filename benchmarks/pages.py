@@ -1,0 +1,105 @@
+"""Benchmark: every page's server time (cold, warm rerun, a new as-of date) and the process's memory.
+
+One child process per database (so each size's caches and memory are its own). In it, the app runs
+as the server runs it (Streamlit's AppTest: script execution, no browser), in the order a person
+acts: the administrator signs in, sets the as-of date to 9-12 and opens each page of the menu:
+
+- ``cold``: the first visit (every loader of the page a cache miss; for 总览, which the sign-in
+  opens, the sign-in's run: the app's first script run included);
+- ``warm``: a rerun with nothing changed (what every click that changes nothing costs);
+- ``new_date``: the as-of date moved to 9-13 on that page (new loaders, same process).
+
+The reference row is the cheapest honest statement behind every page: the village facts of the
+district as of 9-12 (one scan of the per-household table), timed in the same process; each page's
+figures are also printed as a ratio to it. After every page has been visited, the process's resident
+memory (``rss_mb``, what the server holds) and its peak (``peak_mb``) are printed. Not a test:
+figures vary with the machine.
+
+    uv run python benchmarks/pages.py --db data/demo.duckdb [--db /tmp/demo_5000000.duckdb]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.harness import child, print_row  # noqa: E402  (after the path above)
+
+AS_OF, NEXT_DAY = dt.date(2024, 9, 12), dt.date(2024, 9, 13)
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def seconds(call) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    result = call()
+    return time.perf_counter() - t0, result
+
+
+def one_store(db: Path) -> list[dict]:
+    os.environ["PAICHA_DB"] = str(db)
+    from data_loaders.store import Store
+    from paicha.config import load_settings
+    from paicha.scope import Scope
+    from tests.app.walk import go_to, open_app, set_as_of, sign_in
+    from ui.pages import PAGES
+
+    settings = load_settings()
+    store = Store(db)
+    district = Scope.district(settings.district_code)
+    households = store.count("households")
+    reference = min(seconds(lambda: store.village_facts(district, AS_OF))[0] for _ in range(3))
+    rows = [{"households": households, "page": "reference", "cold_s": round(reference, 3)}]
+    signed_in, at = seconds(lambda: sign_in(open_app(timeout=900), "admin"))
+    at = set_as_of(at, AS_OF)
+    for spec in PAGES:
+        cold, at = seconds(lambda a=at, s=spec.script: go_to(a, s))
+        if spec.default:  # the sign-in opened it: its cold view is the sign-in's run
+            cold = signed_in
+        if at.exception:
+            sys.exit(f"{spec.script}: {at.exception}")
+        warm, _ = seconds(at.run)
+        new_date, at = seconds(lambda a=at: set_as_of(a, NEXT_DAY))
+        if at.exception:
+            sys.exit(f"{spec.script} at {NEXT_DAY}: {at.exception}")
+        at = set_as_of(at, AS_OF)  # the next page starts from the same date
+        rows.append({"households": households, "page": spec.url_path, "cold_s": round(cold, 3),
+                     "warm_s": round(warm, 3), "new_date_s": round(new_date, 3),
+                     "new_date_ratio": round(new_date / reference, 1)})
+    rows.append({"households": households, "page": "process", "rss_mb": round(rss_mb()),
+                 "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)})
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", type=Path, action="append", default=[], help="a demo store (repeatable)")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child is not None:
+        print(json.dumps(one_store(args.child)))
+        return
+    if not args.db:
+        parser.error("--db is required")
+    for db in args.db:
+        for row in child(__file__, "--child", str(db.resolve())):
+            print_row(row)
+
+
+if __name__ == "__main__":
+    main()
