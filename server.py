@@ -8,6 +8,8 @@ session again. ``/auth/clear`` drops the cookie after sign-out.
 
 from __future__ import annotations
 
+import importlib
+import threading
 from functools import lru_cache
 
 import anyio
@@ -109,6 +111,21 @@ class SecurityHeaders(BaseHTTPMiddleware):
         response.headers.setdefault("Content-Security-Policy", CSP)
         return response
 
+
+# What the sign-in form and the overview behind it import (pandas, plotly, the store's queries):
+# loaded in the background from the server's start, while the browser is still fetching
+# Streamlit's own scripts, instead of inside the first visitor's first script runs.
+# The other pages' heavier imports (ui.cache defers them) follow, while the visitor types.
+WARM_MODULES = ("ui.session", "ui.cache", "ui.tables.progress", "ui.figures.progress", "data_loaders.reports",
+                "paicha.overview", "data_loaders.spot_checks", "ui.maps.builders", "data_loaders.household_exports")
+
+
+def _warm() -> None:
+    for name in WARM_MODULES:
+        importlib.import_module(name)
+
+
+threading.Thread(target=_warm, name="paicha-warm-imports", daemon=True).start()
 
 app = st.App("app.py", routes=[Route("/auth/bind", bind), Route("/auth/clear", clear),
                                Route(f"/{map_assets.ROUTE}/{{version}}/{{name}}", map_asset)],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -16,8 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from data_loaders import backup as backups
-from data_loaders import bulletins, exposure, household_exports, households, reports
-from data_loaders import spot_checks as spot_data
+from data_loaders import bulletins, exposure, households, reports
 from data_loaders.store import Store, StoreError, forget
 from paicha import household_lists
 from paicha.access import User
@@ -27,12 +27,32 @@ from paicha.overview import Overview
 from paicha.scope import Scope
 from paicha.villages import VillageReport
 from ui import errors
-from ui.maps import builders as map_builders
 from ui.maps import tiles as map_tiles
 from ui.text import t
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+class _Deferred:
+    """A module imported on its first attribute use rather than with this one.
+
+    Every page imports this module, the sign-in form first of all; the spot checks (pandera
+    through the result import), the map (folium) and the Excel field lists cost about 0.7 s of
+    imports that the sign-in and the overview never use. ``import_module`` takes the import
+    lock, so two sessions touching it first at once both get the whole module.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> object:
+        return getattr(importlib.import_module(self._name), attribute)
+
+
+spot_data = _Deferred("data_loaders.spot_checks")
+map_builders = _Deferred("ui.maps.builders")
+household_exports = _Deferred("data_loaders.household_exports")
 
 
 @st.cache_resource(show_spinner=False)
