@@ -52,6 +52,8 @@ SIGN_IN_FAILED = t("errors.accounts.sign_in_failed")
 _MEMORY_SESSIONS: dict[str, tuple[str, dt.datetime, dt.datetime, tuple]] = {}
 _MEMORY_FAILURES: dict[str, tuple[int, dt.datetime | None]] = {}
 _MEMORY_LOCK = threading.Lock()
+# Updates of one account's row from this process, one at a time (see sign_in).
+_USER_ROWS = threading.Lock()
 
 
 class AccountError(ValueError):
@@ -219,15 +221,21 @@ def sign_in(store: Store, auth: Auth, district_code: str, username: str, passwor
     if disabled or locked or not good:
         reason = "disabled" if disabled else "locked" if locked else "wrong_password"
         if not good and not locked:
-            failures += 1
-            lock = now + dt.timedelta(minutes=auth.lockout_minutes) if failures >= auth.max_failures else None
+            until = now + dt.timedelta(minutes=auth.lockout_minutes)
             if store.read_only:
+                failures += 1
+                lock = until if failures >= auth.max_failures else None
                 with _MEMORY_LOCK:
                     _MEMORY_FAILURES[name] = (0 if lock else failures, lock)
             else:
-                _write(
-                    store, "UPDATE users SET failed_count = ?, locked_until = ? WHERE username = ?",
-                    [0 if lock else failures, lock, name])
+                # Counted in the statement, not from the row read above: two wrong passwords at
+                # once must count twice, or parallel guessing would slip under the lockout.
+                with _USER_ROWS, store.writing() as cur:
+                    lock = cur.execute(
+                        "UPDATE users SET locked_until = CASE WHEN failed_count + 1 >= ? THEN CAST(? AS TIMESTAMP) END, "
+                        "failed_count = CASE WHEN failed_count + 1 >= ? THEN 0 ELSE failed_count + 1 END "
+                        "WHERE username = ? RETURNING locked_until",
+                        [auth.max_failures, until, auth.max_failures, name]).fetchall()[0][0]
             if lock:
                 reason = "locked_now"
         _audit_if_possible(store, name, "sign_in_failed", scope, {"reason": reason})
@@ -236,10 +244,13 @@ def sign_in(store: Store, auth: Auth, district_code: str, username: str, passwor
         with _MEMORY_LOCK:
             _MEMORY_FAILURES.pop(name, None)
         return _row_user((name, display, role, town))
-    if _HASHER.check_needs_rehash(stored):
-        _write(store, "UPDATE users SET password_hash = ? WHERE username = ?", [hash_password(password), name])
-    _write(store, "UPDATE users SET failed_count = 0, locked_until = NULL, last_sign_in_at = ? "
-                           "WHERE username = ?", [now, name])
+    # One process's sessions write these rows one at a time: the same account signed in from
+    # several tabs at once made DuckDB refuse all but one update ("Conflict on update").
+    with _USER_ROWS:
+        if _HASHER.check_needs_rehash(stored):
+            _write(store, "UPDATE users SET password_hash = ? WHERE username = ?", [hash_password(password), name])
+        _write(store, "UPDATE users SET failed_count = 0, locked_until = NULL, last_sign_in_at = ? "
+                               "WHERE username = ?", [now, name])
     return _row_user((name, display, role, town))
 
 

@@ -112,6 +112,32 @@ def test_a_successful_sign_in_resets_the_failure_count(store, settings):
     assert accounts.sign_in(store, auth, district, "zhang", GOOD, now=NOW).id == "zhang"  # not locked
 
 
+def test_one_account_signed_in_from_many_tabs_at_once_gets_in_every_time(store, settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    add(store, settings)
+    auth, district = settings.auth, settings.district_code
+    with ThreadPoolExecutor(8) as pool:
+        users = list(pool.map(lambda _: accounts.sign_in(store, auth, district, "zhang", GOOD, now=NOW), range(16)))
+    assert [u.id for u in users] == ["zhang"] * 16
+
+
+def test_wrong_passwords_tried_at_once_each_count_towards_the_lockout(store, settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    add(store, settings)
+    auth, district = settings.auth, settings.district_code
+
+    def guess(_):
+        with pytest.raises(accounts.SignInFailed):
+            accounts.sign_in(store, auth, district, "zhang", "wrong-password-1", now=NOW)
+
+    with ThreadPoolExecutor(auth.max_failures) as pool:
+        list(pool.map(guess, range(auth.max_failures)))
+    with pytest.raises(accounts.SignInFailed):  # locked: the right password no longer helps
+        accounts.sign_in(store, auth, district, "zhang", GOOD, now=NOW + dt.timedelta(minutes=1))
+
+
 def start(store, settings, username="ganquan"):
     user = accounts.sign_in(store, settings.auth, settings.district_code, username, accounts.DEMO_PASSWORD, now=NOW)
     return user, accounts.start_session(store, user, Scope.town(settings.district_code, user.town_code), now=NOW)
