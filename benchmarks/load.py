@@ -1,7 +1,7 @@
 """Load test: N concurrent signed-in sessions cycling their pages on a real server, optionally during an import.
 
-    uv run python benchmarks/load.py [--db STORE] [--sessions 25] [--duration 60] [--think 1.0]
-                                     [--max-pages 2000] [--import-rows 100000] [--json]
+    uv run python benchmarks/load.py [--db STORE] [--sessions 25] [--duration 60] [--think 2.0]
+                                     [--max-pages 5000] [--import-rows 100000] [--shared-accounts] [--json]
 
 What it does, all on 127.0.0.1 and bounded in time and count:
 
@@ -10,14 +10,18 @@ What it does, all on 127.0.0.1 and bounded in time and count:
 2. Starts ``streamlit run server.py`` on a free loopback port with ``PAICHA_DB`` set (as ``make run``
    does, headless), waits for ``/_stcore/health``, and always stops it at the end.
 3. Opens ``--sessions`` websocket sessions on ``/_stcore/stream``, the protocol Streamlit's own
-   front end speaks (protobuf ``BackMsg``/``ForwardMsg``), as the demo accounts in turn. Sign-in
+   front end speaks (protobuf ``BackMsg``/``ForwardMsg``), one user each: the eight demo accounts,
+   then copies of them (same role and town, ``datun2``...) created in the copied store through
+   data_loaders.accounts; ``--shared-accounts`` signs several sessions in as one account. Sign-in
    takes the real path: the client reads the ids of the sign-in form's widgets from the page it was
    sent, submits user name and password as widget states (Argon2 check, session row), and fetches the
    ``/auth/bind?ticket=`` image the page then asks for, so server.py sets the session cookie.
 4. Each session cycles through the pages its sidebar menu links to (so exactly what its role may
    see), page by page as a click on the menu does (``rerun_script`` with the page's script hash),
-   with a random think time, until ``--duration`` seconds have passed or ``--max-pages`` runs. A
-   page's latency is the time from the request to its ``script_finished``.
+   with a random think time, for ``--duration`` seconds counted from the moment every session has
+   signed in (the sign-ins are reported apart), or until ``--max-pages`` runs. A page's latency is
+   the time from the request to its ``script_finished``. Before that, a lone administrator visits
+   every page twice: the second visit is the reference each page's median is divided by.
 5. With ``--import-rows``, once that first phase is over, an administrator in headless Chromium
    (Playwright, /usr/bin/chromium) uploads a generated roster of that many households on 数据导入,
    waits for the check, confirms, and waits for the final message, while the sessions go on; the
