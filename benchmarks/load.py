@@ -377,7 +377,7 @@ def roster_file(folder: Path, rows: int) -> Path:
     return path
 
 
-async def admin_import(url: str, roster: Path, state: State) -> dict:
+async def admin_import(url: str, roster: Path, timeout: float) -> dict:
     """An administrator in Chromium: sign in, upload the roster on 数据导入, confirm, wait for the result."""
     from playwright.async_api import async_playwright
 
@@ -387,7 +387,7 @@ async def admin_import(url: str, roster: Path, state: State) -> dict:
         return ".st-key-" + key.replace(".", "-")
 
     done_prefix = t("imports.done").split("{")[0]
-    result = {"rows": 0, "seconds": None, "check_seconds": None, "error": ""}
+    result = {"rows": 0, "upload_to_check_s": None, "upload_to_done_s": None, "error": ""}
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -409,8 +409,8 @@ async def admin_import(url: str, roster: Path, state: State) -> dict:
             await page.wait_for_function(
                 f"""() => document.querySelector('{css(keys.IMPORT_CONFIRM)} button')
                        || document.querySelector('[data-testid="stAlertContentError"]')""",
-                timeout=1_200_000)
-            result["check_seconds"] = round(time.perf_counter() - start, 1)
+                timeout=timeout * 1000)
+            result["upload_to_check_s"] = round(time.perf_counter() - start, 1)
             if await error.count():
                 result["error"] = (await error.first.inner_text())[:200]
                 return result
@@ -422,8 +422,8 @@ async def admin_import(url: str, roster: Path, state: State) -> dict:
                 """(prefix) => [...document.querySelectorAll('[data-testid="stAlertContentSuccess"],'
                                 + '[data-testid="stAlertContentError"]')]
                        .some(e => e.innerText.startsWith(prefix) || e.closest('[data-testid="stAlertContentError"]'))""",
-                arg=done_prefix, timeout=1_200_000)
-            result["seconds"] = round(time.perf_counter() - start, 1)
+                arg=done_prefix, timeout=timeout * 1000)
+            result["upload_to_done_s"] = round(time.perf_counter() - start, 1)
             if await error.count():
                 result["error"] = (await error.first.inner_text())[:200]
             else:
@@ -473,7 +473,7 @@ async def drive(url: str, args: argparse.Namespace, towns: dict[str, str], roste
         state.stop_at = time.monotonic() + args.import_timeout
         state.phase = "import"
         try:
-            imported = await admin_import(url, roster, state)
+            imported = await admin_import(url, roster, args.import_timeout)
         except Exception as exc:  # the figures of both phases are still worth printing
             imported = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
         state.stop_at = time.monotonic()
