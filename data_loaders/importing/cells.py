@@ -320,8 +320,8 @@ _CLEAN = {
     "code": re.compile(r"[0-9]{5,}"),
     "phone": re.compile(r"[0-9]{5,}"),
     "id_number": re.compile(r"[0-9]{17}[0-9X]"),
-    "text": re.compile("[\u4e00-\u9fff]{2,}"),
-    "division": re.compile("[\u4e00-\u9fff]{2,}"),
+    "text": re.compile(r"[\u4e00-\u9fff]{2,}"),
+    "division": re.compile(r"[\u4e00-\u9fff]{2,}"),
 }
 _CLEAN["town"] = _CLEAN["village"] = _CLEAN.pop("division")
 
