@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -37,8 +38,9 @@ def server_log(user: str) -> Callable[[str], None]:
 
 
 # Below this size a file is read inline: starting the worker process costs about a second,
-# more than reading a small file takes. Rosters of a town and more go to the worker.
-WORKER_MIN_BYTES = 1024 * 1024
+# more than reading a small file takes. Rosters of a town and more go to the worker. The
+# environment can lower it (the browser test sends its small demo roster to the worker).
+WORKER_MIN_BYTES = int(os.environ.get("PAICHA_IMPORT_WORKER_MIN_BYTES", 1024 * 1024))
 _POLL_SECONDS = 0.25
 
 
