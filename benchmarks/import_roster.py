@@ -1,6 +1,11 @@
 """Times importing an 18,000-household roster (a district's size): read, validate, count, apply.
 
     uv run python benchmarks/import_roster.py [households]
+    uv run python benchmarks/import_roster.py --worker [households]   # default 100,000
+
+With ``--worker`` the dry run is timed with its files read in the worker process (as the import
+page does) against read in-process: the wall time, and the CPU time the server process spends,
+which is what holds other sessions back.
 
 The roster is synthetic (tests/importing/synthetic_import_data.py), written to .xlsx in memory
 through the export template, then imported into a fresh store in a temporary folder.
@@ -16,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from data_loaders.importing import ImportKind, export_to_template, import_file  # noqa: E402
+from data_loaders.importing import ImportKind, export_to_template, import_file, import_files  # noqa: E402
 from data_loaders.store import Store, close_all  # noqa: E402
 from paicha.config import Settings, load_settings  # noqa: E402
 from paicha.scope import Scope  # noqa: E402
@@ -42,6 +47,39 @@ def roster(folder: Path, settings: Settings, n: int) -> tuple[bytes, Store]:
     return content, target
 
 
+def worker_vs_inline(n: int = 100_000) -> None:
+    """A dry run of an n-row roster read in the worker against read in-process, twice each."""
+    from data_loaders.importing.worker import read_in_worker, shutdown
+
+    settings = load_settings()
+    with tempfile.TemporaryDirectory() as tmp:
+        content, target = roster(Path(tmp), settings, n)
+        files = [("roster.xlsx", content)]
+        read_in_worker(files[:0], settings, None)  # start the worker: a server has it running
+
+        def inline():
+            return import_files(target, files, settings=settings, user="bench", dry_run=True)
+
+        def in_worker():
+            prepared = read_in_worker(files, settings, None)
+            return import_files(target, files, settings=settings, user="bench", dry_run=True, prepared=prepared)
+
+        figures: dict[str, list[tuple[float, float]]] = {"in-process": [], "worker": []}
+        for _ in range(2):
+            for label, run in (("in-process", inline), ("worker", in_worker)):
+                wall, cpu = time.perf_counter(), time.process_time()
+                report = run()
+                figures[label].append((time.perf_counter() - wall, time.process_time() - cpu))
+                assert report.ok and report.new == n, report.errors[:3]
+        for label, runs in figures.items():
+            wall, cpu = min(runs)
+            print(f"dry run, files read {label:<12}{wall:7.2f} s wall, {cpu:6.2f} s server CPU (best of 2, {n} rows)")
+        ratio = min(figures["worker"])[1] / min(figures["in-process"])[1]
+        print(f"{'server CPU, worker / in-process':<34}{ratio:7.2f} x")
+        shutdown()
+        close_all()
+
+
 def main(n: int = 18_000) -> None:
     settings = load_settings()
     with tempfile.TemporaryDirectory() as tmp:
@@ -61,4 +99,8 @@ def main(n: int = 18_000) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 18_000)
+    if "--worker" in sys.argv:
+        sizes = [int(a) for a in sys.argv[1:] if a != "--worker"]
+        worker_vs_inline(*sizes)
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 18_000)

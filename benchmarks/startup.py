@@ -5,7 +5,12 @@
 `paicha --help` is set against `python -c pass` (the interpreter's own start); `paicha import
 --dry-run` of an 18,000-row roster (built as benchmarks/import_roster.py builds it) against a bare
 python_calamine read of every sheet of the same file, each in a process of its own so that both
-pay the interpreter's start. Runs are interleaved; medians are printed with their ratio.
+pay the interpreter's start. Runs are interleaved; medians are printed with their ratio (issue
+14's target for the dry run: at most 3 x the bare read).
+
+Both figures depend on whether the installed packages have bytecode: with
+PYTHONDONTWRITEBYTECODE set and an environment synced without ``--compile-bytecode``, every
+start compiles pandas and pandera from source (about a second). The first line says which.
 """
 
 from __future__ import annotations
@@ -50,12 +55,23 @@ def compare(label: str, measured: list[str], reference_label: str, reference: li
     print(f"{'ratio':<44}{ours / ref:7.2f} x")
 
 
+def bytecode_note() -> str:
+    """Whether this run's processes import the libraries from bytecode or compile them."""
+    import pandas
+
+    cached = (Path(pandas.__file__).parent / "core" / "__pycache__").is_dir() and not sys.pycache_prefix
+    writes = not sys.flags.dont_write_bytecode
+    return (f"bytecode: site-packages {'precompiled' if cached else 'NOT compiled'}, "
+            f"PYTHONDONTWRITEBYTECODE {'unset' if writes else 'set'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--households", type=int, default=18_000)
     parser.add_argument("--no-import", action="store_true", help="only paicha --help")
     args = parser.parse_args()
+    print(bytecode_note())
 
     compare("paicha --help", [PAICHA, "--help"], "python -c pass", [sys.executable, "-c", "pass"], args.runs)
     if args.no_import:

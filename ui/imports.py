@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import sys
+import time
 from collections.abc import Callable
 
 import pandas as pd
@@ -35,17 +37,55 @@ def server_log(user: str) -> Callable[[str], None]:
     return say
 
 
+# Below this size a file is read inline: starting the worker process costs about a second,
+# more than reading a small file takes. Rosters of a town and more go to the worker. The
+# environment can lower it (the browser test sends its small demo roster to the worker).
+WORKER_MIN_BYTES = int(os.environ.get("PAICHA_IMPORT_WORKER_MIN_BYTES", 1024 * 1024))
+_POLL_SECONDS = 0.25
+
+
+def _read_in_worker(files: list[tuple[str, bytes]], kind: ImportKind | None):
+    """Read the files in the worker process while a progress bar shows this session waiting.
+
+    The script thread only sleeps between polls, so other sessions run meanwhile. Reading is
+    one step for the worker: the bar moves on time (it tells the user the page is alive) and
+    stops short of the end until the worker answers.
+    """
+    from data_loaders.importing.worker import start_reading
+
+    size_mb = sum(len(content) for _, content in files) / 1024 / 1024
+    bar = st.progress(0.0, text=t("imports.progress_reading", size_mb=size_mb))
+    future = start_reading(files, cache.settings(), kind)
+    waited = 0.0
+    while not future.done():
+        time.sleep(_POLL_SECONDS)
+        waited += _POLL_SECONDS
+        bar.progress(min(0.6, waited / (waited + 5.0)), text=t("imports.progress_reading", size_mb=size_mb))
+    bar.progress(0.7, text=t("imports.progress_validating"))
+    return future.result(), bar
+
+
 def checked(files: list[tuple[str, bytes]], kind: str | None, user: str) -> ImportReport:
-    """Dry-run the upload once; reruns of the page reuse the result instead of re-validating."""
+    """Dry-run the upload once; reruns of the page reuse the result instead of re-validating.
+
+    A large upload is read in the worker process (data_loaders.importing.worker says why only
+    reading), then validated and counted here against the store.
+    """
     token = files_token(files, kind)
     slot = st.session_state.get(keys.IMPORT_DRY_RUN)
     if slot is None or slot[0] != token:
+        chosen = ImportKind(kind) if kind else None
+        prepared, bar = None, None
+        if sum(len(content) for _, content in files) >= WORKER_MIN_BYTES:
+            prepared, bar = _read_in_worker(files, chosen)
         with st.spinner(t("imports.checking")):
             try:
                 report = import_files(cache.store(), files, settings=cache.settings(), user=user,
-                                      kind=ImportKind(kind) if kind else None, dry_run=True)
+                                      kind=chosen, dry_run=True, prepared=prepared)
             except StoreError as exc:
                 errors.stop_with(exc)
+        if bar is not None:
+            bar.progress(1.0, text=t("imports.progress_done"))
         st.session_state[keys.IMPORT_DRY_RUN] = (token, report)
         return report
     return slot[1]

@@ -310,3 +310,61 @@ PARSERS: dict[str, Callable[[object, Field], object]] = {
     "town": parse_division,
     "village": parse_division,
 }
+
+# Cells already in the form their parser returns, told by one regular expression instead of the
+# parser's folding and checks: long digit strings (codes, phone numbers), canonical ID numbers and
+# Chinese names without spaces. Each pattern admits only text the parser returns unchanged: no
+# space, nothing NFKC changes, no 'e' (scientific), and too long for a blank mark when it could be
+# one (a name is checked against the marks).
+_CLEAN = {
+    "code": re.compile(r"[0-9]{5,}"),
+    "phone": re.compile(r"[0-9]{5,}"),
+    "id_number": re.compile(r"[0-9]{17}[0-9X]"),
+    "text": re.compile(r"[\u4e00-\u9fff]{2,}"),
+    "division": re.compile(r"[\u4e00-\u9fff]{2,}"),
+}
+_CLEAN["town"] = _CLEAN["village"] = _CLEAN.pop("division")
+
+
+def parse_column_per_cell(cells: list[object], field: Field) -> tuple[list[object], dict[int, CellError]]:
+    """A column parsed cell by cell: the values, and the error of each position that failed.
+
+    The straightforward reference for :func:`parse_column` (tests hold the two equal).
+    """
+    parser = PARSERS[field.parse]
+    values: list[object] = []
+    errors: dict[int, CellError] = {}
+    for position, cell in enumerate(cells):
+        try:
+            values.append(parser(cell, field))
+        except CellError as exc:
+            values.append(None)
+            errors[position] = exc
+    return values, errors
+
+
+def parse_column(cells: list[object], field: Field) -> tuple[list[object], dict[int, CellError]]:
+    """A column parsed as :func:`parse_column_per_cell` parses it, in far less time.
+
+    Columns repeat a few values (是/否, labels, town names), so each distinct cell is parsed once;
+    cells already clean (see ``_CLEAN``) skip the parser; the column is then mapped in C loops.
+    The key holds the type because True == 1 == 1.0 would otherwise share an entry.
+    """
+    parser = PARSERS[field.parse]
+    clean = _CLEAN.get(field.parse)
+    keys = list(zip(map(type, cells), cells, strict=True))
+    parsed: dict[tuple[type, object], object] = {}
+    failed: dict[tuple[type, object], CellError] = {}
+    for key in dict.fromkeys(keys):
+        cell = key[1]
+        if clean is not None and key[0] is str and clean.fullmatch(cell) and cell not in _BLANK_MARKS:
+            parsed[key] = cell
+            continue
+        try:
+            parsed[key] = parser(cell, field)
+        except CellError as exc:
+            parsed[key] = None
+            failed[key] = exc
+    values = list(map(parsed.__getitem__, keys))
+    errors = {position: failed[key] for position, key in enumerate(keys) if key in failed} if failed else {}
+    return values, errors

@@ -254,15 +254,13 @@ def _table(name: str, sheet: str, grid: Grid, header: _Header) -> Table:
     if start < len(grid) and _is_column_numbers(grid[start]):
         start += 1
     cols = sorted(header.columns)
-    data: dict[str, list] = {header.columns[c][0]: [] for c in cols}
-    rows: list[int] = []
-    for index in range(start, len(grid)):
-        row = grid[index]
-        if _skippable(row):
-            continue
-        rows.append(index + 1)
-        for c in cols:
-            data[header.columns[c][0]].append(row[c] if c < len(row) else None)
+    kept = [index for index in range(start, len(grid)) if not _skippable(grid[index])]
+    rows = [index + 1 for index in kept]
+    # Rows padded to the widest column and transposed at once (zip runs in C), not cell by cell.
+    width = cols[-1] + 1 if cols else 0
+    padded = [row if len(row) >= width else [*row, *[None] * (width - len(row))] for row in map(grid.__getitem__, kept)]
+    columns = list(zip(*padded, strict=False)) if padded else [()] * width
+    data = {header.columns[c][0]: list(columns[c]) for c in cols}
     cells = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
     return Table(
         file=name, sheet=sheet, header_row=header.row + header.height,

@@ -76,6 +76,22 @@ def _read(files: list[tuple[str, bytes]], settings: Settings, kind: ImportKind |
     return infos, groups, issues
 
 
+@dataclass
+class Prepared:
+    """What reading a batch found, before any store look-up: picklable, so a worker process can
+    make it (``worker``) and the server validate it (``import_files(..., prepared=...)``).
+    """
+
+    infos: list[_File]
+    groups: dict[ImportKind, list]
+    issues: list[ImportIssue]
+
+
+def prepare(files: list[tuple[str, bytes]], settings: Settings, kind: ImportKind | None = None) -> Prepared:
+    """Check the sizes of ``files`` and read them, without the store."""
+    return Prepared(*_read(files, settings, kind))
+
+
 def _validate(store: Store, settings: Settings, groups: dict[ImportKind, list]) -> tuple[list[Validated], Divisions]:
     divisions = Divisions(store.divisions(Scope.district(settings.district_code)))
     ctx = Context(store, settings, divisions)
@@ -149,7 +165,8 @@ def _database_issue(files: list[tuple[str, bytes]], exc: BaseException) -> Impor
 
 def import_files(store: Store, files: list[tuple[str, bytes]], *, settings: Settings, user: str,
                  kind: ImportKind | None = None, dry_run: bool = False, confirm_moves: int = 0,
-                 confirm_id_changes: int = 0, progress: Callable[[str], None] | None = None) -> ImportReport:
+                 confirm_id_changes: int = 0, progress: Callable[[str], None] | None = None,
+                 prepared: Prepared | None = None) -> ImportReport:
     """Validate several files together and apply them in one transaction, or not at all.
 
     Files are usually of one kind (a roster split by town). A batch may also mix kinds, e.g. a
@@ -161,13 +178,17 @@ def import_files(store: Store, files: list[tuple[str, bytes]], *, settings: Sett
     another head's ID number, is refused unless ``confirm_moves`` (``confirm_id_changes``)
     equals the number of such households listed in the report. ``progress`` hears, inside the
     transaction, when each kind starts being written, and when the write is committed.
+    ``prepared`` is what :func:`prepare` made of the same ``files`` (in a worker process): the
+    files are then not read again.
 
     A store that cannot be written (read-only, moved, full) raises its StoreError: the attempt
     cannot even be logged. Any other database error is reported as an issue, nothing written.
     """
     store.require_writable(Permission.import_data.label)
     say = progress or (lambda _message: None)
-    infos, groups, issues = _read(files, settings, kind)
+    if prepared is None:
+        prepared = prepare(files, settings, kind)
+    infos, groups, issues = prepared.infos, prepared.groups, list(prepared.issues)
     batches, divisions = _validate(store, settings, groups) if groups else ([], None)
     for batch in batches:
         issues += batch.issues

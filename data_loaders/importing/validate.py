@@ -17,16 +17,18 @@ nor after the campaign's year.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from data_loaders.divisions import read_outline
-from data_loaders.importing.cells import PARSERS, CellError, display
+from data_loaders.importing.cells import display, parse_column
 from data_loaders.importing.reading import Table
 from data_loaders.importing.report import ImportIssue
 from data_loaders.importing.resolve import Divisions, ResolveError
@@ -39,7 +41,7 @@ from data_loaders.importing.spec import (
 from data_loaders.importing.sql import registered
 from data_loaders.store import MILESTONE_COLUMNS, ROSTER_COLUMNS, SCREENING_COLUMNS, Store
 from paicha.config import Settings
-from paicha.idnumber import is_valid
+from paicha.idnumber import CHECK_CHARS, WEIGHTS, is_valid
 from paicha.text import joined, t
 from paicha.vocab import HazardKind
 
@@ -136,23 +138,10 @@ def _check_columns(kind: ImportKind, tables: list[Table], out: _Collector) -> No
 def _parse(kind: ImportKind, raw: pd.DataFrame, out: _Collector) -> pd.DataFrame:
     typed = {}
     for f in FIELDS[kind]:
-        parser = PARSERS[f.parse]
-        # Most columns repeat a few values (是/否, labels, town names): parse each once.
-        # The key holds the type because True == 1 == 1.0 would otherwise share an entry.
-        seen: dict[tuple[type, object], tuple[object, CellError | None]] = {}
-        values = []
-        for idx, cell in zip(raw.index, raw[f.name], strict=True):
-            key = (type(cell), cell)
-            parsed = seen.get(key)
-            if parsed is None:
-                try:
-                    parsed = (parser(cell, f), None)
-                except CellError as exc:
-                    parsed = (None, exc)
-                seen[key] = parsed
-            values.append(parsed[0])
-            if parsed[1] is not None:
-                out.add(idx, f.name, parsed[1].message(out.header(idx, f.name)))
+        values, errors = parse_column(raw[f.name].tolist(), f)
+        for position, error in errors.items():
+            idx = raw.index[position]
+            out.add(idx, f.name, error.message(out.header(idx, f.name)))
         typed[f.name] = pd.Series(values, index=raw.index, dtype=object)
     return pd.DataFrame(typed, index=raw.index)
 
@@ -193,10 +182,33 @@ def _resolve_villages_anywhere(typed: pd.DataFrame, divisions: Divisions, out: _
     typed["village_code"] = pd.Series(codes, index=typed.index, dtype=object)
 
 
-def _id_check_digit(series: pd.Series) -> pd.Series:
+def _id_check_digit_per_cell(series: pd.Series) -> pd.Series:
     # Only well-formed numbers are judged here; the format check reports the others.
     return series.map(lambda v: not isinstance(v, str) or len(v) != 18 or not v[:17].isdigit()
                       or is_valid(v))
+
+
+_ASCII_ID = re.compile(r"[0-9]{17}[0-9Xx]")
+
+
+def _id_check_digit(series: pd.Series) -> pd.Series:
+    """:func:`_id_check_digit_per_cell` with the check digits of plain ASCII numbers (all but
+    a stray few) computed in numpy at once; the rest go through the per-cell rule.
+    """
+    values = series.tolist()
+    ascii_rows = [i for i, v in enumerate(values) if isinstance(v, str) and _ASCII_ID.fullmatch(v)]
+    result = np.ones(len(values), dtype=bool)
+    if ascii_rows:
+        text = "".join(values[i] for i in ascii_rows).upper().encode("ascii")
+        grid = np.frombuffer(text, dtype=np.uint8).reshape(-1, 18)
+        totals = (grid[:, :17].astype(np.int64) - ord("0")) @ np.array(WEIGHTS, dtype=np.int64)
+        expected = np.frombuffer(CHECK_CHARS.encode("ascii"), dtype=np.uint8)[totals % 11]
+        result[ascii_rows] = grid[:, 17] == expected
+    if len(ascii_rows) < len(values):
+        chosen = set(ascii_rows)
+        others = [i for i in range(len(values)) if i not in chosen]
+        result[others] = _id_check_digit_per_cell(pd.Series([values[i] for i in others], dtype=object)).to_numpy(bool)
+    return pd.Series(result, index=series.index)
 
 
 def _id_checks() -> list[pa.Check]:
