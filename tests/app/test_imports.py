@@ -38,6 +38,11 @@ def test_a_broken_file_shows_every_error_with_its_row_and_changes_nothing(tmp_pa
     build_known_store(tmp_path / "k.duckdb", settings)
     app_env(tmp_path / "k.duckdb")
     at = upload(open_imports(), "id_bad_check_digit.xlsx")
+    assert_bad_check_digit_refused(at, tmp_path / "k.duckdb")
+
+
+def assert_bad_check_digit_refused(at: AppTest, db: Path) -> None:
+    """id_bad_check_digit.xlsx on the page: its one error located, no confirm button, nothing written."""
     assert not at.exception
     assert at.error and "校验未通过" in at.error[0].value
     errors = next(d.value for d in at.dataframe if t("imports.error_row") in d.value.columns)
@@ -45,7 +50,7 @@ def test_a_broken_file_shows_every_error_with_its_row_and_changes_nothing(tmp_pa
     assert errors[t("imports.error_column")].tolist() == ["户主证件号码"]
     assert not [b for b in at.button if b.key == keys.IMPORT_CONFIRM]
     store_module.close_all()
-    assert Store(tmp_path / "k.duckdb").count("households") == 14
+    assert Store(db).count("households") == 14
 
 
 def test_a_clean_file_is_checked_then_imported_on_confirm_and_logged(tmp_path, settings, app_env):

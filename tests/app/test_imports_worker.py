@@ -7,6 +7,7 @@ import pytest
 from data_loaders import store as store_module
 from data_loaders.importing.worker import shutdown
 from data_loaders.store import Store
+from tests.app.test_imports import assert_bad_check_digit_refused
 from tests.app.walk import open_page
 from tests.conftest import build_known_store
 from ui import imports, keys
@@ -52,12 +53,5 @@ def test_a_clean_file_read_in_the_worker_shows_progress_then_imports_on_confirm(
 
 def test_a_bad_file_read_in_the_worker_shows_its_errors_located_and_writes_nothing(tmp_path, settings, app_env):
     at = _upload(tmp_path, settings, app_env, "id_bad_check_digit.xlsx")
-    assert not at.exception
     assert _progress_texts(at) == [t("imports.progress_done")]
-    assert at.error and "校验未通过" in at.error[0].value
-    errors = next(d.value for d in at.dataframe if t("imports.error_row") in d.value.columns)
-    assert errors[t("imports.error_row")].tolist() == [6]
-    assert errors[t("imports.error_column")].tolist() == ["户主证件号码"]
-    assert not [b for b in at.button if b.key == keys.IMPORT_CONFIRM]
-    store_module.close_all()
-    assert Store(tmp_path / "k.duckdb").count("households") == 14
+    assert_bad_check_digit_refused(at, tmp_path / "k.duckdb")
