@@ -80,8 +80,10 @@ def build_frame(store: Store, settings: Settings, scope: Scope, as_of: dt.date,
     ORDER BY hh.household_id
     """
     t = settings.thresholds
-    frame = store.query(Store._numbered(sql), [*p_h, t.max_home_visits_per_day, t.far_visit_metres,
-                                               bool(include_unscreened), as_of])
+    params = [*p_h, t.max_home_visits_per_day, t.far_visit_metres, bool(include_unscreened), as_of]
+    # Fetched as Arrow: the text columns stay Arrow-backed instead of millions of Python strings,
+    # and the conversion is a copy of buffers, not a walk over cells.
+    frame = store.cursor().sql(Store._numbered(sql), params=params).to_arrow_table().to_pandas()
     for column in sampling.BOOL_COLUMNS:
         frame[column] = frame[column].astype(bool)
     frame["screener"] = frame["screener"].astype(object).where(frame["screener"].notna(), None)

@@ -241,7 +241,7 @@ def _as_bool(series: pd.Series, name: str) -> pd.Series:
         raise ValueError(t("errors.sampling.boolean", name=name)) from exc
 
 
-Units = dict[str, np.ndarray]
+Units = dict[str, np.ndarray | pd.api.extensions.ExtensionArray]
 """Columns of a prepared frame as aligned numpy arrays, rows sorted by household_id."""
 
 
@@ -280,12 +280,15 @@ def prepare(frame: pd.DataFrame, required: Iterable[str]) -> Units:
     return units
 
 
-def _as_text(series: pd.Series, known: np.ndarray | None) -> np.ndarray:
-    """``str`` of every cell (``None`` where not ``known``) as an object array.
+def _as_text(series: pd.Series, known: np.ndarray | None) -> np.ndarray | pd.api.extensions.ExtensionArray:
+    """``str`` of every cell (missing where not ``known``) as an array indexable like numpy's.
 
-    Cells that are text already are kept as they are (``str`` of a ``str`` is itself), so a
-    frame of millions of ids is not converted one cell at a time.
+    Arrow-backed text (what the store's frame holds) is kept as it is: turning millions of ids
+    into Python strings costs seconds and a gigabyte, and only the drawn few are ever read out.
+    Other cells that are text already are kept too (``str`` of a ``str`` is itself).
     """
+    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+        return series.array
     values = series.to_numpy(dtype=object)
     missing = None if known is None else ~known
     kind = pd.api.types.infer_dtype(values, skipna=True)
@@ -304,8 +307,10 @@ def _strictly_increasing(ids: np.ndarray) -> bool:
     if len(ids) < 2:
         return True
     try:
-        text = pa.array(ids, type=pa.large_string())
+        text = pa.array(ids, type=pa.large_string(), from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return False
+    if text.null_count:
         return False
     # Arrow compares UTF-8 bytes, which orders like Python compares code points.
     return bool(pc.all(pc.greater(text[1:], text[:-1])).as_py())
@@ -332,7 +337,7 @@ def _unique(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     codes, uniques = pd.factorize(keys, use_na_sentinel=True)
     if (codes < 0).any():
         return np.unique(keys, return_inverse=True)
-    uniques = np.asarray(uniques, dtype=keys.dtype)
+    uniques = np.asarray(uniques, dtype=object)
     rank = np.argsort(uniques, kind="stable")
     position = np.empty(len(rank), dtype=np.intp)
     position[rank] = np.arange(len(rank))

@@ -28,6 +28,7 @@ from paicha.sampling import (
 from paicha.sampling import frame as frame_module
 from paicha.sampling import lqas as lqas_module
 from paicha.sampling import pps as pps_module
+from paicha.sampling import selection as selection_module
 from paicha.sampling import simple as simple_module
 from tests.unit.test_sampling import make_frame
 
@@ -127,7 +128,7 @@ def test_row_order_never_changes_the_hash_and_any_changed_cell_does(seed, size, 
     if column in BOOL_COLUMNS:
         changed[column] = changed[column].astype(object)
         changed.loc[row, column] = not bool(changed.loc[row, column])
-    elif column == "screener" and changed.loc[row, column] is not None:
+    elif column == "screener" and not pd.isna(changed.loc[row, column]):
         changed.loc[row, column] = None
     else:
         changed.loc[row, column] = f"{changed.loc[row, column]}x"
@@ -180,8 +181,26 @@ DRAWS = {
 }
 
 
+def old_sample_table(household_id, village_code, stratum, inclusion_probability, reason):
+    ids = [str(v) for v in household_id]
+    villages = [str(v) for v in village_code]
+    strata = [str(v) for v in stratum]
+    pi = np.asarray(inclusion_probability, dtype=float)
+    reasons = [str(v) for v in reason]
+    order = sorted(range(len(ids)), key=lambda i: (strata[i], ids[i]))
+    return pd.DataFrame({
+        "household_id": pd.Series([ids[i] for i in order], dtype=str),
+        "village_code": pd.Series([villages[i] for i in order], dtype=str),
+        "stratum": pd.Series([strata[i] for i in order], dtype=str),
+        "inclusion_probability": pd.Series(pi[order], dtype=float),
+        "reason": pd.Series([reasons[i] for i in order], dtype=str),
+    })
+
+
 def straightforward(monkeypatch, run, frame, seed):
     with monkeypatch.context() as m:
+        m.setattr(selection_module, "sample_table", old_sample_table)
+        m.setattr(backcheck_module, "sample_table", old_sample_table)
         for module in (simple_module, backcheck_module, pps_module, lqas_module):
             m.setattr(module, "prepare", old_prepare, raising=False)
             m.setattr(module, "group_positions", old_group_positions, raising=False)
