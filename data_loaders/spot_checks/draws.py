@@ -7,7 +7,10 @@ import json
 import secrets
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from data_loaders.spot_checks.frame import FIRST_RECORD_ORDER, build_frame
 from data_loaders.store import KEY_COLUMNS, Store
@@ -44,6 +47,13 @@ class Draw:
     frame_hash_version: int = sampling.FRAME_HASH_VERSION
 
 
+def _among(values: pd.Series, wanted: pd.Series) -> np.ndarray:
+    """``values.isin(wanted)`` for text, hashed in Arrow: pandas walks Arrow text one cell at a time."""
+    text = pa.array(values, type=pa.large_string(), from_pandas=True)
+    chosen = pa.array(wanted, type=pa.large_string(), from_pandas=True)
+    return pc.is_in(text, value_set=chosen).to_numpy(zero_copy_only=False).astype(bool)
+
+
 def check_scope(user: User, scope: Scope) -> None:
     if scope.is_empty:
         raise PermissionError(t("errors.spot_checks.signed_out"))
@@ -74,7 +84,7 @@ def create_draw(store: Store, settings: Settings, user: User, scope: Scope, as_o
         raise SpotCheckError(t("errors.spot_checks.empty_sample"))
     # Only the drawn rows are joined: matching a hundred ids against millions costs a hash of
     # the hundred, not of the millions.
-    drawn = frame.loc[frame["household_id"].isin(sample["household_id"]), ["household_id", "town_code", "screener"]]
+    drawn = frame.loc[_among(frame["household_id"], sample["household_id"]), ["household_id", "town_code", "screener"]]
     sample = sample.merge(drawn, on="household_id", how="left")
     version = sampling.FRAME_HASH_VERSION
     frame_digest = sampling.frame_hash(frame, version)
