@@ -36,8 +36,9 @@ from paicha.vocab import (
 )
 
 # 1: the first schema. 2: hazard levels stored as HazardLevel codes (high/medium/low), not as the
-# Chinese a file had. An older store is brought up to date when it is opened (Store._upgrade).
-SCHEMA_VERSION = 2
+# Chinese a file had. 3: a spot-check draw stores the version of its frame hash and the store's
+# data version it was drawn at. An older store is brought up to date when it is opened (Store._upgrade).
+SCHEMA_VERSION = 3
 
 KEY_COLUMNS = [g.column for g in KeyGroup]
 GUARANTEE_COLUMNS = [g.column for g in Guarantee]
@@ -127,6 +128,10 @@ CREATE TABLE IF NOT EXISTS spot_check_draws (
     scope VARCHAR NOT NULL, town_code VARCHAR NOT NULL, as_of DATE NOT NULL, method VARCHAR NOT NULL,
     parameters VARCHAR NOT NULL, seed BIGINT NOT NULL, include_unscreened BOOLEAN NOT NULL,
     frame_hash VARCHAR NOT NULL, frame_size BIGINT NOT NULL, sample_size BIGINT NOT NULL);
+-- Schema 3. A draw stored before has neither: its hash is version 1 and its frame is rebuilt to
+-- check it. data_version is the store's data version once the draw was committed.
+ALTER TABLE spot_check_draws ADD COLUMN IF NOT EXISTS frame_hash_version INTEGER;
+ALTER TABLE spot_check_draws ADD COLUMN IF NOT EXISTS data_version BIGINT;
 CREATE TABLE IF NOT EXISTS spot_check_items (
     draw_id BIGINT NOT NULL, household_id VARCHAR NOT NULL, town_code VARCHAR NOT NULL,
     village_code VARCHAR NOT NULL, screener VARCHAR, stratum VARCHAR NOT NULL,
@@ -226,8 +231,16 @@ def _hazard_levels_as_codes(cur: duckdb.DuckDBPyConnection) -> None:
                     [json.dumps(unmapped, ensure_ascii=False, sort_keys=True)])
 
 
+def _draws_record_their_hash_version(cur: duckdb.DuckDBPyConnection) -> None:
+    """Schema 3: the columns themselves come with the schema; every draw stored before was hashed
+    with version 1 of the frame hash, and its data version is unknown (NULL: always rebuilt).
+    """
+    cur.execute("UPDATE spot_check_draws SET frame_hash_version = 1 WHERE frame_hash_version IS NULL")
+
+
 # Schema version → the step that brings a store of the version before it there.
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {2: _hazard_levels_as_codes}
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
+    2: _hazard_levels_as_codes, 3: _draws_record_their_hash_version}
 
 
 _connections: dict[str, _Handle] = {}

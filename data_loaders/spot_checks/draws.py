@@ -7,7 +7,10 @@ import json
 import secrets
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from data_loaders.spot_checks.frame import FIRST_RECORD_ORDER, build_frame
 from data_loaders.store import KEY_COLUMNS, Store
@@ -41,6 +44,14 @@ class Draw:
     frame_size: int
     frame_hash: str
     sample: pd.DataFrame = field(repr=False)  # SAMPLE_COLUMNS + town_code, screener
+    frame_hash_version: int = sampling.FRAME_HASH_VERSION
+
+
+def _among(values: pd.Series, wanted: pd.Series) -> np.ndarray:
+    """``values.isin(wanted)`` for text, hashed in Arrow: pandas walks Arrow text one cell at a time."""
+    text = pa.array(values, type=pa.large_string(), from_pandas=True)
+    chosen = pa.array(wanted, type=pa.large_string(), from_pandas=True)
+    return pc.is_in(text, value_set=chosen).to_numpy(zero_copy_only=False).astype(bool)
 
 
 def check_scope(user: User, scope: Scope) -> None:
@@ -64,28 +75,42 @@ def create_draw(store: Store, settings: Settings, user: User, scope: Scope, as_o
     check_scope(user, scope)
     plan = sampling.make_plan(method, params)
     seed = secrets.randbelow(2**31) if seed is None else seed
+    frame_data_version = store.data_version()
     frame = build_frame(store, settings, scope, as_of, include_unscreened)
     if frame.empty:
         raise SpotCheckError(t("errors.spot_checks.empty_frame", as_of=as_of))
     sample, stored = sampling.draw(frame, plan, seed)
     if sample.empty:
         raise SpotCheckError(t("errors.spot_checks.empty_sample"))
-    sample = sample.merge(frame[["household_id", "town_code", "screener"]], on="household_id", how="left")
-    frame_digest = sampling.frame_hash(frame)
+    # Only the drawn rows are joined: matching a hundred ids against millions costs a hash of
+    # the hundred, not of the millions.
+    drawn = frame.loc[_among(frame["household_id"], sample["household_id"]), ["household_id", "town_code", "screener"]]
+    sample = sample.merge(drawn, on="household_id", how="left")
+    version = sampling.FRAME_HASH_VERSION
+    frame_digest = sampling.frame_hash(frame, version)
     town_code = scope.town_code or scope.district_code
     with store.transaction(refresh=False) as cur:
         draw_id = int(cur.execute("SELECT nextval('spot_check_draw_seq')").fetchone()[0])
+        # The version this transaction commits (it moves by one at the commit, Store.transaction);
+        # None when another write came between building the frame and now, so that the frame
+        # is never vouched for by a version it was not built at.
+        current = int(cur.execute(
+            "SELECT COALESCE((SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'data_version'), 0)"
+        ).fetchone()[0])
+        data_version = current + 1 if current == frame_data_version else None
         cur.execute(
-            "INSERT INTO spot_check_draws VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO spot_check_draws (draw_id, drawn_at, user_name, scope, town_code, as_of, method, "
+            "parameters, seed, include_unscreened, frame_hash, frame_size, sample_size, frame_hash_version, "
+            "data_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [draw_id, dt.datetime.now(), user.id, scope.key(), town_code, as_of, plan.method.value,
              json.dumps(stored, ensure_ascii=False, sort_keys=True), int(seed), bool(include_unscreened),
-             frame_digest, len(frame), len(sample)])
+             frame_digest, len(frame), len(sample), version, data_version])
         Store.insert_frame(cur, "spot_check_items", sample.assign(draw_id=draw_id), ITEM_COLUMNS)
         store.audit(user.id, "spot_check_draw", scope,
                     {"draw_id": draw_id, "method": plan.method.value, "seed": int(seed),
                      "as_of": as_of.isoformat(), "frame_hash": frame_digest}, len(sample))
     return Draw(draw_id, plan.method.value, stored, int(seed), as_of, scope.key(), len(frame),
-                frame_digest, sample)
+                frame_digest, sample, version)
 
 
 def draw_log(store: Store, scope: Scope) -> pd.DataFrame:
@@ -129,15 +154,25 @@ def frame_unchanged(store: Store, settings: Settings, scope: Scope, draw_id: int
     or before that date were added, corrected or deleted since: exactly what an auditor must
     know before trusting that the stored sample came from the frame as it now stands.
     None when the draw is not visible in the scope.
+
+    Every write that could change a frame moves the store's data version, so when it is still the
+    one stored with the draw the frame is the same and is not rebuilt (at 5 million households the
+    rebuild is most of a page view). Otherwise the frame is rebuilt and hashed with the draw's own
+    hash version (1 for draws stored before versions were recorded).
     """
     record = draw_record(store, scope, draw_id)
     if record is None:
         return None
+    stored_version = record.get("data_version")
+    if stored_version is not None and not pd.isna(stored_version) and int(stored_version) == store.data_version():
+        return True
     code = record["town_code"]
     own = (Scope.district(settings.district_code) if code == settings.district_code
            else Scope.town(settings.district_code, code))
     frame = build_frame(store, settings, own, record["as_of"], bool(record["include_unscreened"]))
-    return sampling.frame_hash(frame) == record["frame_hash"]
+    version = record.get("frame_hash_version")
+    version = 1 if version is None or pd.isna(version) else int(version)
+    return sampling.frame_hash(frame, version) == record["frame_hash"]
 
 
 def _items_sql(scope: Scope, personal: bool) -> tuple[str, list]:

@@ -15,10 +15,14 @@ from paicha.sampling.frame import (
     BOOL_COLUMNS,
     FLAG_COLUMNS,
     FRAME_COLUMNS,
+    FRAME_HASH_VERSION,
+    FRAME_HASHES,
     REASON_CERTAINTY,
     REASON_RANDOM,
     SAMPLE_COLUMNS,
     frame_hash,
+    frame_hash_v1,
+    frame_hash_v2,
 )
 from paicha.sampling.lqas import lqas_village_designs, lqas_villages
 from paicha.sampling.plans import (
@@ -42,6 +46,8 @@ __all__ = [
     "DEFAULTS",
     "FLAG_COLUMNS",
     "FRAME_COLUMNS",
+    "FRAME_HASHES",
+    "FRAME_HASH_VERSION",
     "REASON_CERTAINTY",
     "REASON_RANDOM",
     "SAMPLE_COLUMNS",
@@ -55,6 +61,8 @@ __all__ = [
     "backcheck_probabilities",
     "draw",
     "frame_hash",
+    "frame_hash_v1",
+    "frame_hash_v2",
     "lqas_village_designs",
     "lqas_villages",
     "make_plan",

@@ -85,7 +85,7 @@ def systematic_pps(inclusion_probability: np.ndarray, rng: np.random.Generator) 
 
 def _backcheck_units(frame: pd.DataFrame) -> Units:
     units = prepare(frame, ("village_code", "screener", "screened", *FLAG_COLUMNS))
-    eligible = units["screened"] & np.array([s is not None for s in units["screener"]], dtype=bool)
+    eligible = units["screened"] & np.asarray(pd.notna(units["screener"]), dtype=bool)
     return take(units, np.nonzero(eligible)[0])
 
 

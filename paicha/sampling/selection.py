@@ -19,10 +19,22 @@ def sample_table(
     inclusion_probability: Sequence[float] | np.ndarray,
     reason: Sequence[str] | pd.Series,
 ) -> pd.DataFrame:
+    pi = np.asarray(inclusion_probability, dtype=float)
+    columns = {"household_id": household_id, "village_code": village_code, "stratum": stratum, "reason": reason}
+    text = {name: np.asarray(values, dtype=object) for name, values in columns.items()}
+    if all(pd.api.types.infer_dtype(values, skipna=False) in ("string", "empty") for values in text.values()):
+        # Text already (as every design passes it): no str() per cell, sorted by pandas.
+        table = pd.DataFrame({
+            "household_id": pd.Series(text["household_id"], dtype=str),
+            "village_code": pd.Series(text["village_code"], dtype=str),
+            "stratum": pd.Series(text["stratum"], dtype=str),
+            "inclusion_probability": pd.Series(pi, dtype=float),
+            "reason": pd.Series(text["reason"], dtype=str),
+        })
+        return table.sort_values(["stratum", "household_id"], kind="stable", ignore_index=True)
     ids = [str(v) for v in household_id]
     villages = [str(v) for v in village_code]
     strata = [str(v) for v in stratum]
-    pi = np.asarray(inclusion_probability, dtype=float)
     reasons = [str(v) for v in reason]
     order = sorted(range(len(ids)), key=lambda i: (strata[i], ids[i]))
     return pd.DataFrame(

@@ -242,7 +242,7 @@ def test_detail_shows_records_up_to_the_date_and_explains_every_rule(known_store
     assert detail.spot_checks.empty
     with known_store.transaction(refresh=False) as cur:
         cur.execute("INSERT INTO spot_check_draws VALUES (7, now(), 'checker', 'district:210311', '210311', "
-                    "DATE '2024-09-12', 'srs', '{}', 1, FALSE, 'x', 14, 1)")
+                    "DATE '2024-09-12', 'srs', '{}', 1, FALSE, 'x', 14, 1, 2, NULL)")
         cur.execute("INSERT INTO spot_check_items (draw_id, household_id, town_code, village_code, stratum, "
                     "inclusion_probability, reason, visited, method, result, consistent, differing, checked_by) "
                     "VALUES (7, 'A00', ?, ?, 'all', 0.1, 'random', TRUE, 'home_visit', 'risk_found', FALSE, "

@@ -56,7 +56,7 @@ def meta(path, key: str) -> str | None:
 def test_opening_an_older_store_stores_hazard_levels_as_codes(tmp_path, settings):
     path = old_store(tmp_path, settings)
     store = Store(path)
-    assert store.schema_version() == SCHEMA_VERSION == 2
+    assert store.schema_version() == SCHEMA_VERSION == 3
     store_module.close_all()
     assert levels(path) == {"z-high": "high", "z-medium": "medium", "z-medium-spelled": "medium",
                             "z-letter": "high", "z-none": None, "z-unknown": None}
@@ -95,7 +95,7 @@ def test_a_failed_upgrade_leaves_the_older_store_as_it_was(tmp_path, settings, m
     store_module.close_all()
     assert levels(path) == before and meta(path, "schema_version") == "1"
     monkeypatch.undo()
-    assert Store(path).schema_version() == 2
+    assert Store(path).schema_version() == SCHEMA_VERSION
 
 
 def test_an_older_store_opened_read_only_is_read_as_it_is(tmp_path, settings):
@@ -124,5 +124,5 @@ def test_a_backup_of_an_older_store_is_restored_and_upgraded_on_open(tmp_path, s
     store_module.close_all()
     backups.restore(old, tmp_path / "current.duckdb")
     store = Store(tmp_path / "current.duckdb")
-    assert store.schema_version() == 2
+    assert store.schema_version() == SCHEMA_VERSION
     assert store.query("SELECT level FROM hazard_zones WHERE zone_id = 'z-high'")["level"].tolist() == ["high"]

@@ -1,0 +1,118 @@
+"""A draw stores its frame-hash version and data version; an unchanged store is not re-hashed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+
+import duckdb
+import pandas as pd
+import pytest
+
+from data_loaders import spot_checks
+from data_loaders import store as store_module
+from data_loaders.store import SCHEMA_VERSION, SCREENING_COLUMNS, Store
+from paicha import sampling
+from paicha.access import User
+from paicha.scope import Scope
+from tests.conftest import TOWN_A, VILLAGE_A, build_known_store, screening
+
+D = dt.date
+CHECKER = User("checker", "抽查组", "", frozenset({"sample", "export"}))
+# The package re-exports functions under the names of its modules' siblings; take the module itself.
+draws_module = importlib.import_module("data_loaders.spot_checks.draws")
+
+
+def district(settings) -> Scope:
+    return Scope.district(settings.district_code)
+
+
+def no_rebuild(*args, **kwargs):
+    raise AssertionError("the frame was rebuilt")
+
+
+def test_a_draw_stores_its_hash_version_and_the_data_version_it_committed(known_store, settings):
+    draw = spot_checks.create_draw(known_store, settings, CHECKER, district(settings), D(2024, 9, 14), "srs",
+                                   {"n": 50}, seed=1)
+    record = spot_checks.draw_record(known_store, district(settings), draw.draw_id)
+    assert record["frame_hash_version"] == draw.frame_hash_version == sampling.FRAME_HASH_VERSION == 2
+    assert record["data_version"] == known_store.data_version()
+    frame = spot_checks.build_frame(known_store, settings, district(settings), D(2024, 9, 14))
+    assert draw.frame_hash == sampling.frame_hash_v2(frame)
+
+
+def test_an_unchanged_store_answers_without_building_the_frame(known_store, settings, monkeypatch):
+    draw = spot_checks.create_draw(known_store, settings, CHECKER, district(settings), D(2024, 9, 14), "srs",
+                                   {"n": 50}, seed=1)
+    monkeypatch.setattr(draws_module, "build_frame", no_rebuild)
+    assert spot_checks.frame_unchanged(known_store, settings, district(settings), draw.draw_id) is True
+    # A record dated before the as-of date moves the data version: now the frame is rebuilt.
+    with known_store.transaction() as cur:
+        Store.insert_frame(cur, "screenings", pd.DataFrame([screening("A02", VILLAGE_A, TOWN_A, D(2024, 9, 2))]),
+                           SCREENING_COLUMNS)
+    with pytest.raises(AssertionError, match="rebuilt"):
+        spot_checks.frame_unchanged(known_store, settings, district(settings), draw.draw_id)
+    monkeypatch.undo()
+    assert spot_checks.frame_unchanged(known_store, settings, district(settings), draw.draw_id) is False
+
+
+def test_a_write_that_leaves_the_frame_alone_is_still_verified_by_the_hash(known_store, settings):
+    draw = spot_checks.create_draw(known_store, settings, CHECKER, district(settings), D(2024, 9, 14), "srs",
+                                   {"n": 50}, seed=1)
+    # A record after the as-of date moves the version but not the frame.
+    with known_store.transaction() as cur:
+        Store.insert_frame(cur, "screenings", pd.DataFrame([screening("A02", VILLAGE_A, TOWN_A, D(2024, 9, 20))]),
+                           SCREENING_COLUMNS)
+    assert spot_checks.frame_unchanged(known_store, settings, district(settings), draw.draw_id) is True
+
+
+def test_a_write_between_frame_and_draw_leaves_the_draw_without_a_data_version(known_store, settings, monkeypatch):
+    real = draws_module.build_frame
+
+    def frame_then_import(*args, **kwargs):
+        frame = real(*args, **kwargs)
+        with known_store.transaction() as cur:
+            Store.insert_frame(cur, "screenings", pd.DataFrame([screening("A02", VILLAGE_A, TOWN_A, D(2024, 9, 2))]),
+                               SCREENING_COLUMNS)
+        return frame
+
+    monkeypatch.setattr(draws_module, "build_frame", frame_then_import)
+    draw = spot_checks.create_draw(known_store, settings, CHECKER, district(settings), D(2024, 9, 14), "srs",
+                                   {"n": 50}, seed=1)
+    monkeypatch.undo()
+    assert pd.isna(spot_checks.draw_record(known_store, district(settings), draw.draw_id)["data_version"])
+    assert spot_checks.frame_unchanged(known_store, settings, district(settings), draw.draw_id) is False
+
+
+def schema_2_store_with_a_draw(tmp_path, settings):
+    """A store as schema 2 wrote it, holding one draw hashed with version 1 and no data version."""
+    path = tmp_path / "schema2.duckdb"
+    store = build_known_store(path, settings)
+    draw = spot_checks.create_draw(store, settings, CHECKER, district(settings), D(2024, 9, 14), "srs",
+                                   {"n": 50}, seed=1)
+    frame = spot_checks.build_frame(store, settings, district(settings), D(2024, 9, 14))
+    store_module.close_all()
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE spot_check_draws SET frame_hash = ?", [sampling.frame_hash_v1(frame)])
+    for column in ("frame_hash_version", "data_version"):
+        con.execute(f"ALTER TABLE spot_check_draws DROP COLUMN {column}")
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    return path, draw.draw_id
+
+
+def test_a_schema_2_store_opens_upgraded_and_its_old_draw_is_verified_as_version_1(tmp_path, settings):
+    path, draw_id = schema_2_store_with_a_draw(tmp_path, settings)
+    store = Store(path)
+    assert store.schema_version() == SCHEMA_VERSION == 3
+    record = spot_checks.draw_record(store, district(settings), draw_id)
+    assert record["frame_hash_version"] == 1 and pd.isna(record["data_version"])
+    assert spot_checks.frame_unchanged(store, settings, district(settings), draw_id) is True
+    with store.transaction() as cur:
+        Store.insert_frame(cur, "screenings", pd.DataFrame([screening("A02", VILLAGE_A, TOWN_A, D(2024, 9, 2))]),
+                           SCREENING_COLUMNS)
+    assert spot_checks.frame_unchanged(store, settings, district(settings), draw_id) is False
+    # A new draw in the upgraded store is version 2 again.
+    again = spot_checks.create_draw(store, settings, CHECKER, district(settings), D(2024, 9, 14), "srs",
+                                    {"n": 50}, seed=1)
+    assert again.draw_id == draw_id + 1 and again.frame_hash_version == 2
