@@ -129,9 +129,10 @@ CREATE TABLE IF NOT EXISTS spot_check_draws (
     parameters VARCHAR NOT NULL, seed BIGINT NOT NULL, include_unscreened BOOLEAN NOT NULL,
     frame_hash VARCHAR NOT NULL, frame_size BIGINT NOT NULL, sample_size BIGINT NOT NULL);
 -- Schema 3. A draw stored before has neither: its hash is version 1 and its frame is rebuilt to
--- check it. data_version is the store's data version once the draw was committed.
+-- check it. frame_key is what the frame was built from (the store's content version and the
+-- thresholds its flags use): while it is unchanged the frame is too (draws.frame_unchanged).
 ALTER TABLE spot_check_draws ADD COLUMN IF NOT EXISTS frame_hash_version INTEGER;
-ALTER TABLE spot_check_draws ADD COLUMN IF NOT EXISTS data_version BIGINT;
+ALTER TABLE spot_check_draws ADD COLUMN IF NOT EXISTS frame_key VARCHAR;
 CREATE TABLE IF NOT EXISTS spot_check_items (
     draw_id BIGINT NOT NULL, household_id VARCHAR NOT NULL, town_code VARCHAR NOT NULL,
     village_code VARCHAR NOT NULL, screener VARCHAR, stratum VARCHAR NOT NULL,
@@ -500,6 +501,12 @@ class Store:
             yield cur
             if refresh:
                 self.refresh_derived(cur)
+                # Only writes that refresh the derived tables change households, records or
+                # exposures; the content version moves with them alone (draws and results do not).
+                cur.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('content_version', "
+                    "CAST(COALESCE((SELECT CAST(value AS BIGINT) FROM meta WHERE key='content_version'), 0) + 1 AS VARCHAR))"
+                )
             cur.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('data_version', "
                 "CAST(COALESCE((SELECT CAST(value AS BIGINT) FROM meta WHERE key='data_version'), 0) + 1 AS VARCHAR))"
@@ -601,6 +608,14 @@ class Store:
         """
         self.check_file()
         return int(self.get_meta("data_version") or 0)
+
+    def content_version(self, cur: duckdb.DuckDBPyConnection | None = None) -> int:
+        """Changes with every write to households, records or hazard exposures (the refreshing
+        transactions), not with draws, results, sessions or audit lines.
+        """
+        cur = cur or self.cursor()
+        rows = cur.execute("SELECT value FROM meta WHERE key = 'content_version'").fetchall()
+        return int(rows[0][0]) if rows else 0
 
     def is_demo(self) -> bool:
         return self.get_meta("is_demo") == "true"

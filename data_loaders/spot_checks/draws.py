@@ -75,7 +75,7 @@ def create_draw(store: Store, settings: Settings, user: User, scope: Scope, as_o
     check_scope(user, scope)
     plan = sampling.make_plan(method, params)
     seed = secrets.randbelow(2**31) if seed is None else seed
-    frame_data_version = store.data_version()
+    built_from = frame_key(store, settings)
     frame = build_frame(store, settings, scope, as_of, include_unscreened)
     if frame.empty:
         raise SpotCheckError(t("errors.spot_checks.empty_frame", as_of=as_of))
@@ -91,20 +91,16 @@ def create_draw(store: Store, settings: Settings, user: User, scope: Scope, as_o
     town_code = scope.town_code or scope.district_code
     with store.transaction(refresh=False) as cur:
         draw_id = int(cur.execute("SELECT nextval('spot_check_draw_seq')").fetchone()[0])
-        # The version this transaction commits (it moves by one at the commit, Store.transaction);
-        # None when another write came between building the frame and now, so that the frame
-        # is never vouched for by a version it was not built at.
-        current = int(cur.execute(
-            "SELECT COALESCE((SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'data_version'), 0)"
-        ).fetchone()[0])
-        data_version = current + 1 if current == frame_data_version else None
+        # None when households or records changed between building the frame and now, so that
+        # the frame is never vouched for by a state it was not built from.
+        key = built_from if frame_key(store, settings, cur) == built_from else None
         cur.execute(
             "INSERT INTO spot_check_draws (draw_id, drawn_at, user_name, scope, town_code, as_of, method, "
             "parameters, seed, include_unscreened, frame_hash, frame_size, sample_size, frame_hash_version, "
-            "data_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "frame_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [draw_id, dt.datetime.now(), user.id, scope.key(), town_code, as_of, plan.method.value,
              json.dumps(stored, ensure_ascii=False, sort_keys=True), int(seed), bool(include_unscreened),
-             frame_digest, len(frame), len(sample), version, data_version])
+             frame_digest, len(frame), len(sample), version, key])
         Store.insert_frame(cur, "spot_check_items", sample.assign(draw_id=draw_id), ITEM_COLUMNS)
         store.audit(user.id, "spot_check_draw", scope,
                     {"draw_id": draw_id, "method": plan.method.value, "seed": int(seed),
@@ -147,6 +143,14 @@ def draw_record(store: Store, scope: Scope, draw_id: int) -> dict | None:
     return record
 
 
+def frame_key(store: Store, settings: Settings, cur=None) -> str:
+    """What a frame is built from besides its scope and date: the store's content version and
+    the thresholds behind its overload and distance flags (a changed configuration changes flags).
+    """
+    t_ = settings.thresholds
+    return f"{store.content_version(cur)}|{t_.max_home_visits_per_day}|{t_.far_visit_metres:g}"
+
+
 def frame_unchanged(store: Store, settings: Settings, scope: Scope, draw_id: int) -> bool | None:
     """Whether the draw's frame, rebuilt today, still has the hash stored with the draw.
 
@@ -155,16 +159,16 @@ def frame_unchanged(store: Store, settings: Settings, scope: Scope, draw_id: int
     know before trusting that the stored sample came from the frame as it now stands.
     None when the draw is not visible in the scope.
 
-    Every write that could change a frame moves the store's data version, so when it is still the
-    one stored with the draw the frame is the same and is not rebuilt (at 5 million households the
-    rebuild is most of a page view). Otherwise the frame is rebuilt and hashed with the draw's own
-    hash version (1 for draws stored before versions were recorded).
+    A frame is a function of the store's content and the thresholds of its flags (``frame_key``):
+    while the key stored with the draw is still today's, the frame is the same and is not rebuilt
+    (at 5 million households the rebuild is most of a page view). Otherwise the frame is rebuilt
+    and hashed with the draw's own hash version (1 for draws stored before versions were recorded).
     """
     record = draw_record(store, scope, draw_id)
     if record is None:
         return None
-    stored_version = record.get("data_version")
-    if stored_version is not None and not pd.isna(stored_version) and int(stored_version) == store.data_version():
+    stored_key = record.get("frame_key")
+    if isinstance(stored_key, str) and stored_key == frame_key(store, settings):
         return True
     code = record["town_code"]
     own = (Scope.district(settings.district_code) if code == settings.district_code

@@ -1,4 +1,4 @@
-"""A draw stores its frame-hash version and data version; an unchanged store is not re-hashed."""
+"""A draw stores its frame-hash version and what its frame was built from; an unchanged store is not re-hashed."""
 
 from __future__ import annotations
 
@@ -31,12 +31,13 @@ def no_rebuild(*args, **kwargs):
     raise AssertionError("the frame was rebuilt")
 
 
-def test_a_draw_stores_its_hash_version_and_the_data_version_it_committed(known_store, settings):
+def test_a_draw_stores_its_hash_version_and_what_its_frame_was_built_from(known_store, settings):
     draw = spot_checks.create_draw(known_store, settings, CHECKER, district(settings), D(2024, 9, 14), "srs",
                                    {"n": 50}, seed=1)
     record = spot_checks.draw_record(known_store, district(settings), draw.draw_id)
     assert record["frame_hash_version"] == draw.frame_hash_version == sampling.FRAME_HASH_VERSION == 2
-    assert record["data_version"] == known_store.data_version()
+    assert record["frame_key"] == draws_module.frame_key(known_store, settings)
+    assert record["frame_key"].startswith(f"{known_store.content_version()}|")
     frame = spot_checks.build_frame(known_store, settings, district(settings), D(2024, 9, 14))
     assert draw.frame_hash == sampling.frame_hash_v2(frame)
 
@@ -44,9 +45,11 @@ def test_a_draw_stores_its_hash_version_and_the_data_version_it_committed(known_
 def test_an_unchanged_store_answers_without_building_the_frame(known_store, settings, monkeypatch):
     draw = spot_checks.create_draw(known_store, settings, CHECKER, district(settings), D(2024, 9, 14), "srs",
                                    {"n": 50}, seed=1)
+    # Another draw (a write, but of nothing a frame is built from) comes between.
+    spot_checks.create_draw(known_store, settings, CHECKER, district(settings), D(2024, 9, 14), "srs", {"n": 5}, seed=2)
     monkeypatch.setattr(draws_module, "build_frame", no_rebuild)
     assert spot_checks.frame_unchanged(known_store, settings, district(settings), draw.draw_id) is True
-    # A record dated before the as-of date moves the data version: now the frame is rebuilt.
+    # A record dated before the as-of date moves the content version: now the frame is rebuilt.
     with known_store.transaction() as cur:
         Store.insert_frame(cur, "screenings", pd.DataFrame([screening("A02", VILLAGE_A, TOWN_A, D(2024, 9, 2))]),
                            SCREENING_COLUMNS)
@@ -66,7 +69,7 @@ def test_a_write_that_leaves_the_frame_alone_is_still_verified_by_the_hash(known
     assert spot_checks.frame_unchanged(known_store, settings, district(settings), draw.draw_id) is True
 
 
-def test_a_write_between_frame_and_draw_leaves_the_draw_without_a_data_version(known_store, settings, monkeypatch):
+def test_a_write_between_frame_and_draw_leaves_the_draw_without_a_frame_key(known_store, settings, monkeypatch):
     real = draws_module.build_frame
 
     def frame_then_import(*args, **kwargs):
@@ -80,12 +83,12 @@ def test_a_write_between_frame_and_draw_leaves_the_draw_without_a_data_version(k
     draw = spot_checks.create_draw(known_store, settings, CHECKER, district(settings), D(2024, 9, 14), "srs",
                                    {"n": 50}, seed=1)
     monkeypatch.undo()
-    assert pd.isna(spot_checks.draw_record(known_store, district(settings), draw.draw_id)["data_version"])
+    assert pd.isna(spot_checks.draw_record(known_store, district(settings), draw.draw_id)["frame_key"])
     assert spot_checks.frame_unchanged(known_store, settings, district(settings), draw.draw_id) is False
 
 
 def schema_2_store_with_a_draw(tmp_path, settings):
-    """A store as schema 2 wrote it, holding one draw hashed with version 1 and no data version."""
+    """A store as schema 2 wrote it, holding one draw hashed with version 1 and no frame key."""
     path = tmp_path / "schema2.duckdb"
     store = build_known_store(path, settings)
     draw = spot_checks.create_draw(store, settings, CHECKER, district(settings), D(2024, 9, 14), "srs",
@@ -94,7 +97,7 @@ def schema_2_store_with_a_draw(tmp_path, settings):
     store_module.close_all()
     con = duckdb.connect(str(path))
     con.execute("UPDATE spot_check_draws SET frame_hash = ?", [sampling.frame_hash_v1(frame)])
-    for column in ("frame_hash_version", "data_version"):
+    for column in ("frame_hash_version", "frame_key"):
         con.execute(f"ALTER TABLE spot_check_draws DROP COLUMN {column}")
     con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     con.close()
@@ -106,7 +109,7 @@ def test_a_schema_2_store_opens_upgraded_and_its_old_draw_is_verified_as_version
     store = Store(path)
     assert store.schema_version() == SCHEMA_VERSION == 3
     record = spot_checks.draw_record(store, district(settings), draw_id)
-    assert record["frame_hash_version"] == 1 and pd.isna(record["data_version"])
+    assert record["frame_hash_version"] == 1 and pd.isna(record["frame_key"])
     assert spot_checks.frame_unchanged(store, settings, district(settings), draw_id) is True
     with store.transaction() as cur:
         Store.insert_frame(cur, "screenings", pd.DataFrame([screening("A02", VILLAGE_A, TOWN_A, D(2024, 9, 2))]),
@@ -116,3 +119,14 @@ def test_a_schema_2_store_opens_upgraded_and_its_old_draw_is_verified_as_version
     again = spot_checks.create_draw(store, settings, CHECKER, district(settings), D(2024, 9, 14), "srs",
                                     {"n": 50}, seed=1)
     assert again.draw_id == draw_id + 1 and again.frame_hash_version == 2
+
+
+def test_a_changed_threshold_rebuilds_the_frame_even_on_an_unchanged_store(known_store, settings, monkeypatch):
+    import dataclasses
+
+    draw = spot_checks.create_draw(known_store, settings, CHECKER, district(settings), D(2024, 9, 14), "srs",
+                                   {"n": 50}, seed=1)
+    stricter = dataclasses.replace(settings, thresholds=dataclasses.replace(settings.thresholds, max_home_visits_per_day=1))
+    monkeypatch.setattr(draws_module, "build_frame", no_rebuild)
+    with pytest.raises(AssertionError, match="rebuilt"):  # the overload flags depend on it
+        spot_checks.frame_unchanged(known_store, stricter, district(settings), draw.draw_id)
