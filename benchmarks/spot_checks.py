@@ -5,7 +5,7 @@ it, each step runs in a fresh process and reports its time and the process's pea
 bare DuckDB statement of the frame (``build_frame``'s SQL fetched to Arrow, the reference),
 (b) a stratified draw of 100 and (c) a back-check draw through ``create_draw`` (frame, draw,
 hash, storing), (d) the frame hash alone (frame built first, not timed), (e) ``frame_unchanged``
-of the back-check draw (the last one) with the data version unchanged. Prints the ratios to the reference.
+of the back-check draw (the last one) with nothing its frame is built from changed. Prints the ratios to the reference.
 Not a test: figures vary with the machine.
 
     uv run python benchmarks/spot_checks.py [--db FILE ...]
