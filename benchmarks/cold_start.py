@@ -5,7 +5,7 @@ cached before), opens it in headless Debian Chromium and times, from the process
 
 - ``ready_s``: the server answers /_stcore/health;
 - ``form_s``: the sign-in form is drawn in the browser;
-- ``overview_s``: after 登录 is pressed (the form filled at once), the overview's big numbers are
+- ``overview_s``: after the sign-in button is pressed (the form filled at once), the overview's big numbers are
   drawn and the script has finished — what a leader waits for at the start of a meeting.
 
 The reference, in the same run: a bare Streamlit script (one ``st.metric``) started the same way,
@@ -70,6 +70,7 @@ def paicha_run(browser, db: Path) -> dict:
     import os
 
     from data_loaders.accounts import DEMO_PASSWORD
+    from paicha.text import t
 
     proc, url, began = spawn("server.py", {**os.environ, "PAICHA_DB": str(db)})
     try:
@@ -77,11 +78,11 @@ def paicha_run(browser, db: Path) -> dict:
         ready = time.perf_counter() - began
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(url)
-        page.get_by_label("用户名").wait_for(timeout=120_000)
+        page.get_by_label(t("signin.username")).wait_for(timeout=120_000)
         form = time.perf_counter() - began
-        page.get_by_label("用户名").fill("leader")
-        page.get_by_label("密码").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="登录").click()
+        page.get_by_label(t("signin.username")).fill("leader")
+        page.get_by_label(t("signin.password")).fill(DEMO_PASSWORD)
+        page.get_by_role("button", name=t("signin.submit")).click()
         page.wait_for_selector('[data-testid="stMetric"]', timeout=120_000)
         page.wait_for_function(IDLE, timeout=120_000)
         overview = time.perf_counter() - began
