@@ -16,7 +16,7 @@ figures are also printed as a ratio to it. After every page has been visited, th
 memory (``rss_mb``, what the server holds) and its peak (``peak_mb``) are printed. Not a test:
 figures vary with the machine.
 
-    uv run python benchmarks/pages.py --db data/demo.duckdb [--db /tmp/demo_5000000.duckdb]
+    uv run python benchmarks/pages.py --db data/demo.duckdb [--db BIG.duckdb]
 """
 
 from __future__ import annotations

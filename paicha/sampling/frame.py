@@ -73,6 +73,13 @@ def _canonical_column(series: pd.Series, boolean: bool, name: str) -> list[objec
     return out
 
 
+def _hashed_columns(frame: pd.DataFrame) -> list[str]:
+    """The frame columns a fingerprint covers, in ``FRAME_COLUMNS`` order (every version alike)."""
+    if "household_id" not in frame.columns:
+        raise ValueError(t("errors.sampling.frame_columns", columns="household_id"))
+    return [c for c in FRAME_COLUMNS if c in frame.columns]
+
+
 def frame_hash_v1(frame: pd.DataFrame) -> str:
     """SHA-256 fingerprint of a sampling frame's content, independent of row order (version 1).
 
@@ -92,9 +99,7 @@ def frame_hash_v1(frame: pd.DataFrame) -> str:
     str
         64 hexadecimal characters.
     """
-    if "household_id" not in frame.columns:
-        raise ValueError(t("errors.sampling.frame_columns", columns="household_id"))
-    columns = [c for c in FRAME_COLUMNS if c in frame.columns]
+    columns = _hashed_columns(frame)
     canonical = [_canonical_column(frame[c], c in BOOL_COLUMNS, c) for c in columns]
     rows = [
         json.dumps(row, ensure_ascii=False, separators=(",", ":"))
@@ -178,9 +183,7 @@ def frame_hash_v2(frame: pd.DataFrame) -> str:
     str
         64 hexadecimal characters.
     """
-    if "household_id" not in frame.columns:
-        raise ValueError(t("errors.sampling.frame_columns", columns="household_id"))
-    columns = [c for c in FRAME_COLUMNS if c in frame.columns]
+    columns = _hashed_columns(frame)
     cells = {c: (_flag_cells(frame[c], c) if c in BOOL_COLUMNS else _text_cells(frame[c])) for c in columns}
     texts = [c for c in columns if c not in BOOL_COLUMNS]
     order = _row_order(pa.table({c: cells[c] for c in columns}))
