@@ -3,7 +3,7 @@
 UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 PY := $(UV) run --frozen
 
-.PHONY: setup uv browser documents run demo test test-fast lint bench
+.PHONY: setup uv browser documents postgres nginx run demo test test-fast lint bench
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
@@ -28,6 +28,24 @@ documents:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-writer-nogui fonts-noto-cjk >/dev/null; \
 	fi
 
+# Debian's PostgreSQL server (any version): tests/pgcluster.py starts a throw-away cluster of it
+# for the tests and benchmarks of the PostgreSQL store. The client alone is not enough: initdb
+# and pg_ctl come with the server.
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; \
+	fi
+
+# Debian's nginx, the reverse proxy in front of the dashboard in the tests that need one; the
+# light build has all it takes. /usr/sbin is not on every user's PATH, hence the second look.
+nginx:
+	@if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && { DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx-light >/dev/null \
+			|| DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx >/dev/null; }; \
+	fi
+
 # The dashboard's database: PAICHA_DB when set, else the real store when there is one, else the
 # demo store, which is generated (and marked demo) on first use. A real store is never touched.
 REAL_DB := data/paicha.duckdb
@@ -41,7 +59,7 @@ run: setup
 demo: setup
 	$(PY) paicha demo --db "$(DEMO_DB)"
 
-test: setup browser documents
+test: setup browser documents postgres nginx
 	$(PY) pytest
 
 test-fast: setup

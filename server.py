@@ -53,7 +53,9 @@ CSP = "; ".join([
 @lru_cache(maxsize=1)
 def _store() -> Store:
     # The same DuckDB connection as the app's (one per file per process), its own cursor per thread.
-    return Store(SETTINGS.db_path, memory_limit=SETTINGS.store_memory_limit)
+    opened = Store(SETTINGS.db_path, memory_limit=SETTINGS.store_memory_limit)
+    opened.fail_closed()  # the routes read sessions alone, never a town's rows
+    return opened
 
 
 def _bind(ticket: str) -> str | None:

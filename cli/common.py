@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paicha.calendar import CalendarRangeError, check_covered
-from paicha.config import Settings
+from paicha.config import Settings, is_server_url
 from paicha.scope import Scope
 from paicha.text import t
 
@@ -63,16 +63,20 @@ def emit(payload: object) -> None:
     sys.stdout.write("\n")
 
 
-def db_path(args: argparse.Namespace, settings: Settings) -> Path:
-    return Path(args.db) if getattr(args, "db", None) else settings.db_path
+def db_path(args: argparse.Namespace, settings: Settings) -> Path | str:
+    """The store's file, or its server's postgresql:// address."""
+    given = getattr(args, "db", None)
+    if not given:
+        return settings.db_path
+    return given if is_server_url(given) else Path(given)
 
 
 def open_store(args: argparse.Namespace, settings: Settings, read_only: bool | None = None) -> Store:
     """The existing store named by --db (or the configuration); never creates one."""
-    from data_loaders.store import Store
+    from data_loaders.store import Store, store_exists
 
     path = db_path(args, settings)
-    if not path.exists():
+    if not store_exists(path):
         raise UsageError(t("cli.no_db", path=path))
     return Store(path, read_only, memory_limit=settings.store_memory_limit)
 

@@ -12,20 +12,34 @@ from paicha.text import t
 
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
-    return {"init": cmd_db_init}[args.db_command](args, settings)
+    return {"init": cmd_db_init, "migrate": cmd_db_migrate}[args.db_command](args, settings)
 
 
 def cmd_db_init(args: argparse.Namespace, settings: Settings) -> int:
     """An empty real store: the schema, the reference divisions and the marker is_demo=false."""
     from data_loaders.divisions import ensure_divisions
-    from data_loaders.store import Store
+    from data_loaders.store import Store, store_exists
 
     path = db_path(args, settings)
-    if path.exists():
+    if store_exists(path):
         raise UsageError(t("errors.store.exists", path=path))
     store = Store.create(path, demo=False)
     ensure_divisions(store, settings.divisions_file)
     emit({"db": str(path), "is_demo": False, "divisions": store.count("divisions")})
+    return EXIT_OK
+
+
+def cmd_db_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    """Bring the store to this program's schema: each numbered migration after its version, once."""
+    from data_loaders.store import SCHEMA_VERSION, Store, read_schema_version, store_exists
+
+    path = db_path(args, settings)
+    if not store_exists(path):
+        raise UsageError(t("cli.no_db", path=path))
+    before = read_schema_version(path)
+    store = Store(path, read_only=False, memory_limit=settings.store_memory_limit)  # opening upgrades
+    emit({"db": str(store.path), "schema_version_before": before, "schema_version": store.schema_version(),
+          "supported": SCHEMA_VERSION})
     return EXIT_OK
 
 
@@ -60,6 +74,8 @@ def register(command: Callable[[str, Handler, str], argparse.ArgumentParser]) ->
     init = sub.add_parser("init", help=t("cli.help.db_init"))
     # SUPPRESS: `paicha db --db X init` and `paicha db init --db X` both keep the path.
     init.add_argument("--db", default=argparse.SUPPRESS, help=t("cli.help.db"))
+    migrate = sub.add_parser("migrate", help=t("cli.help.db_migrate"))
+    migrate.add_argument("--db", default=argparse.SUPPRESS, help=t("cli.help.db"))
 
     p = command("backup", cmd_backup, t("cli.help.backup"))
     p.add_argument("--out", required=True, help=t("cli.help.backup_out"))

@@ -14,12 +14,13 @@ from cli.common import (
     EXIT_USAGE,
     Handler,
     UsageError,
+    db_path,
     emit,
     open_store,
 )
 from data_loaders.store_errors import StoreError
 from paicha.calendar import CalendarRangeError
-from paicha.config import Settings, load_settings
+from paicha.config import Settings, is_server_url, load_settings
 from paicha.text import t
 
 DEMO_NAME = "demo.duckdb"
@@ -28,13 +29,18 @@ DEMO_NAME = "demo.duckdb"
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Create the demo store marked demo, or rebuild an existing demo store; a real one is refused."""
     from data_loaders.demo import build_demo
-    from data_loaders.store import Store
+    from data_loaders.store import Store, store_exists
 
     # Without --db the demo lives beside the configured store, never at its path: that name is
     # kept for real data (`paicha db init`).
-    path = Path(args.db) if args.db else settings.db_path.with_name(DEMO_NAME)
+    if args.db:
+        path = db_path(args, settings)
+    elif is_server_url(settings.db_path):
+        path = settings.db_path  # a server database is named for what it holds by its owner
+    else:
+        path = settings.db_path.with_name(DEMO_NAME)
     limit = settings.store_memory_limit
-    store = (Store(path, read_only=False, memory_limit=limit) if path.exists()
+    store = (Store(path, read_only=False, memory_limit=limit) if store_exists(path)
              else Store.create(path, demo=True, memory_limit=limit))
     summary = build_demo(store, settings, households=args.households, seed=args.seed)
     emit({"db": str(store.path), "households": summary.households, "screenings": summary.screenings,

@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-import duckdb
 import pandas as pd
 
 from data_loaders import reports
@@ -147,7 +146,7 @@ def issue(store: Store, scope: Scope, number: int, comparison_: Comparison | Non
             store.audit(user, "bulletin_issue", scope, {"issue_number": number, "as_of": current.as_of,
                                                         "since_issue": since_issue, "since_day": since_day},
                         len(current.villages))
-    except duckdb.ConstraintException as exc:
+    except store.engine.ConstraintError as exc:
         raise BulletinError(t("bulletin.number_taken", number=number)) from exc
 
 

@@ -492,14 +492,12 @@ def build_demo(store: Store, settings: Settings, households: int | None = None,
         with store.transaction() as cur:
             for table in ("household_hazards", "hazard_zones", "screenings", "households", "milestones", "divisions"):
                 cur.execute(f"DELETE FROM {table}")
-            Store.insert_frame(cur, "divisions", divisions, DIVISION_COLUMNS)
-            Store.insert_frame(cur, "milestones", milestones(villages.drop_duplicates("town_code")), MILESTONE_COLUMNS)
-            Store.insert_frame(cur, "hazard_zones", zones, HAZARD_COLUMNS)
+            store.insert_frame(cur, "divisions", divisions, DIVISION_COLUMNS)
+            store.insert_frame(cur, "milestones", milestones(villages.drop_duplicates("town_code")), MILESTONE_COLUMNS)
+            store.insert_frame(cur, "hazard_zones", zones, HAZARD_COLUMNS)
             for table, columns in (("households", ROSTER_COLUMNS), ("screenings", SCREENING_COLUMNS)):
                 if households:
-                    names = ", ".join(columns)
-                    cur.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM read_parquet(?)",
-                                [str(folder / f"{table}_*.parquet")])
+                    store.load_parquet(cur, table, columns, sorted(map(str, folder.glob(f"{table}_*.parquet"))))
             recompute_exposures(cur)
             for key, value in (("is_demo", "true"), ("demo_seed", str(seed)),
                                ("demo_today", settings.demo_today.isoformat())):

@@ -62,5 +62,5 @@ def ensure_divisions(store: Store, divisions_file: Path | None = None) -> bool:
         return False
     frame = read_divisions(divisions_file).assign(geometry=None)
     with store.transaction(refresh=False) as cur:
-        Store.insert_frame(cur, "divisions", frame, DIVISION_COLUMNS)
+        store.insert_frame(cur, "divisions", frame, DIVISION_COLUMNS)
     return True

@@ -51,7 +51,7 @@ def _kinds_filter(kinds: Sequence[str]) -> tuple[str, list]:
     if not kinds:
         return "FALSE", []
     marks = ", ".join("?" for _ in kinds)
-    return f"coalesce(list_has_any(h.hazard_kinds, [{marks}]), FALSE)", list(kinds)
+    return f"coalesce(h.hazard_kinds && ARRAY[{marks}]::VARCHAR[], FALSE)", list(kinds)
 
 
 def _village_exposure(store: Store, scope: Scope, as_of: dt.date, kinds: Sequence[str]) -> pd.DataFrame:
@@ -99,7 +99,7 @@ def village_shapes(store: Store, scope: Scope) -> pd.DataFrame:
     """
     where_d, p_d = store.scope_sql(scope, "d")
     return store.query(f"""
-        SELECT d.town_code, d.village_code, any_value(d.geometry) AS geometry,
+        SELECT d.town_code, d.village_code, min(d.geometry) AS geometry,
                avg(h.lon) AS lon, avg(h.lat) AS lat
         FROM divisions d LEFT JOIN households h ON h.village_code = d.village_code AND h.lon IS NOT NULL
         WHERE {where_d} GROUP BY 1, 2 ORDER BY 2
@@ -221,7 +221,7 @@ def heat_points(store: Store, scope: Scope, as_of: dt.date, subjects: Sequence[s
         SELECT least(CAST(floor((g.lon - ?) / ? * ?) AS INTEGER), ?) AS qx,
                least(CAST(floor((g.lat - ?) / ? * ?) AS INTEGER), ?) AS qy, count(*) AS w
         {base} AND g.lon IS NOT NULL AND g.lat IS NOT NULL
-        GROUP BY ALL ORDER BY 1, 2
+        GROUP BY 1, 2 ORDER BY 1, 2
     """), [minx, span_x, steps, steps - 1, miny, span_y, steps, steps - 1, *p_h, *p_r, *day])
     return PointSet(cells["qx"].to_numpy(np.uint16), cells["qy"].to_numpy(np.uint16),
                     cells["w"].to_numpy(np.uint32), (minx, miny, minx + span_x, miny + span_y), steps,

@@ -157,7 +157,7 @@ def _matches(p: _Params, f: ListFilters) -> str:
     if f.hazard == ANY:
         parts.append("exposed")
     elif f.hazard:
-        parts.append(f"coalesce(list_contains(hazard_kinds, {p(f.hazard)}), FALSE)")
+        parts.append(f"coalesce({p(f.hazard)} = ANY(hazard_kinds), FALSE)")
     if f.rule is not None:
         parts.append(RULE_COLUMNS[f.rule])
     if f.method is not None:

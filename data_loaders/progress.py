@@ -74,7 +74,7 @@ def screener_days(store: Store, scope: Scope, until: dt.date, limit: int) -> pd.
     sql = f"""
         WITH loads AS (
             SELECT a.screener, a.day, sum(a.home_visits) AS home_visits
-            FROM screener_days a WHERE a.day <= $as_of GROUP BY ALL)
+            FROM screener_days a WHERE a.day <= $as_of GROUP BY 1, 2)
         SELECT d.village_code, d.screener, d.day, d.records, d.home_visits,
                coalesce(l.home_visits > ?, FALSE) AS over_limit
         FROM screener_days d LEFT JOIN loads l ON l.screener = d.screener AND l.day = d.day

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from data_loaders.store_errors import (
+from data_loaders.engines import duck, is_server
+from data_loaders.store_errors import (  # the error classes are imported from here too
     StoreError,
-    StoreMissingError,
-    StoreReadOnlyError,
-    StoreReplacedError,
+    StoreMissingError,  # noqa: F401
+    StoreReadOnlyError,  # noqa: F401
+    StoreReplacedError,  # noqa: F401
     classify,
-    is_file_problem,
     not_a_database,
     unmarked,
 )
@@ -171,6 +169,13 @@ CREATE TABLE IF NOT EXISTS screener_days (
 CREATE TABLE IF NOT EXISTS key_assessments (
     town_code VARCHAR NOT NULL, village_code VARCHAR NOT NULL, household_id VARCHAR NOT NULL,
     first_assessment_on DATE NOT NULL);
+-- Progress as of any day: per village and day, how many households reached each first event on
+-- that day (village_facts sums the days up to the as-of date), and per village the roster's
+-- households and key households (day NULL). A few thousand rows instead of one per household:
+-- the overview reads this, not household_status, on either engine.
+CREATE TABLE IF NOT EXISTS village_days (
+    town_code VARCHAR NOT NULL, village_code VARCHAR NOT NULL, measure VARCHAR NOT NULL, day DATE,
+    households BIGINT NOT NULL);
 -- Progress bulletins (the meeting packs): each issued one with the figures it printed and its files, byte for byte.
 CREATE TABLE IF NOT EXISTS bulletins (
     scope VARCHAR NOT NULL, issue_number INTEGER NOT NULL, as_of DATE NOT NULL,
@@ -180,9 +185,13 @@ CREATE TABLE IF NOT EXISTS bulletins (
     PRIMARY KEY (scope, issue_number));
 """
 
-# household_facts from the roster, every screening record and the hazard exposures. DuckDB's
-# lists hold each household's records and zones: the shown page reads its methods and zones from
-# its own rows instead of searching millions of records (where PostgreSQL would use arrays).
+# Both engines' upsert: a meta key written again replaces its value.
+_META_UPSERT = "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+
+# household_facts from the roster, every screening record and the hazard exposures. Each
+# household's records and zones are kept with it (DuckDB lists of structs, PostgreSQL JSON
+# arrays: the engine's HISTORY_AGG and ZONES_AGG): the shown page reads its methods and zones from
+# its own rows instead of searching millions of records.
 _HOUSEHOLD_FACTS = f"""
 INSERT INTO household_facts
 WITH rec AS (
@@ -193,11 +202,10 @@ WITH rec AS (
            min(screened_on) FILTER (WHERE result = '{ScreeningResult.no_risk.value}') AS first_no_risk_on,
            min(screened_on) FILTER (WHERE result = '{ScreeningResult.risk_found.value}') AS first_risk_on,
            min(screened_on) FILTER (WHERE result = '{ScreeningResult.propose_monitoring.value}') AS first_propose_on,
-           list({{'day': screened_on, 'method': method}}) AS history
+           {{history}} AS history
     FROM screenings GROUP BY household_id),
 exposure AS (
-    SELECT x.household_id, list(DISTINCT {{'kind': z.kind, 'level': z.level}}) AS zones,
-           list(DISTINCT x.kind) AS hazard_kinds
+    SELECT x.household_id, {{zones}} AS zones, array_agg(DISTINCT x.kind) AS hazard_kinds
     FROM household_hazards x JOIN hazard_zones z USING (zone_id) GROUP BY x.household_id)
 SELECT h.household_id, h.town_code, h.village_code, h.members, h.monitor_type, h.per_capita_income,
        h.compliant_oop_spending, h.identified_on, h.assisted_on, coalesce(h.disaster_affected, FALSE),
@@ -206,6 +214,20 @@ SELECT h.household_id, h.town_code, h.village_code, h.members, h.monitor_type, h
        rec.first_risk_on, rec.first_propose_on, rec.history, exposure.zones, exposure.hazard_kinds
 FROM households h LEFT JOIN rec USING (household_id) LEFT JOIN exposure USING (household_id)
 """
+
+
+# The first-event measures of village_facts, each the day column of household_status it counts and
+# whether only key households count.
+VILLAGE_MEASURES = {"screened": ("first_on", False), "key_home_visited": ("first_home_on", True),
+                    "key_screened": ("first_on", True), "proposed": ("first_propose_on", False),
+                    "leaflet": ("first_leaflet_on", False), "confirmed_online": ("first_confirmed_on", False)}
+_VILLAGE_DAYS = "INSERT INTO village_days\n" + "\nUNION ALL\n".join(
+    ["SELECT h.town_code, h.village_code, 'households', CAST(NULL AS DATE), count(*) FROM households h GROUP BY 1, 2",
+     f"SELECT h.town_code, h.village_code, 'key_households', CAST(NULL AS DATE), count(*) FROM households h "
+     f"WHERE {IS_KEY_SQL} GROUP BY 1, 2"]
+    + [f"SELECT s.town_code, s.village_code, '{measure}', s.{day}, count(*) FROM household_status s "
+       f"WHERE s.{day} IS NOT NULL{' AND s.is_key' if key_only else ''} GROUP BY 1, 2, 4"
+       for measure, (day, key_only) in VILLAGE_MEASURES.items()])
 
 
 def _hazard_levels_as_codes(cur: duckdb.DuckDBPyConnection) -> None:
@@ -228,7 +250,7 @@ def _hazard_levels_as_codes(cur: duckdb.DuckDBPyConnection) -> None:
         cur.unregister("_levels")
     unmapped = {zone: level for (zone, level), code in zip(zones, codes["code"], strict=True) if code is None}
     if unmapped:
-        cur.execute("INSERT OR REPLACE INTO meta VALUES ('unmapped_hazard_levels', ?)",
+        cur.execute("INSERT INTO meta VALUES ('unmapped_hazard_levels', ?) " + _META_UPSERT,
                     [json.dumps(unmapped, ensure_ascii=False, sort_keys=True)])
 
 
@@ -244,85 +266,58 @@ MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     2: _hazard_levels_as_codes, 3: _draws_record_their_hash_version}
 
 
-_connections: dict[str, _Handle] = {}
-_connections_lock = threading.Lock()
 # Tables every paicha store holds; a store missing some (an older version) gets them on open.
 STORE_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA))
 # Columns added to existing tables later; a store that lacks any gets them on open too.
 ADDED_COLUMNS = frozenset(re.findall(r"ALTER TABLE (\w+) ADD COLUMN IF NOT EXISTS (\w+)", _SCHEMA))
-DERIVED_TABLES = frozenset({"household_status", "screening_days", "screener_days", "key_assessments",
+DERIVED_TABLES = frozenset({"household_status", "screening_days", "screener_days", "key_assessments", "village_days",
                             "household_facts"})
 
 
-@dataclass
-class _Handle:
-    """The process's one connection to a file, and which file (device, inode) it opened."""
+def _engine_module(target: Path | str):
+    if is_server(target):
+        from data_loaders.engines import postgres
 
-    con: duckdb.DuckDBPyConnection
-    identity: tuple[int, int]
-    read_only: bool
+        return postgres
+    from data_loaders.engines import duck
 
-
-def _identity(path: Path) -> tuple[int, int]:
-    info = os.stat(path)
-    return info.st_dev, info.st_ino
+    return duck
 
 
-def _writable(path: Path) -> bool:
-    """A DuckDB file is writable when the file is, and its folder too (the .wal lives beside it)."""
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+def read_schema_version(target: Path | str) -> int:
+    """The schema version a store is in, read without opening (and so upgrading) it."""
+    if is_server(target):
+        from data_loaders.engines import postgres
+
+        return postgres.read_schema_version(str(target))
+    return duck.read_schema_version(Path(target))
 
 
-def _connect(path: Path, read_only: bool | None, memory_limit: str | None = None) -> _Handle:
-    """One DuckDB connection per database file per process: DuckDB locks the file per process.
+def store_exists(target: Path | str) -> bool:
+    """Whether a store is there: the file exists, or the server's database holds a paicha meta table."""
+    if not is_server(target):
+        return Path(target).exists()
+    from data_loaders.engines import postgres
 
-    A connection whose file is no longer the one at ``path`` (moved, replaced) is let go.
-    ``memory_limit`` (the configuration's ``store.memory_limit``) caps the engine's memory from the
-    connection's first statement: it holds for the whole process, whoever opens the file first.
-    """
-    key = str(path.resolve())
-    with _connections_lock:
-        try:
-            identity = _identity(path)
-        except FileNotFoundError:
-            raise StoreMissingError(path) from None
-        handle = _connections.get(key)
-        if handle is not None and handle.identity != identity:
-            _close(_connections.pop(key))
-            handle = None
-        if handle is None:
-            mode = not _writable(path) if read_only is None else read_only
-            try:
-                con = duckdb.connect(key, read_only=mode,
-                                     config={"memory_limit": memory_limit} if memory_limit else {})
-            except duckdb.Error as exc:
-                raise classify(exc, path) from exc
-            handle = _Handle(con, identity, mode)
-            _connections[key] = handle
-        return handle
-
-
-def _close(handle: _Handle) -> None:
-    # Every write is checkpointed (Store._checkpoint), so closing writes nothing into the file
-    # even when it has been moved away: there is no pending WAL to fold in.
-    with suppress(duckdb.Error):
-        handle.con.close()
+    return postgres.has_store(str(target))
 
 
 def forget(path: Path | str) -> None:
-    """Close and drop this process's connection to ``path`` (after the file moved or was replaced)."""
-    with _connections_lock:
-        handle = _connections.pop(str(Path(path).resolve()), None)
-    if handle is not None:
-        _close(handle)
+    """Close and drop this process's connection to a file (after it moved or was replaced)."""
+    if not is_server(path):
+        duck.forget(path)
 
 
 def close_all() -> None:
-    """Close every cached connection (tests and the CLI use it before touching files)."""
-    with _connections_lock:
-        for handle in _connections.values():
-            _close(handle)
-        _connections.clear()
+    """Close every cached file connection (tests and the CLI use it before touching files)."""
+    duck.close_all()
+    for store in list(_server_stores.values()):
+        store._engine.forget()
+    _server_stores.clear()
+
+
+# Server stores opened by this process, by address, so close_all can close their pools.
+_server_stores: dict[str, Store] = {}
 
 
 class Store:
@@ -336,26 +331,40 @@ class Store:
     """
 
     def __init__(self, path: Path | str, read_only: bool | None = None, memory_limit: str | None = None) -> None:
-        self.path = Path(path)
-        self._handle = _connect(self.path, read_only, memory_limit)
-        self._con = self._handle.con
-        self.read_only = self._handle.read_only
+        engine = _engine_module(path)
+        self.server = is_server(path)
+        self.path = str(path) if self.server else Path(path)
+        self.engine = engine
+        self.Error = engine.Error
+        self._engine = engine.Engine(self.path, read_only, memory_limit) if not self.server else \
+            engine.Engine(self.path, read_only)
+        self.read_only = self._engine.read_only
         self._local = threading.local()
         try:
             tables = self._check_marker()
             if not self.read_only:
                 self._upgrade(tables)
         except BaseException:
-            forget(self.path)  # a refused file stays untouched and unlocked
+            self._engine.forget()  # a refused store stays untouched and unlocked
             raise
+        if self.server:
+            _server_stores[self.path] = self
 
     @classmethod
     def create(cls, path: Path | str, *, demo: bool, memory_limit: str | None = None) -> Store:
         """Create a new, empty store marked demo or real (meta ``is_demo``); never overwrites.
 
-        The marker is written in the same transaction as the schema, so a file that exists
-        without one was not made here and is refused on open.
+        The marker is written in the same transaction as the schema, so a store that exists
+        without one was not made here and is refused on open. On a server the database itself
+        exists already (its owner made it); it must hold no paicha tables yet.
         """
+        meta = [["schema_version", str(SCHEMA_VERSION)], ["is_demo", "true" if demo else "false"],
+                ["created_at", dt.datetime.now().isoformat(timespec="seconds")]]
+        if is_server(path):
+            from data_loaders.engines import postgres
+
+            postgres.create(str(path), _SCHEMA, meta)
+            return cls(path, read_only=False)
         path = Path(path)
         if path.exists():
             raise StoreError(t("errors.store.exists", path=path), path)
@@ -363,29 +372,11 @@ class Store:
             # DuckDB would replay a leftover log of some earlier database into the new file.
             raise StoreError(t("errors.store.stale_wal", path=path), path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            con = duckdb.connect(str(path))
-        except duckdb.Error as exc:
-            raise classify(exc, path) from exc
-        try:
-            con.execute("BEGIN TRANSACTION")
-            con.execute(_SCHEMA)
-            con.executemany("INSERT INTO meta VALUES (?, ?)", [
-                ["schema_version", str(SCHEMA_VERSION)], ["is_demo", "true" if demo else "false"],
-                ["created_at", dt.datetime.now().isoformat(timespec="seconds")]])
-            con.execute("COMMIT")
-            con.execute("CHECKPOINT")
-        except duckdb.Error as exc:
-            raise classify(exc, path) from exc
-        finally:
-            con.close()
+        duck.create(path, _SCHEMA, meta)
         return cls(path, read_only=False, memory_limit=memory_limit)
 
     def _has_added_columns(self) -> bool:
-        present = set(self.cursor().execute(
-            "SELECT table_name, column_name FROM duckdb_columns() "
-            "WHERE database_name = current_database() AND schema_name = 'main'").fetchall())
-        return present >= ADDED_COLUMNS
+        return self._engine.columns() >= ADDED_COLUMNS
 
     def schema_version(self) -> int:
         """The schema the file is in; a store from before versions were written is version 1."""
@@ -411,7 +402,11 @@ class Store:
         derived = ("households" in tables and not tables >= DERIVED_TABLES) or {
             "households", "screenings", "household_hazards", "hazard_zones"} <= tables
         with self.transaction(refresh=derived) as cur:
-            cur.execute(_SCHEMA)
+            # Read again under the write lock: on a server another process may have upgraded the
+            # store meanwhile, and no migration may run twice.
+            version = self.schema_version()
+            cur.execute(self.engine.ddl(_SCHEMA))
+            self._engine.after_schema(cur)
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 MIGRATIONS[target](cur)
             self.set_meta("schema_version", str(SCHEMA_VERSION), cur)
@@ -419,10 +414,8 @@ class Store:
     def _check_marker(self) -> set[str]:
         """The store's tables, once its demo/real marker has been found; refuse it otherwise."""
         try:
-            tables = {row[0] for row in self.cursor().execute(
-                "SELECT table_name FROM duckdb_tables() "
-                "WHERE database_name = current_database() AND schema_name = 'main'").fetchall()}
-        except duckdb.Error as exc:
+            tables = self._engine.tables()
+        except self.Error as exc:
             raise classify(exc, self.path) from exc
         if not tables:
             raise not_a_database(self.path, t("errors.store.no_tables"))
@@ -440,25 +433,18 @@ class Store:
         A cheap os.stat: run on every page's data-version read and before every write, so
         nobody is shown figures from, or writes into, a file that is no longer at its path.
         """
-        try:
-            identity = _identity(self.path)
-        except FileNotFoundError:
-            raise StoreMissingError(self.path, moved=True) from None
-        if identity != self._handle.identity:
-            raise StoreReplacedError(self.path)
+        self._engine.check_file()
 
     def require_writable(self, action: str = "") -> None:
         """Raise before a write that cannot happen: the file moved away, or it is read-only.
 
         ``action`` names the write in the read-only message ("导入数据").
         """
-        self.check_file()
-        if self.read_only:
-            raise StoreReadOnlyError(self.path, action)
+        self._engine.require_writable(self.path, action)
 
     def _file_error(self, exc: BaseException) -> BaseException:
         """The store error for a file problem (disk full, permissions); other errors unchanged."""
-        return classify(exc, self.path) if is_file_problem(exc) else exc
+        return self._engine.classify(exc)
 
     def _checkpoint(self) -> None:
         """Fold the write-ahead log into the file after each write.
@@ -471,18 +457,29 @@ class Store:
         """
         if getattr(self._local, "in_transaction", False):
             return
-        with suppress(duckdb.Error):
-            self.cursor().execute("CHECKPOINT")
+        self._engine.checkpoint()
 
     # -- connections and transactions ---------------------------------------------------------
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor for the calling thread: DuckDB cursors must not be shared across threads."""
-        cur = getattr(self._local, "cursor", None)
-        if cur is None:
-            cur = self._con.cursor()
-            self._local.cursor = cur
-        return cur
+        return self._engine.cursor()
+
+    def arrow(self, sql: str, params: Sequence | None = None):
+        """A result as an Arrow table: text columns stay in Arrow buffers, not Python strings."""
+        return self._engine.arrow(self.cursor(), sql, params)
+
+    def act_as(self, scope: Scope) -> None:
+        """Key the calling thread's statements to a user's scope, for engines with row policies.
+
+        The app calls it once a run knows who is signed in; the store's own scoped queries stay
+        the first guard, the engine's policies the second.
+        """
+        self._engine.set_scope(scope.key())
+
+    def fail_closed(self) -> None:
+        """Threads that never called :meth:`act_as` see no town's rows (the app's sessions)."""
+        self._engine.fail_closed()
 
     @contextmanager
     def transaction(self, refresh: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -504,24 +501,28 @@ class Store:
                 # Only writes that refresh the derived tables change households, records or
                 # exposures; the content version moves with them alone (draws and results do not).
                 cur.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('content_version', "
-                    "CAST(COALESCE((SELECT CAST(value AS BIGINT) FROM meta WHERE key='content_version'), 0) + 1 AS VARCHAR))"
+                    "INSERT INTO meta VALUES ('content_version', "
+                    "CAST(COALESCE((SELECT CAST(value AS BIGINT) FROM meta WHERE key='content_version'), 0) + 1 AS VARCHAR)) "
+                    + _META_UPSERT
                 )
             cur.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('data_version', "
-                "CAST(COALESCE((SELECT CAST(value AS BIGINT) FROM meta WHERE key='data_version'), 0) + 1 AS VARCHAR))"
+                "INSERT INTO meta VALUES ('data_version', "
+                "CAST(COALESCE((SELECT CAST(value AS BIGINT) FROM meta WHERE key='data_version'), 0) + 1 AS VARCHAR)) "
+                + _META_UPSERT
             )
             cur.execute("COMMIT")
         except BaseException as exc:
             # A failed COMMIT has already ended the transaction; ROLLBACK then has nothing to do.
-            with suppress(duckdb.Error):
+            with suppress(self.Error):
                 cur.execute("ROLLBACK")
-            if isinstance(exc, duckdb.Error):
+            if isinstance(exc, self.Error):
                 raise self._file_error(exc) from exc
             raise
         finally:
             self._local.in_transaction = False
         self._checkpoint()
+        if refresh:
+            self._engine.after_refresh()
 
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -529,12 +530,11 @@ class Store:
         self.require_writable()
         try:
             yield self.cursor()
-        except duckdb.Error as exc:
+        except self.Error as exc:
             raise self._file_error(exc) from exc
         self._checkpoint()
 
-    @staticmethod
-    def refresh_derived(cur: duckdb.DuckDBPyConnection) -> None:
+    def refresh_derived(self, cur: duckdb.DuckDBPyConnection) -> None:
         """Rebuild the per-household first-event dates, the household lists' facts and the
         per-village screening days.
 
@@ -548,8 +548,8 @@ class Store:
         cur.execute("DELETE FROM household_status")
         cur.execute(f"""
             INSERT INTO household_status
-            SELECT s.household_id, any_value(h.town_code), any_value(h.village_code),
-                   any_value({IS_KEY_SQL}), min(s.screened_on),
+            SELECT s.household_id, min(h.town_code), min(h.village_code),
+                   bool_or({IS_KEY_SQL}), min(s.screened_on),
                    min(s.screened_on) FILTER (WHERE s.method = '{home}'),
                    min(s.screened_on) FILTER (WHERE s.result = '{propose}'),
                    min(s.screened_on) FILTER (WHERE s.leaflet_given),
@@ -560,12 +560,12 @@ class Store:
         """)
         # Households (农户清单): the lists' one-row-per-household table.
         cur.execute("DELETE FROM household_facts")
-        cur.execute(_HOUSEHOLD_FACTS)
+        cur.execute(_HOUSEHOLD_FACTS.format(history=self.engine.HISTORY_AGG, zones=self.engine.ZONES_AGG))
         cur.execute("DELETE FROM screening_days")
         cur.execute("""
             INSERT INTO screening_days
             SELECT h.town_code, h.village_code, s.screened_on, count(*)
-            FROM screenings s JOIN households h USING (household_id) GROUP BY ALL
+            FROM screenings s JOIN households h USING (household_id) GROUP BY 1, 2, 3
         """)
         # Progress (村级进度): screener figures and the implausible-day flag read this table.
         cur.execute("DELETE FROM screener_days")
@@ -573,14 +573,16 @@ class Store:
             INSERT INTO screener_days
             SELECT h.town_code, h.village_code, s.screener, s.screened_on, count(*),
                    count(*) FILTER (WHERE s.method = '{home}')
-            FROM screenings s JOIN households h USING (household_id) GROUP BY ALL
+            FROM screenings s JOIN households h USING (household_id) GROUP BY 1, 2, 3, 4
         """)
+        cur.execute("DELETE FROM village_days")
+        cur.execute(_VILLAGE_DAYS)
         cur.execute("DELETE FROM key_assessments")
         cur.execute(f"""
             INSERT INTO key_assessments
             SELECT h.town_code, h.village_code, s.household_id, min(s.screened_on)
             FROM screenings s JOIN households h USING (household_id)
-            WHERE {IS_KEY_SQL} AND s.method = '{ScreeningMethod.village_assessment.value}' GROUP BY ALL
+            WHERE {IS_KEY_SQL} AND s.method = '{ScreeningMethod.village_assessment.value}' GROUP BY 1, 2, 3
         """)
 
     def query(self, sql: str, params: Sequence | None = None) -> pd.DataFrame:
@@ -596,10 +598,10 @@ class Store:
 
     def set_meta(self, key: str, value: str, cur: duckdb.DuckDBPyConnection | None = None) -> None:
         if cur is not None:
-            cur.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+            cur.execute("INSERT INTO meta VALUES (?, ?) " + _META_UPSERT, [key, value])
             return
         with self.writing() as own:
-            own.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+            own.execute("INSERT INTO meta VALUES (?, ?) " + _META_UPSERT, [key, value])
 
     def data_version(self) -> int:
         """Changes on every committed write; caches use it so nobody sees stale figures.
@@ -623,23 +625,22 @@ class Store:
     def count(self, table: str) -> int:
         if table not in {"households", "screenings", "milestones", "divisions", "hazard_zones",
                          "household_hazards", "audit_log", "import_log", "household_status", "screening_days",
-                         "screener_days", "key_assessments", "household_facts",
+                         "screener_days", "key_assessments", "household_facts", "village_days",
                          "spot_check_draws", "spot_check_items", "users", "sessions"}:
             raise ValueError(table)
         return int(self.cursor().execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
     # -- writes -------------------------------------------------------------------------------
 
-    @staticmethod
-    def insert_frame(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame,
+    def insert_frame(self, cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame,
                      columns: Sequence[str]) -> None:
         """Insert a frame's named columns by name, so column order in the frame never matters."""
-        cur.register("_incoming", frame[list(columns)])
-        try:
-            cols = ", ".join(columns)
-            cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming")
-        finally:
-            cur.unregister("_incoming")
+        self._engine.insert_frame(cur, table, frame, columns)
+
+    def load_parquet(self, cur: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str],
+                     files: Sequence[str]) -> None:
+        """Load Parquet files into a table's named columns, the engine's fastest way."""
+        self._engine.load_parquet(cur, table, columns, files)
 
     def audit(self, user: str, action: str, scope: Scope, detail: dict | str | None = None,
               row_count: int | None = None, masked: bool | None = None,
@@ -717,43 +718,32 @@ class Store:
         Records after ``as_of`` are invisible, which is what lets any past day be replayed.
         """
         where_d, p_d = self.scope_sql(scope, "d")
-        where_h, p_h = self.scope_sql(scope, "h")
+        where_v, p_v = self.scope_sql(scope, "v")
         where_s, p_s = self.scope_sql(scope, "s")
+        counts = ",\n                   ".join(
+            f"coalesce(sum(v.households) FILTER (WHERE v.measure = '{m}' AND v.day <= $as_of), 0) AS {m}"
+            for m in VILLAGE_MEASURES)
         sql = f"""
-        WITH hh AS (
-            SELECT h.village_code, count(*) AS households,
-                   count(*) FILTER (WHERE {IS_KEY_SQL}) AS key_households
-            FROM households h WHERE {where_h} GROUP BY ALL),
-        screened AS (
-            SELECT s.village_code,
-                   count(*) FILTER (WHERE s.first_on <= $as_of) AS screened,
-                   count(*) FILTER (WHERE s.is_key AND s.first_home_on <= $as_of) AS key_home_visited,
-                   count(*) FILTER (WHERE s.is_key AND s.first_on <= $as_of) AS key_screened,
-                   count(*) FILTER (WHERE s.first_propose_on <= $as_of) AS proposed,
-                   count(*) FILTER (WHERE s.first_leaflet_on <= $as_of) AS leaflet,
-                   count(*) FILTER (WHERE s.first_confirmed_on <= $as_of) AS confirmed_online
-            FROM household_status s WHERE {where_s} GROUP BY ALL),
+        WITH counts AS (
+            SELECT v.village_code,
+                   coalesce(sum(v.households) FILTER (WHERE v.measure = 'households'), 0) AS households,
+                   coalesce(sum(v.households) FILTER (WHERE v.measure = 'key_households'), 0) AS key_households,
+                   {counts}
+            FROM village_days v WHERE {where_v} GROUP BY 1),
         spans AS (
             SELECT s.village_code, min(s.day) AS first_record_on, max(s.day) AS last_record_on
-            FROM screening_days s WHERE {where_s} AND s.day <= $as_of GROUP BY ALL)
+            FROM screening_days s WHERE {where_s} AND s.day <= $as_of GROUP BY 1)
         SELECT d.town_code, d.town_name, d.village_code, d.village_name, d.kind,
-               coalesce(hh.households, 0) AS households,
-               coalesce(hh.key_households, 0) AS key_households,
-               coalesce(sc.screened, 0) AS screened,
-               coalesce(sc.key_home_visited, 0) AS key_home_visited,
-               coalesce(sc.key_screened, 0) AS key_screened,
-               coalesce(sc.proposed, 0) AS proposed,
-               coalesce(sc.leaflet, 0) AS leaflet,
-               coalesce(sc.confirmed_online, 0) AS confirmed_online,
+               {", ".join(f"CAST(coalesce(c.{m}, 0) AS BIGINT) AS {m}"
+                          for m in ("households", "key_households", *VILLAGE_MEASURES))},
                sp.first_record_on, sp.last_record_on
         FROM divisions d
-        LEFT JOIN hh USING (village_code)
-        LEFT JOIN screened sc USING (village_code)
+        LEFT JOIN counts c USING (village_code)
         LEFT JOIN spans sp USING (village_code)
         WHERE {where_d}
         ORDER BY d.village_code
         """
-        frame = self.query(self._numbered(sql), [*p_h, *p_s, *p_s, *p_d, as_of])
+        frame = self.query(self._numbered(sql), [*p_v, *p_s, *p_d, as_of])
         for col in ("first_record_on", "last_record_on"):
             frame[col] = pd.to_datetime(frame[col]).dt.date
         return frame
@@ -775,9 +765,9 @@ class Store:
         where_s, p_s = self.scope_sql(scope, "s")
         frame = self.query(
             f"""
-            SELECT s.village_code, s.first_on AS day, count(*) AS screened
-            FROM household_status s WHERE {where_s} AND s.first_on <= ?
-            GROUP BY ALL ORDER BY 1, 2
+            SELECT s.village_code, s.day, CAST(sum(s.households) AS BIGINT) AS screened
+            FROM village_days s WHERE {where_s} AND s.measure = 'screened' AND s.day <= ?
+            GROUP BY 1, 2 ORDER BY 1, 2
             """,
             [*p_s, as_of],
         )

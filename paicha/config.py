@@ -20,6 +20,13 @@ from paicha.text import t
 DEFAULT_CONFIG = resources.files("paicha").joinpath("defaults", "paicha.toml")
 """The configuration shipped with the package, used when neither a path nor PAICHA_CONFIG is given."""
 
+# A store named by one of these lives on a database server (PostgreSQL); anything else is a file.
+SERVER_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_server_url(target: object) -> bool:
+    return str(target).startswith(SERVER_SCHEMES)
+
 
 @dataclass(frozen=True)
 class Campaign:
@@ -138,7 +145,7 @@ class Settings:
     demo_seed: int
     demo_households: int
     demo_today: dt.date
-    db_path: Path
+    db_path: Path | str  # a DuckDB file, or a postgresql:// address
     backup_dir: Path
     max_upload_mb: float
     map_tiles: str
@@ -187,7 +194,7 @@ def load_settings(path: Path | None = None) -> Settings:
             raw, folder = tomllib.load(fh), Path(path).resolve().parent
     c, t = raw["campaign"], raw["thresholds"]
     db = os.environ.get("PAICHA_DB") or raw["store"]["path"]
-    db_path = Path(db) if Path(db).is_absolute() else Path.cwd() / db
+    db_path = db if is_server_url(db) else Path(db) if Path(db).is_absolute() else Path.cwd() / db
     backups = Path(raw["store"].get("backup_dir", "data/backups"))
     return Settings(
         district_code=raw["district"]["code"],

@@ -1,9 +1,15 @@
 """Shared fixtures: settings, and small databases built in code (a hand-made one with known totals
-and a generated demo one), each in its own temporary file."""
+and a generated demo one), each in its own temporary file; a throw-away PostgreSQL server with an
+empty database per test."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +30,7 @@ from data_loaders.store import (
     Store,
 )
 from paicha.config import Settings, load_settings
+from tests import pgcluster
 
 D = dt.date
 VILLAGE_A = "210311006200"  # 汤岗子村民委员会, 汤岗子街道
@@ -103,61 +110,128 @@ def build_known_store(path: Path, settings: Settings) -> Store:
          "report_submitted_on": None, "report_approved": False},
     ])
     with store.transaction() as cur:
-        Store.insert_frame(cur, "divisions", divisions, DIVISION_COLUMNS)
-        Store.insert_frame(cur, "households", pd.DataFrame(hh), HOUSEHOLD_COLUMNS)
-        Store.insert_frame(cur, "screenings", pd.DataFrame(sc), SCREENING_COLUMNS)
-        Store.insert_frame(cur, "milestones", milestones, MILESTONE_COLUMNS)
+        store.insert_frame(cur, "divisions", divisions, DIVISION_COLUMNS)
+        store.insert_frame(cur, "households", pd.DataFrame(hh), HOUSEHOLD_COLUMNS)
+        store.insert_frame(cur, "screenings", pd.DataFrame(sc), SCREENING_COLUMNS)
+        store.insert_frame(cur, "milestones", milestones, MILESTONE_COLUMNS)
         store.set_meta("is_demo", "false", cur)
     add_test_accounts(store, settings)
     return store
 
 
-@pytest.fixture
-def known_store(tmp_path, settings) -> Store:
-    return build_known_store(tmp_path / "known.duckdb", settings)
+# Every test that uses one of the stores below runs on both engines: a DuckDB file and a
+# database on the session's throw-away PostgreSQL server. Tests of the file itself (moved,
+# read-only, backed up as a file) are marked duckdb_only and run on the file alone.
+ENGINES = ("duckdb", "postgresql")
+_databases = itertools.count()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--engine", choices=ENGINES, action="append",
+                     help="run the store tests on this engine only (default: both)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "duckdb_only: a test of the DuckDB file itself, not of the store")
+    config.addinivalue_line("markers", "both_engines: a browser test that also runs on PostgreSQL")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine" in metafunc.fixturenames:
+        chosen = metafunc.config.getoption("--engine") or ENGINES
+        browser = "tests/e2e/" in metafunc.definition.nodeid
+        # The browser tests drive the same pages the AppTests run on both engines; two of them
+        # (the sign-in walk through every page, the screenshots) also run on PostgreSQL.
+        if metafunc.definition.get_closest_marker("duckdb_only") or (
+                browser and not metafunc.definition.get_closest_marker("both_engines")):
+            chosen = [e for e in chosen if e == "duckdb"]
+        metafunc.parametrize("engine", chosen, scope="session", indirect=False)
 
 
 @pytest.fixture(scope="session")
-def demo_db_path(tmp_path_factory, settings) -> Path:
-    """A small generated demo district (2,000 households), built once per test session."""
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    build_demo(Store.create(path, demo=True), settings, households=2000, seed=7)
-    store_module.close_all()
-    return path
+def engine() -> str:
+    """The engine of a store fixture asked for by name during a test (request.getfixturevalue),
+    which parametrisation cannot see: the embedded default. Tests that name a store fixture in
+    their arguments run on both (pytest_generate_tests)."""
+    return "duckdb"
+
+
+def _database(cluster: pgcluster.Cluster, stem: str, template: str | None = None) -> tuple[str, str]:
+    name = f"{stem}_{next(_databases)}"
+    return name, cluster.create_database(name, template)
+
+
+def _target(engine: str, request: pytest.FixtureRequest, folder: Path, stem: str,
+            template: str | None = None) -> Path | str:
+    """Where a test's store lives: a file in ``folder``, or a new database (dropped after the test)."""
+    if engine == "duckdb":
+        return folder / f"{stem}.duckdb"
+    cluster = request.getfixturevalue("pg_cluster")
+    name, url = _database(cluster, stem, template)
+    request.addfinalizer(lambda: (store_module.close_all(), cluster.drop_database(name)))
+    return url
 
 
 @pytest.fixture
-def demo_copy(tmp_path, demo_db_path) -> Path:
-    """A private copy of the demo district for a test that signs in or writes (the shared file
-    stays as built, so tests never see each other's sessions and audit lines)."""
-    import shutil
+def known_store(engine, request, tmp_path, settings) -> Store:
+    return build_known_store(_target(engine, request, tmp_path, "known"), settings)
 
-    return Path(shutil.copy(demo_db_path, tmp_path / "demo.duckdb"))
+
+@pytest.fixture(scope="session")
+def demo_db_path(engine, request, tmp_path_factory, settings) -> Path | str:
+    """A small generated demo district (2,000 households), built once per test session and engine."""
+    target = _target(engine, request, tmp_path_factory.mktemp("demo"), "demo")
+    build_demo(Store.create(target, demo=True), settings, households=2000, seed=7)
+    store_module.close_all()
+    if engine == "duckdb":
+        return target
+    # PostgreSQL copies a database only while nobody is connected to it: the tests read a copy,
+    # the built one stays closed as the template of every other copy.
+    shared = _target(engine, request, tmp_path_factory.mktemp("demo"), "demo", template=_name(target))
+    _templates[shared] = _name(target)
+    return shared
+
+
+# A PostgreSQL store handed to tests → the closed database it was copied from.
+_templates: dict[str, str] = {}
+
+
+def _name(url: Path | str) -> str:
+    return str(url).rsplit("/", 1)[1]
+
+
+def _copy(engine: str, request: pytest.FixtureRequest, source: Path | str, folder: Path) -> Path | str:
+    if engine == "duckdb":
+        return Path(shutil.copy(source, folder / "demo.duckdb"))
+    return _target(engine, request, folder, "demo", template=_templates.get(str(source), _name(source)))
+
+
+@pytest.fixture
+def demo_copy(engine, request, tmp_path, demo_db_path) -> Path | str:
+    """A private copy of the demo district for a test that signs in or writes (the shared one
+    stays as built, so tests never see each other's sessions and audit lines)."""
+    return _copy(engine, request, demo_db_path, tmp_path)
 
 
 @pytest.fixture(scope="module")
-def demo_module_copy(tmp_path_factory, demo_db_path) -> Path:
+def demo_module_copy(engine, request, tmp_path_factory, demo_db_path) -> Path | str:
     """The same, shared by one module's tests (a browser test module runs one server on it)."""
-    import shutil
-
-    return Path(shutil.copy(demo_db_path, tmp_path_factory.mktemp("demo_module") / "demo.duckdb"))
+    return _copy(engine, request, demo_db_path, tmp_path_factory.mktemp("demo_module"))
 
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="session")
-def hostile_db_path(tmp_path_factory, demo_db_path, settings) -> Path:
+def hostile_db_path(engine, request, tmp_path_factory, demo_db_path, settings) -> Path | str:
     """The demo district after importing, through the importer, a roster row, a screening record
     and a flood zone whose names (head, screener, zone) are HTML that would run a script if any
     page drew it as markup."""
     import json
-    import shutil
 
     from data_loaders.importing import import_files
 
-    path = tmp_path_factory.mktemp("hostile") / "hostile.duckdb"
-    shutil.copy(demo_db_path, path)
+    path = _copy(engine, request, demo_db_path, tmp_path_factory.mktemp("hostile"))
     store = Store(path)
     row = store.query("""
         SELECT h.household_id, h.head_id_number, h.village_code, h.members, d.town_name, d.village_name
@@ -185,3 +259,35 @@ def hostile_db_path(tmp_path_factory, demo_db_path, settings) -> Path:
         assert report.ok, report.errors
     store_module.close_all()
     return path
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(tmp_path_factory) -> Iterator[pgcluster.Cluster]:
+    """One throw-away PostgreSQL server on loopback for the session."""
+    try:
+        pgcluster.bin_dir()
+    except FileNotFoundError as missing:
+        # A failure, not a skip: CI installs the server. Not chained, the message says it all.
+        raise pytest.fail.Exception(str(missing), pytrace=False) from None
+    # As root the server runs as the postgres user, who cannot enter pytest's folders (private to
+    # their owner): its folder is then made directly in the system's temporary folder.
+    as_root = os.geteuid() == 0
+    base = Path(tempfile.mkdtemp(prefix="paicha-pg-")) if as_root else tmp_path_factory.mktemp("postgres")
+    try:
+        cluster = pgcluster.start(base)
+        yield cluster
+        cluster.stop()
+    finally:
+        if as_root:
+            shutil.rmtree(base)
+
+
+_pg_databases = itertools.count()
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> Iterator[str]:
+    """A fresh empty database for one test, owned by the role paicha; dropped after it."""
+    name = f"test_{next(_pg_databases)}"
+    yield pg_cluster.create_database(name)
+    pg_cluster.drop_database(name)

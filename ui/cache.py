@@ -62,7 +62,10 @@ def settings() -> Settings:
 
 @st.cache_resource(show_spinner=False)
 def _open_store() -> Store:
-    return Store(settings().db_path, memory_limit=settings().store_memory_limit)
+    opened = Store(settings().db_path, memory_limit=settings().store_memory_limit)
+    # Each run says whose it is (ui.session); a run that has not sees no town's rows.
+    opened.fail_closed()
+    return opened
 
 
 def _drop_store() -> None:

@@ -187,6 +187,7 @@ def _sidebar(active: accounts.ActiveSession) -> Session:
     is_demo = meta["is_demo"] == "true"
     user = active.user
     scope = scope_for(user, cfg.district_code)
+    cache.store().act_as(scope)
     lo, hi = date_bounds()
     default = dt.date.fromisoformat(meta["demo_today"]) if is_demo and meta["demo_today"] else dt.date.today()
     st.session_state.setdefault(keys.SIDEBAR_AS_OF, min(max(default, lo), hi))
@@ -215,6 +216,9 @@ def _sidebar(active: accounts.ActiveSession) -> Session:
 
 def establish() -> Session | None:
     """app.py's first step: the sign-in form (and None) or the sidebar and this run's Session."""
+    # Until the session is known this run is nobody's: a store with row policies shows it no
+    # town's rows (the thread may have served another session's run before).
+    cache.store().act_as(Scope.empty())
     active = _active()
     if active is None:
         st.session_state.pop(keys.RUN_SESSION, None)

@@ -38,7 +38,10 @@ _DEFAULTS = dict.fromkeys([*KEY_COLUMNS, *GUARANTEE_COLUMNS, "disaster_affected"
 
 
 def _types(cur: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
-    return {row[0]: row[1] for row in cur.execute(f"DESCRIBE {table}").fetchall()}
+    """Each column's type as the engine spells it (what CAST takes)."""
+    return {row[0]: row[1] for row in cur.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = ?", [table]).fetchall()}
 
 
 def _staged_upsert(cur: duckdb.DuckDBPyConnection, kind: ImportKind, frame: pd.DataFrame) -> str:
@@ -140,11 +143,13 @@ def apply_batch(cur: duckdb.DuckDBPyConnection, batch: Validated) -> None:
     """Write one validated kind inside the caller's transaction."""
     kind, frame = batch.kind, batch.frame
     if kind in _UPSERTS:
-        table, _key, columns = _UPSERTS[kind]
+        table, key, columns = _UPSERTS[kind]
         cols = ", ".join(columns)
+        update = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
         with registered(cur, "_incoming", frame):
-            cur.execute(f"INSERT OR REPLACE INTO {table} ({cols}) "
-                        f"SELECT {cols} FROM ({_staged_upsert(cur, kind, frame)})")
+            cur.execute(f"INSERT INTO {table} ({cols}) "
+                        f"SELECT {cols} FROM ({_staged_upsert(cur, kind, frame)}) AS staged "
+                        f"ON CONFLICT ({key}) DO UPDATE SET {update}")
         if kind is ImportKind.households:
             _follow_moved_households(cur, frame)
             recompute_exposures(cur, household_ids=frame["household_id"].tolist())

@@ -101,7 +101,7 @@ def create_draw(store: Store, settings: Settings, user: User, scope: Scope, as_o
             [draw_id, dt.datetime.now(), user.id, scope.key(), town_code, as_of, plan.method.value,
              json.dumps(stored, ensure_ascii=False, sort_keys=True), int(seed), bool(include_unscreened),
              frame_digest, len(frame), len(sample), version, key])
-        Store.insert_frame(cur, "spot_check_items", sample.assign(draw_id=draw_id), ITEM_COLUMNS)
+        store.insert_frame(cur, "spot_check_items", sample.assign(draw_id=draw_id), ITEM_COLUMNS)
         store.audit(user.id, "spot_check_draw", scope,
                     {"draw_id": draw_id, "method": plan.method.value, "seed": int(seed),
                      "as_of": as_of.isoformat(), "frame_hash": frame_digest}, len(sample))
@@ -191,9 +191,10 @@ def _items_sql(scope: Scope, personal: bool) -> tuple[str, list]:
     ref AS (
         SELECT s.household_id, s.screened_on AS ref_screened_on, s.method AS ref_method,
                s.result AS ref_result, s.leaflet_given AS ref_leaflet_given
-        FROM screenings s SEMI JOIN mine USING (household_id)
-        WHERE s.screened_on <= (SELECT as_of FROM draw)
-        QUALIFY row_number() OVER (PARTITION BY s.household_id ORDER BY {FIRST_RECORD_ORDER}) = 1)
+        FROM (SELECT DISTINCT ON (s.household_id) s.* FROM screenings s
+              WHERE s.household_id IN (SELECT household_id FROM mine)
+                AND s.screened_on <= (SELECT as_of FROM draw)
+              ORDER BY s.household_id, {FIRST_RECORD_ORDER}) s)
     SELECT mine.*, dv.town_name, dv.village_name, {person}
            ref.ref_screened_on, ref.ref_method, ref.ref_result, ref.ref_leaflet_given
     FROM mine

@@ -30,8 +30,8 @@ _FRAME_SQL = """
     rec AS (
         SELECT s.household_id, s.screened_on, s.method, s.screener, s.result, s.leaflet_given,
                s.lon, s.lat
-        FROM screenings s SEMI JOIN hh USING (household_id)
-        WHERE s.screened_on <= $as_of),
+        FROM screenings s
+        WHERE s.household_id IN (SELECT household_id FROM hh) AND s.screened_on <= $as_of),
     -- A screener's load counts all their home visits of the day, in or out of this scope: one who
     -- visited 20 households in each of two towns on a day is as implausible as one with 40 in one.
     -- Only the flag leaves this query, never another town's household.
@@ -40,10 +40,10 @@ _FRAME_SQL = """
         FROM screenings s
         WHERE s.method = '{home}' AND s.screened_on <= $as_of
           AND s.screener IN (SELECT screener FROM rec WHERE method = '{home}')
-        GROUP BY ALL),
+        GROUP BY 1, 2),
     per AS (
         SELECT s.household_id, TRUE AS screened,
-               first(s.screener ORDER BY {first}) AS screener,
+               {first_screener} AS screener,
                bool_or(s.method = '{home}') AS home_visited,
                bool_or(s.method = '{home}' AND l.visits > ?) AS overload,
                bool_or(s.method = '{home}' AND {distance} > ?) AS far
@@ -69,7 +69,8 @@ def frame_query(store: Store, settings: Settings, scope: Scope, as_of: dt.date,
     home = ScreeningMethod.home_visit.value
     distance = (f"{EARTH_RADIUS_M} * sqrt(power(radians(s.lon - hh.lon) * cos(radians((s.lat + hh.lat) / 2)), 2)"
                 " + power(radians(s.lat - hh.lat), 2))")
-    sql = _FRAME_SQL.format(where_h=where_h, is_key=IS_KEY_SQL, home=home, distance=distance, first=FIRST_RECORD_ORDER)
+    sql = _FRAME_SQL.format(where_h=where_h, is_key=IS_KEY_SQL, home=home, distance=distance,
+                            first_screener=store.engine.first("s.screener", FIRST_RECORD_ORDER))
     t = settings.thresholds
     return Store._numbered(sql), [*p_h, t.max_home_visits_per_day, t.far_visit_metres, bool(include_unscreened),
                                   as_of]
@@ -93,7 +94,7 @@ def build_frame(store: Store, settings: Settings, scope: Scope, as_of: dt.date,
     sql, params = frame_query(store, settings, scope, as_of, include_unscreened)
     # Fetched as Arrow: the text columns stay Arrow-backed instead of millions of Python strings,
     # and the conversion is a copy of buffers, not a walk over cells.
-    frame = store.cursor().sql(sql, params=params).to_arrow_table().to_pandas()
+    frame = store.arrow(sql, params).to_pandas()
     for column in sampling.BOOL_COLUMNS:
         frame[column] = frame[column].astype(bool)
     frame["screener"] = frame["screener"].astype(object).where(frame["screener"].notna(), None)

@@ -242,7 +242,7 @@ def import_results(store: Store, scope: Scope, draw_id: int, user: User, content
 
     def known(ids: set[str]) -> set[str]:
         found = store.query(f"SELECT h.household_id FROM households h WHERE {where_h} "
-                            "AND h.household_id IN (SELECT unnest(?))", [*p_h, sorted(ids)])
+                            "AND h.household_id IN (SELECT unnest(CAST(? AS VARCHAR[])))", [*p_h, sorted(ids)])
         return set(found["household_id"])
 
     answers, errors = read_results(content, file_name, draw_id, in_draw, known)

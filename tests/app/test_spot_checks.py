@@ -2,7 +2,6 @@
 
 import datetime as dt
 import hashlib
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -131,15 +130,14 @@ def test_without_the_sample_permission_there_is_no_form_and_no_editor(tmp_path, 
     assert not at.data_editor
 
 
-def test_a_town_supervisor_sees_only_their_towns_draws(tmp_path, demo_db_path, settings, app_env):
-    shutil.copy(demo_db_path, tmp_path / "demo.duckdb")
-    store = Store(tmp_path / "demo.duckdb")
+def test_a_town_supervisor_sees_only_their_towns_draws(demo_copy, settings, app_env):
+    store = Store(demo_copy)
     district = Scope.district(settings.district_code)
     admin = User("admin", "管理员", "", frozenset({"sample"}))
     town_draw = spot_checks.create_draw(store, settings, admin, Scope.town(settings.district_code, TOWN_B),
                                         dt.date(2024, 9, 14), "srs", {"n": 10}, seed=1)
     spot_checks.create_draw(store, settings, admin, district, dt.date(2024, 9, 14), "srs", {"n": 10}, seed=1)
-    app_env(tmp_path / "demo.duckdb")
+    app_env(demo_copy)
     at = open_spot_checks("ganquan")
     assert not at.exception
     assert len(at.selectbox(key=keys.SPOT_PICK).options) == 1
@@ -173,7 +171,7 @@ def test_a_frame_changed_since_the_draw_is_flagged_on_the_page(tmp_path, setting
     spot_checks.create_draw(store, settings, admin, Scope.district(settings.district_code), dt.date(2024, 9, 14),
                             "srs", {"n": 3}, seed=1)
     with store.transaction() as cur:
-        Store.insert_frame(cur, "screenings", pd.DataFrame([screening("A02", VILLAGE_A, TOWN_A, dt.date(2024, 9, 2))]),
+        store.insert_frame(cur, "screenings", pd.DataFrame([screening("A02", VILLAGE_A, TOWN_A, dt.date(2024, 9, 2))]),
                            SCREENING_COLUMNS)
     # A record dated before the draw's as-of date, imported after the draw, changes its frame.
     app_env(tmp_path / "k.duckdb")

@@ -1,7 +1,6 @@
 """The spot-check commands: `paicha sample`, `paicha lqas`, `paicha sample-size`, `paicha spot-results`."""
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -50,9 +49,8 @@ def test_impossible_designs_and_bad_margins_are_usage_errors(capsys):
     assert "允许误差" in capsys.readouterr().err
 
 
-def test_sample_prints_and_stores_a_reproducible_draw(tmp_path, demo_db_path, capsys):
-    db = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db_path, db)
+def test_sample_prints_and_stores_a_reproducible_draw(demo_copy, capsys):
+    db = demo_copy
     argv = ["sample", "--db", db, "--as-of", "2024-09-20", "--method", "backcheck", "--share", "0.1",
             "--seed", "17", "--json"]
     code, first = run_json(capsys, *argv)
@@ -71,9 +69,8 @@ def test_sample_prints_and_stores_a_reproducible_draw(tmp_path, demo_db_path, ca
 
 
 @pytest.mark.parametrize("method", ["srs", "stratified", "pps", "lqas"])
-def test_every_method_draws_from_the_command_line(tmp_path, demo_db_path, capsys, method):
-    db = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db_path, db)
+def test_every_method_draws_from_the_command_line(demo_copy, capsys, method):
+    db = demo_copy
     size = [] if method == "lqas" else ["--n", "4"] if method == "pps" else ["--n", "30"]
     code, out = run_json(capsys, "sample", "--db", db, "--as-of", "2024-09-20", "--method", method, *size,
                          "--town", "210311104000", "--seed", "1", "--json")

@@ -18,6 +18,8 @@ from tests.conftest import build_known_store
 from tests.importing.synthetic_import_data import fingerprint
 from tests.processes import holding
 
+pytestmark = pytest.mark.duckdb_only  # backups are copies of the DuckDB file (PostgreSQL: pg_dump)
+
 DISTRICT = Scope.district("210311")
 ADMIN = User("admin", "管理员", "", frozenset({"sample"}))
 

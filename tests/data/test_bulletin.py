@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 
 import duckdb
 import openpyxl
@@ -29,9 +28,8 @@ D = dt.date
 
 
 @pytest.fixture
-def demo(tmp_path, demo_db_path) -> Store:
-    shutil.copy(demo_db_path, tmp_path / "demo.duckdb")
-    return Store(tmp_path / "demo.duckdb")
+def demo(demo_copy) -> Store:
+    return Store(demo_copy)
 
 
 def district(settings) -> Scope:
@@ -145,7 +143,7 @@ def test_issuing_numbers_keeps_the_files_and_the_next_one_compares_with_what_was
     late = pd.DataFrame([screening(r.household_id, r.village_code, r.town_code, D(2024, 9, 5))
                          for r in unscreened.itertuples()])
     with demo.transaction() as cur:
-        Store.insert_frame(cur, "screenings", late, SCREENING_COLUMNS)
+        demo.insert_frame(cur, "screenings", late, SCREENING_COLUMNS)
     second = issue_pack(demo, settings, scope, D(2024, 9, 16), None, None, "leader")
     assert second.issue_number == 2 and second.comparison.issue_number == 1
     # The change is against the issued figures, not against today's replay of 9-09.

@@ -40,11 +40,11 @@ def roster_row(hid: str, village: str = VILLAGE_A, town: str = TOWN_A, **changes
 def make_store(path, settings, roster: list[dict], records: list[dict], zones: list[dict] = ()) -> Store:
     store = Store.create(path, demo=False)
     with store.transaction() as cur:
-        Store.insert_frame(cur, "divisions", read_divisions(settings.divisions_file).assign(geometry=None),
+        store.insert_frame(cur, "divisions", read_divisions(settings.divisions_file).assign(geometry=None),
                            DIVISION_COLUMNS)
-        Store.insert_frame(cur, "households", pd.DataFrame(roster), ROSTER_COLUMNS)
+        store.insert_frame(cur, "households", pd.DataFrame(roster), ROSTER_COLUMNS)
         if records:
-            Store.insert_frame(cur, "screenings", pd.DataFrame(records), SCREENING_COLUMNS)
+            store.insert_frame(cur, "screenings", pd.DataFrame(records), SCREENING_COLUMNS)
         for zone in zones:
             cur.execute("INSERT INTO hazard_zones (zone_id, kind, level, name, village_code) VALUES (?, ?, ?, ?, ?)",
                         [zone["zone_id"], zone["kind"], zone["level"], zone["zone_id"], VILLAGE_A])

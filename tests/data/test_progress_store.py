@@ -35,7 +35,7 @@ def test_key_households_screened_only_by_phone_are_counted_per_village(known_sto
 
 def test_key_households_assessed_by_the_village_are_told_from_those_phoned(known_store):
     with known_store.transaction() as cur:
-        Store.insert_frame(cur, "screenings", pd.DataFrame([
+        known_store.insert_frame(cur, "screenings", pd.DataFrame([
             screening("A02", VILLAGE_A, TOWN_A, D(2024, 9, 11), method="village_assessment")]), SCREENING_COLUMNS)
     assert progress_sql.key_methods(known_store, DISTRICT, D(2024, 9, 12)).values.tolist() == [[VILLAGE_A, 1, 1]]
     assert progress_sql.key_methods(known_store, DISTRICT, D(2024, 9, 10)).values.tolist() == [[VILLAGE_A, 1, 0]]
@@ -61,7 +61,7 @@ def _busy_screener(store: Store) -> None:
     rows = [screening(f"A0{i % 10}", VILLAGE_A, TOWN_A, D(2024, 9, 18)) for i in range(20)]
     rows += [screening(f"B0{i % 4}", VILLAGE_B, TOWN_B, D(2024, 9, 18)) for i in range(20)]
     with store.transaction() as cur:
-        Store.insert_frame(cur, "screenings", pd.DataFrame(rows).assign(screener="忙碌员"), SCREENING_COLUMNS)
+        store.insert_frame(cur, "screenings", pd.DataFrame(rows).assign(screener="忙碌员"), SCREENING_COLUMNS)
 
 
 def test_a_screeners_day_over_the_limit_is_flagged_in_a_town_that_saw_only_half(known_store, settings):
@@ -105,3 +105,40 @@ def test_changes_cover_every_town_and_village_of_the_scope(known_store, settings
     assert c.loc[TOWN_B, "screened_delta"] == 2 and c.loc[VILLAGE_A, "screened_delta"] == 1  # A06 on 9-13
     assert c.loc[VILLAGE_B, ["status_before", "status_after"]].tolist() == ["not_started", "severely_lagging"]
     assert set(c["level"]) == {"town", "village"}
+
+
+# The village counts as they were computed before village_days: every household and its first
+# events, straight from the roster and the records. Kept here as the reference.
+_PLAIN_VILLAGE_COUNTS = """
+    WITH firsts AS (
+        SELECT s.household_id, min(s.screened_on) AS first_on,
+               min(s.screened_on) FILTER (WHERE s.method = 'home_visit') AS first_home_on,
+               min(s.screened_on) FILTER (WHERE s.result = 'propose_monitoring') AS first_propose_on,
+               min(s.screened_on) FILTER (WHERE s.leaflet_given) AS first_leaflet_on,
+               min(greatest(s.screened_on, s.confirmed_online_on))
+                   FILTER (WHERE s.confirmed_online_on IS NOT NULL) AS first_confirmed_on
+        FROM screenings s GROUP BY 1)
+    SELECT h.village_code, count(*) AS households, count(*) FILTER (WHERE {key}) AS key_households,
+           count(*) FILTER (WHERE f.first_on <= ?) AS screened,
+           count(*) FILTER (WHERE {key} AND f.first_home_on <= ?) AS key_home_visited,
+           count(*) FILTER (WHERE {key} AND f.first_on <= ?) AS key_screened,
+           count(*) FILTER (WHERE f.first_propose_on <= ?) AS proposed,
+           count(*) FILTER (WHERE f.first_leaflet_on <= ?) AS leaflet,
+           count(*) FILTER (WHERE f.first_confirmed_on <= ?) AS confirmed_online
+    FROM households h LEFT JOIN firsts f USING (household_id)
+    WHERE {where} GROUP BY 1 ORDER BY 1
+"""
+
+
+@pytest.mark.parametrize("town", [None, TOWN_A])
+@pytest.mark.parametrize("as_of", [dt.date(2024, 8, 26), dt.date(2024, 9, 12), dt.date(2024, 9, 30)])
+def test_village_facts_from_village_days_equal_the_roster_joined_to_its_records(demo_db_path, settings, town, as_of):
+    store = Store(demo_db_path)
+    scope = Scope.town(settings.district_code, town) if town else Scope.district(settings.district_code)
+    where, params = store.scope_sql(scope, "h")
+    plain = store.query(_PLAIN_VILLAGE_COUNTS.format(key=store_module.IS_KEY_SQL, where=where),
+                        [as_of] * 6 + params).set_index("village_code")
+    fast = store.village_facts(scope, as_of).set_index("village_code")
+    fast = fast.loc[fast["households"] > 0, plain.columns]
+    assert len(plain) > 0 and fast.index.tolist() == plain.index.tolist()
+    assert (fast.astype("int64") == plain.astype("int64")).all().all()

@@ -51,7 +51,7 @@ def test_an_unchanged_store_answers_without_building_the_frame(known_store, sett
     assert spot_checks.frame_unchanged(known_store, settings, district(settings), draw.draw_id) is True
     # A record dated before the as-of date moves the content version: now the frame is rebuilt.
     with known_store.transaction() as cur:
-        Store.insert_frame(cur, "screenings", pd.DataFrame([screening("A02", VILLAGE_A, TOWN_A, D(2024, 9, 2))]),
+        known_store.insert_frame(cur, "screenings", pd.DataFrame([screening("A02", VILLAGE_A, TOWN_A, D(2024, 9, 2))]),
                            SCREENING_COLUMNS)
     with pytest.raises(AssertionError, match="rebuilt"):
         spot_checks.frame_unchanged(known_store, settings, district(settings), draw.draw_id)
@@ -64,7 +64,7 @@ def test_a_write_that_leaves_the_frame_alone_is_still_verified_by_the_hash(known
                                    {"n": 50}, seed=1)
     # A record after the as-of date moves the version but not the frame.
     with known_store.transaction() as cur:
-        Store.insert_frame(cur, "screenings", pd.DataFrame([screening("A02", VILLAGE_A, TOWN_A, D(2024, 9, 20))]),
+        known_store.insert_frame(cur, "screenings", pd.DataFrame([screening("A02", VILLAGE_A, TOWN_A, D(2024, 9, 20))]),
                            SCREENING_COLUMNS)
     assert spot_checks.frame_unchanged(known_store, settings, district(settings), draw.draw_id) is True
 
@@ -75,7 +75,7 @@ def test_a_write_between_frame_and_draw_leaves_the_draw_without_a_frame_key(know
     def frame_then_import(*args, **kwargs):
         frame = real(*args, **kwargs)
         with known_store.transaction() as cur:
-            Store.insert_frame(cur, "screenings", pd.DataFrame([screening("A02", VILLAGE_A, TOWN_A, D(2024, 9, 2))]),
+            known_store.insert_frame(cur, "screenings", pd.DataFrame([screening("A02", VILLAGE_A, TOWN_A, D(2024, 9, 2))]),
                                SCREENING_COLUMNS)
         return frame
 
@@ -112,7 +112,7 @@ def test_a_schema_2_store_opens_upgraded_and_its_old_draw_is_verified_as_version
     assert record["frame_hash_version"] == 1 and pd.isna(record["frame_key"])
     assert spot_checks.frame_unchanged(store, settings, district(settings), draw_id) is True
     with store.transaction() as cur:
-        Store.insert_frame(cur, "screenings", pd.DataFrame([screening("A02", VILLAGE_A, TOWN_A, D(2024, 9, 2))]),
+        store.insert_frame(cur, "screenings", pd.DataFrame([screening("A02", VILLAGE_A, TOWN_A, D(2024, 9, 2))]),
                            SCREENING_COLUMNS)
     assert spot_checks.frame_unchanged(store, settings, district(settings), draw_id) is False
     # A new draw in the upgraded store is version 2 again.

@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import io
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -42,20 +41,19 @@ def district(settings) -> Scope:
 
 
 @pytest.fixture
-def demo(tmp_path, demo_db_path) -> Store:
+def demo(demo_copy) -> Store:
     """A private copy of the 2,000-household demo district: these tests write draws into it."""
-    shutil.copy(demo_db_path, tmp_path / "demo.duckdb")
-    return Store(tmp_path / "demo.duckdb")
+    return Store(demo_copy)
 
 
 def build_store(path: Path, settings, households: list[dict], screenings: list[dict],
                 hazards: list[str] = ()) -> Store:
     store = Store.create(path, demo=False)
     with store.transaction() as cur:
-        Store.insert_frame(cur, "divisions", read_divisions(settings.divisions_file).assign(geometry=None),
+        store.insert_frame(cur, "divisions", read_divisions(settings.divisions_file).assign(geometry=None),
                            DIVISION_COLUMNS)
-        Store.insert_frame(cur, "households", pd.DataFrame(households), HOUSEHOLD_COLUMNS)
-        Store.insert_frame(cur, "screenings", pd.DataFrame(screenings), SCREENING_COLUMNS)
+        store.insert_frame(cur, "households", pd.DataFrame(households), HOUSEHOLD_COLUMNS)
+        store.insert_frame(cur, "screenings", pd.DataFrame(screenings), SCREENING_COLUMNS)
         for hid in hazards:
             cur.execute("INSERT INTO household_hazards VALUES (?, 'z1', 'flood')", [hid])
     return store
@@ -403,7 +401,7 @@ def test_a_frame_changed_after_the_draw_is_detected_by_its_hash(drawn, settings)
     assert spot_checks.frame_unchanged(store, settings, scope, draw.draw_id) is True
     # A record dated before the draw's as-of date, imported afterwards, changes the frame.
     with store.transaction() as cur:
-        Store.insert_frame(cur, "screenings", pd.DataFrame([screening("A02", VILLAGE_A, TOWN_A, D(2024, 9, 2))]),
+        store.insert_frame(cur, "screenings", pd.DataFrame([screening("A02", VILLAGE_A, TOWN_A, D(2024, 9, 2))]),
                            SCREENING_COLUMNS)
     assert spot_checks.frame_unchanged(store, settings, scope, draw.draw_id) is False
     # A district draw is not visible to a town, so a town cannot check it either.

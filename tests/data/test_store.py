@@ -90,7 +90,8 @@ def test_demo_district_is_realistic(demo_db_path, settings):
     # households lie inside their village's polygon
     import shapely
     div = store.divisions(Scope.district("210311"), with_geometry=True).set_index("village_code")
-    hh = store.query("SELECT village_code, lon, lat FROM households USING SAMPLE 200 ROWS")
+    # Every 10th household (by id), in SQL both engines speak.
+    hh = store.query("SELECT village_code, lon, lat FROM households ORDER BY household_id")[::10]
     inside = [shapely.contains_xy(shapely.from_geojson(div.loc[r.village_code, "geometry"]), r.lon, r.lat)
               for r in hh.itertuples()]
     assert all(inside)

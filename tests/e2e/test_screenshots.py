@@ -6,7 +6,8 @@ from paicha.vocab import HazardKind
 from tests.e2e.browser import ROOT, running_app, sign_in, wait_rendered
 from ui.text import t
 
-pytestmark = pytest.mark.e2e
+# Every page, in Chromium, on PostgreSQL too (the other browser tests run on DuckDB alone).
+pytestmark = [pytest.mark.e2e, pytest.mark.both_engines]
 SHOTS = ROOT / "artifacts" / "screenshots"
 
 

@@ -22,7 +22,8 @@ from tests.e2e.browser import (
 from ui.pages import PAGES
 from ui.text import t
 
-pytestmark = pytest.mark.e2e
+# Every page, in Chromium, on PostgreSQL too (the other browser tests run on DuckDB alone).
+pytestmark = [pytest.mark.e2e, pytest.mark.both_engines]
 SHOTS = ROOT / "artifacts" / "screenshots"
 AS_OF, SINCE = "2024-09-16", "2024-09-14"  # the Monday after 中秋节; its previous working day is Saturday
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z_.])[0-9]{17}[0-9X](?![0-9A-Za-z_])")

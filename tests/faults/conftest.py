@@ -46,11 +46,11 @@ def build_first_day_store(path: Path, settings: Settings) -> Store:
     milestones = pd.DataFrame([{"town_code": TOWN_A, "plan_done_on": D(2024, 8, 20), "training_done_on": D(2024, 8, 22),
                                 "report_submitted_on": None, "report_approved": None}])
     with store.transaction() as cur:
-        Store.insert_frame(cur, "divisions", read_divisions(settings.divisions_file).assign(geometry=None),
+        store.insert_frame(cur, "divisions", read_divisions(settings.divisions_file).assign(geometry=None),
                            DIVISION_COLUMNS)
-        Store.insert_frame(cur, "households", pd.DataFrame(hh), HOUSEHOLD_COLUMNS)
-        Store.insert_frame(cur, "screenings", pd.DataFrame(sc), SCREENING_COLUMNS)
-        Store.insert_frame(cur, "milestones", milestones, MILESTONE_COLUMNS)
+        store.insert_frame(cur, "households", pd.DataFrame(hh), HOUSEHOLD_COLUMNS)
+        store.insert_frame(cur, "screenings", pd.DataFrame(sc), SCREENING_COLUMNS)
+        store.insert_frame(cur, "milestones", milestones, MILESTONE_COLUMNS)
     add_test_accounts(store, settings)
     return store
 

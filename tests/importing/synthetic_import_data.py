@@ -114,13 +114,13 @@ def load(store: Store, settings: Settings, *, roster: pd.DataFrame | None = None
     empty = store.count("divisions") == 0
     with store.transaction() as cur:
         if empty:
-            Store.insert_frame(cur, "divisions", divisions(settings), DIVISION_COLUMNS)
+            store.insert_frame(cur, "divisions", divisions(settings), DIVISION_COLUMNS)
         if roster is not None:
-            Store.insert_frame(cur, "households", roster, HOUSEHOLD_COLUMNS)
+            store.insert_frame(cur, "households", roster, HOUSEHOLD_COLUMNS)
         if records is not None:
-            Store.insert_frame(cur, "screenings", records, SCREENING_COLUMNS)
+            store.insert_frame(cur, "screenings", records, SCREENING_COLUMNS)
         if towns is not None:
-            Store.insert_frame(cur, "milestones", towns, MILESTONE_COLUMNS)
+            store.insert_frame(cur, "milestones", towns, MILESTONE_COLUMNS)
 
 
 DATA_TABLES = ("households", "screenings", "milestones", "hazard_zones", "household_hazards")
