@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cli.common import EXIT_OK, Handler, UsageError, db_path, emit, open_store
-from paicha.config import Settings
+from paicha.config import Settings, is_server_url
 from paicha.text import t
 
 
@@ -43,7 +43,19 @@ def cmd_db_migrate(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _shown(target: Path | str) -> str:
+    """A store's file, or its server's address without the password."""
+    if is_server_url(target):
+        from data_loaders.engines import postgres
+
+        return postgres.display(str(target))
+    return str(target)
+
+
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    """A file store: copied by DuckDB. A server's: pg_dump of its database, while the
+    dashboards keep using it.
+    """
     from data_loaders import backup as backups
 
     store = open_store(args, settings)
@@ -51,19 +63,22 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     if out.exists():
         raise UsageError(t("errors.backup.exists", path=out))
     info = backups.backup(store, out)
-    emit({"db": str(store.path), "backup": str(info.path), "bytes": info.bytes,
+    emit({"db": _shown(store.path), "backup": str(info.path), "bytes": info.bytes,
           "households": info.households, "is_demo": info.is_demo})
     return EXIT_OK
 
 
 def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    """A file store: replaced by the checked backup. A server's database: restored into, only
+    when it holds no store yet.
+    """
     from data_loaders import backup as backups
     from data_loaders.store import close_all
 
     target = db_path(args, settings)
     close_all()  # this process holds no file while it is replaced
     info = backups.restore(Path(args.file), target)
-    emit({"db": str(info.path), "previous": str(info.previous) if info.previous else None,
+    emit({"db": _shown(info.path), "previous": str(info.previous) if info.previous else None,
           "households": info.households, "is_demo": info.is_demo})
     return EXIT_OK
 

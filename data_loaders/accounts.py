@@ -11,11 +11,11 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
-import duckdb
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from data_loaders.engines import Cursor
 from data_loaders.store import Store, StoreError
 from paicha.access import User, account_problems, password_problems
 from paicha.config import Auth
@@ -176,7 +176,7 @@ def unlock(store: Store, district_code: str, username: str, *, by: str) -> None:
     store.audit(by, "user_unlock", Scope.district(district_code), {"username": username}, 1)
 
 
-def create_demo_accounts(store: Store, cur: duckdb.DuckDBPyConnection) -> None:
+def create_demo_accounts(store: Store, cur: Cursor) -> None:
     """The demo's accounts, all with the published demo password; refused in a real store."""
     if store.get_meta("is_demo") == "false":
         raise AccountError(t("errors.accounts.demo_in_real"))
@@ -374,7 +374,7 @@ def session_user(store: Store, auth: Auth, session_id: str, now: dt.datetime | N
 def _quiet_update(store: Store, sql: str, params: list) -> None:
     # Two tabs of one session may refresh the same row at once, and a store that turned read-only
     # still serves the sessions already open: losing one refresh is harmless either way.
-    with contextlib.suppress(duckdb.TransactionException, StoreError):
+    with contextlib.suppress(*store.engine.ConflictError, StoreError):
         _write(store, sql, params)
 
 

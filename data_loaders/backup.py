@@ -7,11 +7,17 @@ lets only that one process open the file anyway), and the result is an ordinary 
 with its sequences, keys and demo/real marker, which ``paicha restore`` and ``Store()`` open
 like any other. ``EXPORT DATABASE`` would write a folder of CSV files instead, whose restore
 re-creates the schema from text.
+
+A store on PostgreSQL is backed up with ``pg_dump --format=custom``, whose snapshot (the
+server's MVCC) is consistent while the dashboards keep reading and writing, and restored with
+``pg_restore`` into a database that holds no store yet, in one transaction: a live store is
+never dropped from under the dashboards using it (``engines.postgres`` runs the tools).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import shutil
 import uuid
@@ -20,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from data_loaders.engines import is_server
 from data_loaders.store import DERIVED_TABLES, SCHEMA_VERSION, STORE_TABLES, Store, forget
 from data_loaders.store_errors import (
     StoreError,
@@ -41,7 +48,7 @@ class BackupInfo:
 
 @dataclass(frozen=True)
 class RestoreInfo:
-    path: Path
+    path: Path | str  # a file, or the postgresql:// address restored into
     previous: Path | None  # the replaced store, kept as a timestamped .bak
     households: int
     is_demo: bool
@@ -59,17 +66,44 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def _partial(out: Path) -> Path:
+    return out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.partial")
+
+
+# Why a backup's folder cannot be made or written, for the errors an operator meets.
+_FOLDER_REASONS = {errno.ENOTDIR: "errors.backup.folder_is_a_file", errno.EEXIST: "errors.backup.folder_is_a_file",
+                   errno.EACCES: "errors.backup.folder_no_permission", errno.EPERM: "errors.backup.folder_no_permission",
+                   errno.EROFS: "errors.backup.folder_read_only", errno.ENOSPC: "errors.backup.folder_disk_full"}
+
+
+def _make_folder(out: Path) -> None:
+    """The backup's folder, made when missing; one that cannot be made or written is refused
+    with its reason, before any tool runs.
+    """
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if not os.access(out.parent, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(out.parent))
+    except OSError as exc:
+        key = _FOLDER_REASONS.get(exc.errno or 0)
+        reason = t(key) if key else exc.strerror or str(exc)
+        raise StoreError(t("errors.backup.folder", folder=out.parent, reason=reason), out) from exc
+
+
 def backup(store: Store, out: Path | str) -> BackupInfo:
     """Write a consistent copy of ``store`` to ``out`` (which must not exist yet).
 
     Written beside ``out`` first and renamed when complete, so ``out`` is never half a backup.
-    Works on a read-only store too: it only reads it.
+    Works on a read-only store too: it only reads it. A store on PostgreSQL is written as a
+    pg_dump archive (:func:`_backup_server`).
     """
     out = Path(out)
     if out.exists():
         raise StoreError(t("errors.backup.exists", path=out), out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.partial")
+    _make_folder(out)
+    if store.server:
+        return _backup_server(store, out)
+    partial = _partial(out)
     alias = f"paicha_backup_{uuid.uuid4().hex[:12]}"
     store.check_file()
     cur = store.cursor()
@@ -90,6 +124,32 @@ def backup(store: Store, out: Path | str) -> BackupInfo:
             leftover.unlink(missing_ok=True)
     checked = _validated(out)
     return BackupInfo(out, out.stat().st_size, checked[0], checked[1])
+
+
+def _backup_server(store: Store, out: Path) -> BackupInfo:
+    """``pg_dump --format=custom`` of the store's database, every row of it, into ``out``.
+
+    The archive's table of contents is read back (``pg_restore --list``) before it gets its
+    name: the meta table and every store table, each with its data. The households are counted
+    in the snapshot that was dumped.
+    """
+    from data_loaders.engines import pg_backup
+
+    partial = _partial(out)
+    try:
+        state = pg_backup.dump(str(store.path), partial)
+        entries = pg_backup.archive_tables(partial, state.server)
+        missing = sorted(name for name in STORE_TABLES if not all(
+            f"{state.schema}.{name}" in entries.get(kind, ()) for kind in ("TABLE", "TABLE DATA")))
+        if missing:
+            raise StoreError(t("errors.backup.dump_incomplete", tables=joined(missing), path=out), out)
+        _fsync(partial)
+        os.replace(partial, out)
+    except OSError as exc:
+        raise classify(exc, out) from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    return BackupInfo(out, out.stat().st_size, state.households, state.is_demo)
 
 
 def _validated(path: Path) -> tuple[int, bool]:
@@ -155,8 +215,11 @@ def restore(source: Path | str, target: Path | str) -> RestoreInfo:
     The backup is copied beside the target and checked there (marker, schema); only then is the
     target replaced with one ``os.replace``, so at every moment ``target`` is either the old
     store or the restored one. The old store is kept as ``<name>.<timestamp>.bak``. A demo
-    backup never replaces a real store.
+    backup never replaces a real store. A ``postgresql://`` target is restored into, never
+    replaced (:func:`_restore_server`).
     """
+    if is_server(target):
+        return _restore_server(Path(source), str(target))
     source, target = Path(source), Path(target)
     if not source.is_file():
         raise StoreError(t("errors.backup.missing", path=source), source)
@@ -188,3 +251,61 @@ def restore(source: Path | str, target: Path | str) -> RestoreInfo:
         for leftover in (staged, Path(f"{staged}.wal")):
             leftover.unlink(missing_ok=True)
     return RestoreInfo(target, previous, households, is_demo)
+
+
+def _restore_server(source: Path, url: str) -> RestoreInfo:
+    """Restore a pg_dump archive into the database at ``url``, which must hold no store yet.
+
+    A database with a store is refused, not emptied: dashboards may be using it, and a backup
+    is put back by restoring it into a new database and pointing ``store.db`` there. The
+    archive is checked first from its own contents (the tables, the meta table's marker and
+    schema version), then restored in one transaction, so a damaged or truncated archive leaves
+    the database as empty as it was; what was restored must then open as a store. A demo
+    archive is allowed: an empty database has no real store to protect.
+    """
+    from data_loaders.engines import pg_backup, postgres
+
+    db = postgres.display(url)
+    if not source.is_file():
+        raise StoreError(t("errors.backup.missing", path=source), source)
+    with source.open("rb") as file:
+        head = file.read(16)
+    if head[8:12] == b"DUCK":  # a DuckDB file's magic bytes
+        raise StoreError(t("errors.backup.duckdb_into_server", path=source, db=db), source)
+    state = pg_backup.target_state(url)
+    present = sorted(state.tables & STORE_TABLES, key=lambda name: (name != "meta", name))
+    if present:
+        named = joined(present) if len(present) <= 3 else t(
+            "errors.backup.tables_some", tables=joined(present[:3]), n=len(present))
+        raise StoreError(t("errors.backup.target_has_store", db=db, tables=named), db)
+    entries = pg_backup.archive_tables(source, state.server)
+    tables = {name.split(".", 1)[1] for name in entries.get("TABLE", ())
+              if name.split(".", 1)[0] == state.schema}
+    if "meta" not in tables:
+        raise not_a_database(source, t("errors.store.no_meta"))
+    # Derived tables an archive from an earlier version lacks are rebuilt when the store opens.
+    missing = sorted(STORE_TABLES - DERIVED_TABLES - tables)
+    if missing:
+        raise not_a_database(source, t("errors.backup.missing_tables", tables=joined(missing)))
+    meta = pg_backup.archive_meta(source, state.schema, state.server)
+    if meta.get("is_demo") not in ("true", "false"):
+        raise unmarked(source)
+    version = meta.get("schema_version") or "1"
+    if not version.isdigit() or not 1 <= int(version) <= SCHEMA_VERSION:
+        raise StoreError(t("errors.backup.schema", path=source, version=meta.get("schema_version"),
+                           supported=SCHEMA_VERSION), source)
+    pg_backup.restore_archive(source, url, state.server, sorted(tables))
+    # Read-only: opened to check, not upgraded (an older schema is, when the store is next opened).
+    try:
+        store = Store(url, read_only=True)
+    except StoreError as exc:
+        raise StoreError(t("errors.backup.restored_unusable", path=source, db=db, reason=exc), db) from exc
+    try:
+        if store.schema_version() > SCHEMA_VERSION:
+            raise StoreError(t("errors.backup.restored_unusable", path=source, db=db, reason=t(
+                "errors.store.newer_schema", path=db, version=store.schema_version(),
+                supported=SCHEMA_VERSION)), db)
+        households, is_demo = store.count("households"), store.is_demo()
+    finally:
+        store._engine.forget()  # this process has no use for the restored store's pool
+    return RestoreInfo(url, None, households, is_demo)

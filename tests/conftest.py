@@ -134,6 +134,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "duckdb_only: a test of the DuckDB file itself, not of the store")
     config.addinivalue_line("markers", "both_engines: a browser test that also runs on PostgreSQL")
+    config.addinivalue_line("markers", "postgresql_only: a test of what only the server does (pg_dump)")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -145,6 +146,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         if metafunc.definition.get_closest_marker("duckdb_only") or (
                 browser and not metafunc.definition.get_closest_marker("both_engines")):
             chosen = [e for e in chosen if e == "duckdb"]
+        if metafunc.definition.get_closest_marker("postgresql_only"):
+            chosen = [e for e in chosen if e == "postgresql"]
         metafunc.parametrize("engine", chosen, scope="session", indirect=False)
 
 

@@ -138,7 +138,13 @@ def backup(user_id: str, scope: Scope) -> backups.BackupInfo:
     cfg = settings()
     # A backup whose audit line cannot be written is not made at all.
     store().require_writable(t("errors.store.backup_action"))
-    out = cfg.backup_dir / f"{cfg.db_path.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.duckdb"
+    stamp = f"{dt.datetime.now():%Y%m%d-%H%M%S}"
+    if store().server:  # a pg_dump archive, named after the database
+        from data_loaders.engines import pg_backup
+
+        out = cfg.backup_dir / f"{pg_backup.database_name(str(cfg.db_path))}-{stamp}.dump"
+    else:
+        out = cfg.backup_dir / f"{cfg.db_path.stem}-{stamp}.duckdb"
     info = backups.backup(store(), out)
     store().audit(user_id, "backup", scope, {"file": str(info.path), "bytes": info.bytes}, info.households)
     return info

@@ -61,11 +61,22 @@ def ddl(schema: str) -> str:
 # every row (the CLI and maintenance), and nothing while it is unset or names nothing. The store's
 # own queries confine themselves to the scope too; these policies hold even for one that forgot.
 SCOPED_TABLES = ("divisions", "households", "screenings", "milestones", "household_status", "screening_days",
-                 "village_days", "screener_days", "key_assessments", "household_facts", "spot_check_draws", "spot_check_items")
+                 "village_days", "screener_days", "key_assessments", "household_facts", "spot_check_draws", "spot_check_items",
+                 "spot_check_frame")
 _VISIBLE = ("(current_setting('paicha.town_prefix', true) = '*' OR "
             "starts_with(town_code, nullif(current_setting('paicha.town_prefix', true), '')))")
 EVERY_ROW = "*"
 NO_ROW = "-"  # no town code starts with it
+
+
+# A row store reads a whole table to find a town's rows: a town's pages on a province's database
+# would scan millions. DuckDB scans columns and needs none of these; PostgreSQL gets them here.
+INDEXES = (
+    "CREATE INDEX IF NOT EXISTS households_town ON households (town_code)",
+    "CREATE INDEX IF NOT EXISTS household_status_key_town ON household_status (town_code) WHERE is_key",
+    "CREATE INDEX IF NOT EXISTS household_facts_town ON household_facts (town_code)",
+    "CREATE INDEX IF NOT EXISTS screenings_household ON screenings (household_id)",
+)
 
 
 def policies() -> str:
@@ -391,6 +402,8 @@ class Engine:
 
     def after_schema(self, cur: Cursor) -> None:
         cur.execute(policies())
+        for statement in INDEXES:
+            cur.execute(statement)
 
     def check_file(self) -> None:
         """A server has no file to move away; its availability shows at the next statement."""
@@ -462,6 +475,8 @@ def create(url: str, schema: str, meta: list[list[str]]) -> None:
             with conn.transaction():
                 conn.execute(ddl(schema))
                 conn.execute(policies())
+                for statement in INDEXES:
+                    conn.execute(statement)
                 with conn.cursor() as cur:
                     cur.executemany("INSERT INTO meta VALUES (%s, %s)", meta)
     except psycopg.OperationalError as exc:

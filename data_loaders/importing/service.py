@@ -10,8 +10,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 
-import duckdb
-
+from data_loaders.engines import Cursor
 from data_loaders.importing.apply import apply_batch, count_changes, household_changes
 from data_loaders.importing.reading import Table, read_tables, sniff_format
 from data_loaders.importing.report import HouseholdChange, ImportIssue, ImportReport
@@ -115,7 +114,7 @@ def _validate(store: Store, settings: Settings, groups: dict[ImportKind, list]) 
     return done, divisions
 
 
-def _log(cur: duckdb.DuckDBPyConnection, user: str, infos: list[_File], issues: list[ImportIssue],
+def _log(cur: Cursor, user: str, infos: list[_File], issues: list[ImportIssue],
          parts: dict[ImportKind, ImportReport], ok: bool, dry_run: bool, extra: dict | None = None) -> None:
     """One import_log line per file. Only counts go in: never values from a refused file."""
     errors = Counter(issue.file for issue in issues)
@@ -140,7 +139,7 @@ def _place(divisions: Divisions, town_code: str, village_code: str) -> str:
     return f"{divisions.town_names.get(town_code, town_code)} {divisions.village_names.get(village_code, village_code)}"
 
 
-def _household_changes(cur: duckdb.DuckDBPyConnection, batch: Validated, divisions: Divisions
+def _household_changes(cur: Cursor, batch: Validated, divisions: Divisions
                        ) -> list[HouseholdChange]:
     changes = []
     for row in household_changes(cur, batch).itertuples(index=False):
@@ -209,7 +208,7 @@ def import_files(store: Store, files: list[tuple[str, bytes]], *, settings: Sett
                 part.new, part.changed, part.unchanged = count_changes(cur, batch)
                 if batch.kind is ImportKind.households:
                     changes = _household_changes(cur, batch, divisions)
-        except duckdb.Error as exc:
+        except store.Error as exc:
             issues.append(_database_issue(files, exc))
     moves = [c for c in changes if c.moves]
     id_changes = [c for c in changes if c.changes_id]
@@ -232,14 +231,14 @@ def import_files(store: Store, files: list[tuple[str, bytes]], *, settings: Sett
                             {"files": [i.name for i in infos], "kinds": [k.value for k in parts]} | extra,
                             sum(p.rows for p in parts.values()))
             say(t("import.progress.committed"))
-        except (StoreError, duckdb.Error) as exc:
+        except (StoreError, store.Error) as exc:
             for part in parts.values():
                 part.applied = False
-            if isinstance(exc, duckdb.Error):
+            if isinstance(exc, store.Error):
                 issues.append(_database_issue(files, exc))
             ok = False
             # The attempt is logged when the store still takes a line (a full disk may not).
-            with suppress(StoreError, duckdb.Error), store.writing() as cur:
+            with suppress(StoreError, store.Error), store.writing() as cur:
                 _log(cur, user, infos, issues, parts, ok=False, dry_run=False,
                      extra=extra | {"failed": type(exc).__name__})
             if isinstance(exc, StoreError):

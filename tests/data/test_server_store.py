@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -83,3 +84,25 @@ def test_two_processes_importing_at_once_both_land_whole_one_after_the_other(pg_
     days = store.query("SELECT sum(records) AS n FROM screening_days")["n"].iloc[0]
     assert days == 15
     assert int(store.get_meta("data_version")) >= 3
+
+
+def test_the_same_demo_draws_the_same_households_with_the_same_hash_on_both_engines(tmp_path, pg_url, settings):
+    """A draw replayed on the other engine (a district moving to a server) picks the same households."""
+    from data_loaders.demo import build_demo
+    from data_loaders.spot_checks import create_draw
+    from paicha.access import User
+
+    checker = User("checker", "抽查组", "", frozenset({"sample"}))
+    district = Scope.district(settings.district_code)
+    draws = {}
+    for target in (tmp_path / "demo.duckdb", pg_url):
+        store = Store.create(target, demo=True)
+        build_demo(store, settings, households=1500, seed=11)
+        draws[str(target)] = [create_draw(store, settings, checker, district, dt.date(2024, 9, 14), method,
+                                          params, seed=5) for method, params in
+                              (("stratified", {"n": 60}), ("backcheck", {"share": 0.1}), ("pps", {"n_villages": 4, "per_village": 5}))]
+    file, server = draws.values()
+    for a, b in zip(file, server, strict=True):
+        assert a.frame_hash == b.frame_hash and a.frame_size == b.frame_size
+        assert a.sample["household_id"].tolist() == b.sample["household_id"].tolist()
+        assert a.sample["inclusion_probability"].tolist() == b.sample["inclusion_probability"].tolist()
