@@ -8,6 +8,11 @@ throw-away PostgreSQL server on loopback (tests/pgcluster.py), and a line per si
 PostgreSQL/DuckDB ratios. Not a test: figures vary with the machine.
 
     uv run python benchmarks/overview.py [--sizes 18000 5000000] [--engines duckdb postgresql] [--keep DIR]
+    uv run python benchmarks/overview.py --compare FILE.duckdb postgresql://… [--runs 7]
+
+``--compare`` times two existing stores of the same district (e.g. both built by ``paicha demo
+--households 5000000``) turn about, in one process, so that both see the same machine: the
+medians of the overview and of a town's village table, and their ratio.
 """
 
 from __future__ import annotations
@@ -68,14 +73,48 @@ def one_size(households: int, db: Path | str) -> dict:
             "build_peak_rss_mb": round(build_peak), "total_peak_rss_mb": round(peak_mb()), **timings}
 
 
+def compare(targets: list[str], runs: int) -> None:
+    from data_loaders.reports import overview, progress_table
+    from data_loaders.store import Store
+    from paicha.config import load_settings
+    from paicha.scope import Scope
+
+    settings = load_settings()
+    stores = [Store(t if "://" in t else Path(t)) for t in targets]
+    district = Scope.district(settings.district_code)
+    town = Scope.town(settings.district_code, "210311103000")
+    as_of = dt.date(2024, 9, 12)
+    cases = {"overview": lambda s: overview(s, settings, district, as_of),
+             "town_villages": lambda s: progress_table(s, settings, town, as_of, "village")}
+    times = {(i, name): [] for i in range(len(stores)) for name in cases}
+    for _ in range(runs + 1):  # the first turn warms both and is left out
+        for i, store in enumerate(stores):
+            for name, case in cases.items():
+                t0 = time.perf_counter()
+                case(store)
+                times[i, name].append(time.perf_counter() - t0)
+    medians = {key: statistics.median(values[1:]) for key, values in times.items()}
+    for i, store in enumerate(stores):
+        print_row({"engine": store.engine.NAME, "households": store.count("households"),
+                   **{f"{name}_s": round(medians[i, name], 3) for name in cases}})
+    if len(stores) == 2:
+        print_row({"ratio": f"{stores[1].engine.NAME}/{stores[0].engine.NAME}",
+                   **{f"{name}_s": round(medians[1, name] / medians[0, name], 2) for name in cases}})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[18_000, 5_000_000])
     parser.add_argument("--engines", nargs="+", choices=["duckdb", "postgresql"], default=["duckdb"])
     parser.add_argument("--keep", type=Path, help="keep DuckDB databases in this folder")
+    parser.add_argument("--compare", nargs=2, metavar=("STORE", "STORE"), help="time two existing stores turn about")
+    parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.compare:
+        compare(args.compare, args.runs)
+        return
     if args.child is not None:
         print(json.dumps(one_size(args.child, args.db if "://" in args.db else Path(args.db))))
         return
