@@ -59,8 +59,11 @@ run: setup
 demo: setup
 	$(PY) paicha demo --db "$(DEMO_DB)"
 
+# Everything but the browser tests on every core (the store tests run twice, once per engine);
+# the browser tests one at a time, since each drives its own server and Chromium.
 test: setup browser documents postgres nginx
-	$(PY) pytest
+	$(PY) pytest --numprocesses auto -m "not e2e"
+	$(PY) pytest -m e2e
 
 test-fast: setup
 	$(PY) pytest -m "not e2e"
