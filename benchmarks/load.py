@@ -1,14 +1,31 @@
 """Load test: N concurrent signed-in sessions cycling their pages on a real server, optionally during an import.
 
-    uv run python benchmarks/load.py [--db STORE] [--sessions 25] [--duration 60] [--think 2.0]
+    uv run python benchmarks/load.py [--db STORE] [--households N] [--sessions 25] [--duration 60] [--think 2.0]
                                      [--max-pages 5000] [--import-rows 100000] [--shared-accounts] [--json]
+    uv run python benchmarks/load.py --engine postgresql [--processes N | --sweep 1,2,4] [same options but --db]
 
 What it does, all on 127.0.0.1 and bounded in time and count:
 
-1. Copies ``--db`` into a temporary folder (the original is never written), or builds an
-   18,000-household demo store there with ``paicha demo``; reads the towns from its divisions.
+1. Copies ``--db`` into a temporary folder (the original is never written), or builds a demo store
+   there with ``paicha demo`` (18,000 households, or ``--households``); reads the towns from its
+   divisions. With ``--engine postgresql`` the store is a database on a throw-away PostgreSQL
+   cluster (tests/pgcluster.py) in that folder instead, with the same demo built into it
+   (``paicha demo --db URL``); ``--db`` is refused there, being a DuckDB file.
 2. Starts ``streamlit run server.py`` on a free loopback port with ``PAICHA_DB`` set (as ``make run``
-   does, headless), waits for ``/_stcore/health``, and always stops it at the end.
+   does, headless), waits for ``/_stcore/health``, and always stops it at the end. Its file
+   watcher is off (``STREAMLIT_SERVER_FILE_WATCHER_TYPE=none`` unless set otherwise): an edit in
+   the working tree during a run would have every session drop the project's modules at its
+   next run and re-import them under the others' feet (the .streamlit/config.toml's
+   ``runOnSave = false`` does not stop that), which counts edits, not load.
+   With ``--engine postgresql --processes N`` it starts N such servers on one fresh copy of the
+   database, then nginx in front of them (its configuration, logs and temporary files in the
+   folder): websockets go to the server with the fewest (``least_conn``); a browser is kept on
+   the server of its first request by a cookie nginx sets (``paicha_route``), since an upload
+   and media files live in the memory of the process whose websocket the page holds (a session
+   itself is restored from the database in any process). The sessions and the importing
+   administrator connect to nginx. ``--sweep 1,2,4`` runs the whole measurement for each count
+   in turn, each on new servers and a new copy of the database, and ends with one table.
+   A DuckDB file is held by one process, so more than one needs ``--engine postgresql``.
 3. Opens ``--sessions`` websocket sessions on ``/_stcore/stream``, the protocol Streamlit's own
    front end speaks (protobuf ``BackMsg``/``ForwardMsg``), one user each: the eight demo accounts,
    then copies of them (same role and town, ``datun2``...) created in the copied store through
@@ -21,7 +38,9 @@ What it does, all on 127.0.0.1 and bounded in time and count:
    with a random think time, for ``--duration`` seconds counted from the moment every session has
    signed in (the sign-ins are reported apart), or until ``--max-pages`` runs. A page's latency is
    the time from the request to its ``script_finished``. Before that, a lone administrator visits
-   every page twice: the second visit is the reference each page's median is divided by.
+   every page twice: the second visit is the reference each page's median is divided by. With
+   several servers the administrator does so on each server directly (so none starts cold), and
+   the first server's figures are the reference.
 5. With ``--import-rows``, once that first phase is over, an administrator in headless Chromium
    (Playwright, /usr/bin/chromium) uploads a generated roster of that many households on 数据导入,
    waits for the check, confirms, and waits for the final message, while the sessions go on; the
@@ -32,7 +51,16 @@ that does not finish in time, a dropped connection. Counted as a scope mix-up: a
 supervisor whose messages (text, tables, charts, map HTML) contain another town's name.
 
 Prints p50/p95/max per page and overall for each phase, sessions held, errors and mix-ups; with
-``--json`` the last line is the same as JSON (the load test in tests/e2e reads it).
+``--json`` the last line is the same as JSON (the load test in tests/e2e reads it). With
+``--engine postgresql`` also, per server: the sessions nginx gave it (its access log holds each
+websocket's client port and server), their pages, and its CPU seconds (children included: the
+import's reader process); and PostgreSQL's, nginx's and the load client's (Chromium included)
+CPU seconds; ``busy`` is all of those against the cores × the phase's length, ``machine`` the
+cores' busy share from /proc/stat (anybody else's processes on the machine included). It then
+ends with the table: per process count and phase, sessions held / started, sign-in p50, pages
+p50/p95/max, pages started per second over the phase and that rate's ratio (×) to the smallest
+count, errors, mix-ups and those CPU figures; with ``--json`` the last line holds every run's
+figures and the table.
 """
 
 from __future__ import annotations
@@ -40,10 +68,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import json
 import os
+import pwd
 import random
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -51,6 +82,8 @@ import tempfile
 import time
 import urllib.request
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,7 +97,8 @@ sys.path.insert(0, str(ROOT))
 
 from data_loaders.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD  # noqa: E402
 from paicha.vocab import Role  # noqa: E402
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, started_app  # noqa: E402
+from tests import pgcluster  # noqa: E402
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, App, free_port, started_app  # noqa: E402
 from ui import keys  # noqa: E402
 from ui.pages import PAGES  # noqa: E402
 
@@ -117,6 +151,7 @@ class State:
     sessions: int = 0
     all_signed_in: asyncio.Event = field(default_factory=asyncio.Event)
     duration: float = 0.0
+    ports: dict[int, int] = field(default_factory=dict)  # session -> its websocket's local port
 
     def sign_in_over(self) -> None:
         """The measured phase starts when every session has passed its sign-in (a sign-in storm
@@ -158,12 +193,15 @@ class Client:
         self.http_url = url
         self.ws = None
         self.cookie = ""
+        self.port = 0
 
     async def connect(self) -> None:
         # The first subprotocol entry selects the protocol; the browser would add its XSRF token
         # and a session id to resume, which a fresh tab without cookies does not have.
         self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None,
                                            open_timeout=30, ping_interval=None)
+        # The proxy logs the client port of each websocket with the server it went to.
+        self.port = self.ws.local_address[1]
 
     async def close(self) -> None:
         if self.ws is not None:
@@ -286,6 +324,7 @@ async def session(index: int, url: str, state: State, think: float, towns: dict[
         try:
             await asyncio.sleep(index * 0.2)  # people do not all press the button in the same instant
             await client.connect()
+            state.ports[index] = client.port
             state.connected += 1
             state.peak = max(state.peak, state.connected)
             start = time.perf_counter()
@@ -462,23 +501,30 @@ def cpu_seconds(pid: int) -> float:
 
 
 async def drive(url: str, args: argparse.Namespace, towns: dict[str, str], roster: Path | None,
-                users: list[tuple[str, Role, str]]) -> dict:
+                users: list[tuple[str, Role, str]], mark: Callable[[str], None] = lambda _: None) -> dict:
+    """Run the sessions (and the import); ``mark`` is called as each phase starts and as the last ends."""
     state = State(stop_at=time.monotonic() + 3600, max_pages=args.max_pages, sessions=args.sessions,
                   duration=args.duration)
     tasks = [asyncio.create_task(session(i, url, state, args.think, towns, users)) for i in range(args.sessions)]
     imported = None
+    await state.all_signed_in.wait()
+    mark("idle")
     if roster is not None:
-        await state.all_signed_in.wait()
         await asyncio.sleep(max(state.stop_at - time.monotonic(), 0))
         state.stop_at = time.monotonic() + args.import_timeout
         state.phase = "import"
+        mark("import")
         try:
             imported = await admin_import(url, roster, args.import_timeout)
         except Exception as exc:  # the figures of both phases are still worth printing
             imported = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
         state.stop_at = time.monotonic()
+        mark("end")
+    idle_ends = state.stop_at  # without an import, the moment the sessions stop starting pages
     await asyncio.gather(*tasks)
-    return {"state": state, "imported": imported}
+    if roster is None:
+        mark("end")
+    return {"state": state, "imported": imported, "idle_ends": idle_ends}
 
 
 def accounts(count: int, shared: bool) -> list[tuple[str, Role, str]]:
@@ -495,8 +541,10 @@ def accounts(count: int, shared: bool) -> list[tuple[str, Role, str]]:
             for i, (name, role, town) in ((i, mixed[i % len(mixed)]) for i in range(count))]
 
 
-def add_accounts(path: Path, users: list[tuple[str, Role, str]]) -> None:
-    """Create, in the copied store, the users the demo does not have (same roles, towns, password)."""
+def add_accounts(path: Path | str, users: list[tuple[str, Role, str]]) -> None:
+    """Create, in the copied store (a file, or a database by its URL), the users the demo does not
+    have (same roles, towns, password).
+    """
     from data_loaders import accounts as account_api
     from data_loaders.store import Store, close_all
     from paicha.config import load_settings
@@ -527,17 +575,22 @@ def server_tracebacks(app) -> list[str]:
     return ["".join(block[-30:]) for block in blocks]
 
 
-def prepare_store(folder: Path, db: Path | None) -> Path:
+def build_demo(target: Path | str, households: int | None) -> None:
+    extra = ["--households", str(households)] if households else []
+    subprocess.run([str(Path(sys.executable).with_name("paicha")), "demo", "--db", str(target), *extra], cwd=ROOT,
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+def prepare_store(folder: Path, db: Path | None, households: int | None = None) -> Path:
     target = folder / "load.duckdb"
     if db is not None:
         shutil.copy(db, target)
     else:
-        subprocess.run([str(Path(sys.executable).with_name("paicha")), "demo", "--db", str(target)], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
+        build_demo(target, households)
     return target
 
 
-def read_towns(path: Path) -> dict[str, str]:
+def read_towns(path: Path | str) -> dict[str, str]:
     from data_loaders.store import Store, close_all
     from paicha.config import load_settings
     from paicha.scope import Scope
@@ -547,9 +600,453 @@ def read_towns(path: Path) -> dict[str, str]:
     return dict(zip(towns["town_code"], towns["town_name"], strict=True))
 
 
+# -- several servers on one PostgreSQL, behind nginx ---------------------------------------------
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"  # /usr/sbin is not on every user's PATH
+ROUTE_COOKIE = "paicha_route"
+ENGINES = ("duckdb", "postgresql")
+
+
+def _process_table() -> dict[int, tuple[int, float]]:
+    """Every process: pid -> (its parent, its CPU seconds plus those of its children that ended)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    table = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # it ended meanwhile
+            continue
+        table[int(entry)] = (int(fields[1]), sum(int(f) for f in fields[11:15]) / tick)
+    return table
+
+
+def tree_cpu(table: dict[int, tuple[int, float]], root: int, skip: frozenset[int] = frozenset()) -> float:
+    """CPU seconds of ``root`` and its descendants, alive or ended, leaving out ``skip`` and theirs.
+
+    A server's import reader and PostgreSQL's backends are processes of their own, so the
+    process alone would hide most of the work.
+    """
+    children = defaultdict(list)
+    for pid, (parent, _) in table.items():
+        children[parent].append(pid)
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in skip or pid not in table:
+            continue
+        total += table[pid][1]
+        todo.extend(children[pid])
+    return total
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, all) clock ticks of every core since boot (/proc/stat): other people's processes count too."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle and iowait
+    return sum(ticks) - idle, sum(ticks)
+
+
+class Meter:
+    """The CPU seconds of everything that shares the cores, read at named moments (the phases' edges)."""
+
+    def __init__(self, roots: dict[str, int]) -> None:
+        self.roots = roots  # name -> pid of the root of its process tree
+        self.marks: dict[str, tuple[float, dict[str, float]]] = {}
+        self.machine: dict[str, tuple[int, int]] = {}
+
+    def mark(self, name: str) -> None:
+        table = _process_table()
+        cpu = {who: tree_cpu(table, pid) for who, pid in self.roots.items()}
+        # This process's tree holds the servers and nginx too (its children), and Playwright's
+        # Chromium, which is the client's.
+        cpu["load client"] = tree_cpu(table, os.getpid(), frozenset(self.roots.values()))
+        self.marks[name] = (time.monotonic(), cpu)
+        self.machine[name] = machine_ticks()
+
+    def between(self, first: str, last: str) -> dict:
+        (t0, c0), (t1, c1) = self.marks[first], self.marks[last]
+        seconds = t1 - t0
+        cpu = {who: round(c1[who] - c0[who], 1) for who in c1}
+        cores = os.cpu_count() or 1
+        (b0, a0), (b1, a1) = self.machine[first], self.machine[last]
+        return {"seconds": round(seconds, 1), "cpu": cpu,
+                "busy": round(sum(cpu.values()) / (cores * seconds), 2) if seconds > 0 else None,
+                "machine_busy": round((b1 - b0) / (a1 - a0), 2) if a1 > a0 else None}
+
+
+@dataclass
+class Proxy:
+    proc: subprocess.Popen
+    url: str
+    prefix: Path
+
+    def log(self) -> list[tuple[int, str, str]]:
+        """(client port, server, request URI) of every request nginx has logged (see nginx_conf)."""
+        path = self.prefix / "access.log"
+        rows = []
+        for line in path.read_text().splitlines() if path.exists() else []:
+            port, server, _status, _seconds, _method, uri = line.split(" ", 5)
+            rows.append((int(port), server, uri))
+        return rows
+
+
+def nginx_conf(prefix: Path, port: int, servers: list[str]) -> str:
+    """One upstream of the servers. A websocket is one connection and so stays on its server;
+    ``least_conn`` counts open websockets, so sessions spread evenly. A browser's later requests
+    follow the cookie to the server of its first one: an upload reaches the session that asked
+    for it only in that process (Streamlit keeps uploads and media in memory). Plain clients
+    without the cookie (the load's websockets, its /auth/bind) are balanced.
+    """
+    user = ""
+    # Only a root master switches its worker's user (else nginx warns); www-data is Debian's.
+    if os.geteuid() == 0:
+        name = "www-data"
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            name = "nobody"
+        user = f"user {name};"
+    sticky = "\n".join(f'        "{s}" {s};' for s in servers)  # only known servers, never a cookie's address
+    members = "\n".join(f"        server {s};" for s in servers)
+    return f"""{user}
+worker_processes 1;  # one worker, so least_conn's counts are one table
+pid {prefix}/nginx.pid;
+lock_file {prefix}/nginx.lock;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    log_format paicha '$remote_port $upstream_addr $status $request_time $request_method $request_uri';
+    access_log {prefix}/access.log paicha;
+    client_body_temp_path {prefix}/client_body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    # Above server.maxUploadSize (50 MB), so the app, not the proxy, refuses a big file, in Chinese.
+    client_max_body_size 64m;
+    map $cookie_{ROUTE_COOKIE} $paicha_backend {{
+        default paicha;
+{sticky}
+    }}
+    upstream paicha {{
+        least_conn;
+{members}
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        proxy_http_version 1.1;
+        # A page run may take minutes during a big import; a websocket idles between clicks.
+        proxy_read_timeout 1h;
+        proxy_send_timeout 1h;
+        location /_stcore/stream {{
+            proxy_pass http://$paicha_backend;
+            proxy_set_header Host $http_host;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+        }}
+        location / {{
+            proxy_pass http://$paicha_backend;
+            proxy_set_header Host $http_host;
+            add_header Set-Cookie "{ROUTE_COOKIE}=$upstream_addr; Path=/; HttpOnly; SameSite=Strict";
+        }}
+    }}
+}}
+"""
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+@contextmanager
+def started_nginx(prefix: Path, servers: list[str]) -> Iterator[Proxy]:
+    """nginx in front of ``servers`` (host:port), as a child process, until the block ends."""
+    prefix.mkdir()
+    prefix.chmod(0o755)  # the worker's user must reach its temporary folders in it
+    port = free_port()
+    conf = prefix / "nginx.conf"
+    conf.write_text(nginx_conf(prefix, port, servers))
+    with (prefix / "stderr.log").open("wb") as stderr:
+        proc = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log"),
+                                 "-g", "daemon off;"], stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr)
+    proxy = Proxy(proc, f"http://127.0.0.1:{port}", prefix)
+    try:
+        deadline = time.monotonic() + 30
+        while not _healthy(proxy.url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                said = "".join(p.read_text(errors="replace") for p in (prefix / "stderr.log", prefix / "error.log")
+                               if p.exists())
+                raise RuntimeError(f"nginx did not answer on {proxy.url}:\n{said[-2000:]}")
+            time.sleep(0.2)
+        yield proxy
+    finally:
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _started_at(pid: int) -> int | None:
+    """When a process started (clock ticks since boot): with the pid, who it is (pids are reused)."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _descendants(pid: int) -> dict[int, int | None]:
+    table = _process_table()
+    found, todo = {}, [pid]
+    while todo:
+        parent = todo.pop()
+        for child, (ppid, _) in table.items():
+            if ppid == parent and child not in found:
+                found[child] = _started_at(child)
+                todo.append(child)
+    return found
+
+
+@contextmanager
+def app_process(store: Path | str) -> Iterator[App]:
+    """started_app, killed if it does not stop when asked, and without the processes it leaves.
+
+    A server stopped by SIGTERM leaves its import reader (data_loaders/importing/worker.py, about
+    270 MB after a big roster) and multiprocessing's resource tracker running under init, for good.
+    """
+    app, children = None, {}
+    try:
+        with started_app(store) as app:
+            try:
+                yield app
+            finally:
+                children = _descendants(app.proc.pid)
+    finally:
+        if app is not None:
+            _stop(app.proc)
+        for pid, started in children.items():
+            if started is not None and _started_at(pid) == started:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
+
+
+@contextmanager
+def cluster_in(folder: Path) -> Iterator[pgcluster.Cluster]:
+    from data_loaders.store import close_all
+
+    cluster = pgcluster.start(folder)
+    try:
+        yield cluster
+    finally:
+        close_all()
+        cluster.stop()
+
+
+@contextmanager
+def database_copy(cluster: pgcluster.Cluster, name: str) -> Iterator[str]:
+    """A fresh copy of the built database for one run: earlier runs' imports, sessions and audit
+    lines would otherwise make the counts' stores differ.
+    """
+    url = cluster.create_database(name, template=pgcluster.ROLE)
+    try:
+        yield url
+    finally:
+        cluster.drop_database(name)
+
+
+def _server(app: App) -> str:
+    return app.url.removeprefix("http://")  # as nginx's $upstream_addr writes it
+
+
+def postmaster_pid(cluster: pgcluster.Cluster) -> int:
+    return int((cluster.base_dir / "data" / "postmaster.pid").read_text().split()[0])
+
+
+def measure(store: Path | str, processes: int, args: argparse.Namespace, towns: dict[str, str],
+            roster: Path | None, users: list[tuple[str, Role, str]], folder: Path,
+            cluster: pgcluster.Cluster | None = None) -> dict:
+    """One measurement on ``processes`` servers of ``store``: behind nginx on PostgreSQL, alone on DuckDB."""
+    proxied = args.engine == "postgresql"
+    with contextlib.ExitStack() as stack:
+        apps = [stack.enter_context(app_process(store)) for _ in range(processes)]
+        proxy = (stack.enter_context(started_nginx(folder / f"nginx-{processes}", [_server(a) for a in apps]))
+                 if proxied else None)
+        url = proxy.url if proxy else apps[0].url
+        alone = asyncio.run(reference(apps[0].url))
+        for app in apps[1:]:
+            asyncio.run(reference(app.url))  # warm as the first, so that no server starts cold
+        roots = {_server(a): a.proc.pid for a in apps}
+        if proxy:
+            roots["nginx"] = proxy.proc.pid
+            roots["postgres"] = postmaster_pid(cluster)
+        meter = Meter(roots)
+        meter.mark("start")
+        started, server_cpu, client_cpu = time.perf_counter(), sum(cpu_seconds(a.proc.pid) for a in apps), \
+            time.process_time()
+        out = asyncio.run(drive(url, args, towns, roster, users, meter.mark))
+        wall = time.perf_counter() - started
+        server_cpu = sum(cpu_seconds(a.proc.pid) for a in apps) - server_cpu
+        client_cpu = time.process_time() - client_cpu
+        meter.mark("done")
+        log = [block for a in apps for block in server_tracebacks(a)]
+        requests = proxy.log() if proxy else []
+    state: State = out["state"]
+    report = {"engine": args.engine, "processes": processes, "sessions": args.sessions,
+              "users": len({s.username for s in state.samples}), "alone": {k: round(v, 3) for k, v in alone.items()},
+              "server_cpu_seconds": round(server_cpu, 1), "client_cpu_seconds": round(client_cpu, 1),
+              "held": state.held, "peak_connected": state.peak,
+              "wall_seconds": round(wall, 1), "menus": state.menus, "failures": state.failures[:10],
+              "idle": summary([s for s in state.samples if s.phase == "idle"]),
+              "import": summary([s for s in state.samples if s.phase == "import"]) if roster else None,
+              "imported": out["imported"], "server_tracebacks": len(log), "first_traceback": log[0] if log else ""}
+    phases = {"idle": ("idle", "import" if roster else "end")} | ({"import": ("import", "end")} if roster else {})
+    report["cpu"] = {phase: meter.between(*edges) for phase, edges in phases.items()}
+    report["cpu"]["all"] = meter.between("start", "done")
+    # Pages started per second over the phase; without an import the idle phase ends when the
+    # sessions stop starting pages, not when the last one has finished.
+    windows = {"idle": (meter.marks["idle"][0], meter.marks["import"][0] if roster else out["idle_ends"])}
+    if roster:
+        windows["import"] = (meter.marks["import"][0], meter.marks["end"][0])
+    for phase, (begin, end) in windows.items():
+        report[phase]["seconds"] = round(end - begin, 1)
+        report[phase]["pages_per_second"] = round(report[phase]["overall"].get("n", 0) / (end - begin), 2)
+    if proxy:
+        report["servers"] = per_server(state, apps, requests, report["cpu"])
+    return report
+
+
+def per_server(state: State, apps: list[App], requests: list[tuple[int, str, str]], cpu: dict) -> list[dict]:
+    """What nginx gave each server: its websockets (by the client port the access log shows), those
+    sessions' pages per phase, every request, and the server's CPU seconds per phase.
+    """
+    by_port = {port: server for port, server, uri in requests if uri.startswith("/_stcore/stream")}
+    server_of = {index: by_port.get(port, "?") for index, port in state.ports.items()}
+    rows = []
+    for server in [_server(a) for a in apps] + (["?"] if "?" in server_of.values() else []):
+        pages = defaultdict(int)
+        for s in state.samples:
+            if s.page != "signin" and server_of.get(s.session) == server:
+                pages[s.phase] += 1
+        rows.append({"server": server, "sessions": sum(v == server for v in server_of.values()),
+                     "pages": dict(pages), "requests": sum(r[1] == server for r in requests),
+                     "cpu_seconds": {phase: figures["cpu"].get(server) for phase, figures in cpu.items()}})
+    return rows
+
+
+def print_report(report: dict, args: argparse.Namespace, roster: Path | None) -> None:
+    alone = report["alone"]
+    print(f"load: {args.sessions} sessions as {report['users']} users, "
+          f"think {args.think} s, {args.duration:.0f} s idle phase; wall {report['wall_seconds']:.0f} s, "
+          f"{os.cpu_count()} cores; CPU server {report['server_cpu_seconds']:.0f} s, "
+          f"load client {report['client_cpu_seconds']:.0f} s")
+    print("reference, a lone admin (2nd visit): " + "  ".join(f"{k}={v:.3f}" for k, v in alone.items()))
+    print(f"sessions held to the end={report['held']}/{args.sessions}  peak connected={report['peak_connected']}  "
+          f"session failures={len(report['failures'])}")
+    for failure in report["failures"]:
+        print(f"   failure: {failure}")
+    print_phase("no import running", report["idle"], alone)
+    if roster is not None:
+        print(f"-- import of {args.import_rows} rows: {report['imported']}")
+        print_phase("while the admin imports", report["import"], alone)
+    if report.get("servers"):
+        print(f"-- {report['processes']} servers behind nginx (least_conn; a browser kept by cookie):")
+        for row in report["servers"]:
+            cpu = "  ".join(f"{phase} {v:.1f}" for phase, v in row["cpu_seconds"].items() if v is not None)
+            print(f"   {row['server']:<17} sessions={row['sessions']:<3} pages={row['pages']}  "
+                  f"requests={row['requests']}  CPU s: {cpu}")
+        for phase, figures in report["cpu"].items():
+            others = "  ".join(f"{who} {v:.1f}" for who, v in figures["cpu"].items() if not who[0].isdigit())
+            busy, machine = (f"{figures[k]:.0%}" if figures[k] is not None else "-" for k in ("busy", "machine_busy"))
+            print(f"   CPU s over {phase} ({figures['seconds']:.0f} s): {others}; all together {busy} of "
+                  f"{os.cpu_count()} cores (the machine, everyone's processes: {machine})")
+    if report["server_tracebacks"]:
+        print(f"server log: {report['server_tracebacks']} tracebacks; the first:")
+        print(report["first_traceback"])
+
+
+def table_rows(reports: list[dict]) -> list[dict]:
+    """The sweep's table: one row per process count and phase, its rate against the smallest count's."""
+    rows = []
+    for report in reports:
+        for phase in ("idle", "import"):
+            figures = report.get(phase)
+            if not figures:
+                continue
+            o, signin = figures["overall"], figures["pages"].get("signin", {})
+            servers = report.get("servers") or []
+            rows.append({"processes": report["processes"], "phase": phase, "held": report["held"],
+                         "started": report["sessions"], "signin_p50": signin.get("p50"), "pages": o.get("n", 0),
+                         "p50": o.get("p50"), "p95": o.get("p95"), "max": o.get("max"),
+                         "pages_per_second": figures["pages_per_second"], "errors": figures["errors"],
+                         "mixups": figures["mixups"],
+                         "app_cpu_seconds": [s["cpu_seconds"].get(phase) for s in servers if s["server"] != "?"],
+                         "cpu_seconds": report["cpu"][phase]["cpu"], "busy": report["cpu"][phase]["busy"],
+                         "machine_busy": report["cpu"][phase]["machine_busy"]})
+    base = {}
+    for row in rows:
+        base.setdefault(row["phase"], row)  # the first run is the smallest count (the sweep is sorted)
+    for row in rows:
+        first = base[row["phase"]]["pages_per_second"]
+        row["ratio"] = round(row["pages_per_second"] / first, 2) if first else None
+    return rows
+
+
+def print_table(rows: list[dict]) -> None:
+    def num(value, fmt=".2f") -> str:
+        return "-" if value is None else format(value, fmt)
+
+    print(f"== sweep: pages per second against {rows[0]['processes']} process(es) (×)")
+    print(f"{'proc':>4} {'phase':<7}{'held':>7}{'sign-in':>9}{'pages':>7}{'p50':>7}{'p95':>7}{'max':>7}"
+          f"{'pages/s':>9}{'×':>6}{'errors':>7}{'mix-ups':>8}  {'CPU s: apps':<20}{'postgres':>9}{'nginx':>7}"
+          f"{'client':>8}{'busy':>6}{'machine':>8}")
+    for r in rows:
+        cpu = r["cpu_seconds"]
+        apps = "+".join(num(v, ".0f") for v in r["app_cpu_seconds"])
+        print(f"{r['processes']:>4} {r['phase']:<7}{r['held']:>3}/{r['started']:<3}{num(r['signin_p50']):>9}"
+              f"{r['pages']:>7}{num(r['p50']):>7}{num(r['p95']):>7}{num(r['max'], '.1f'):>7}"
+              f"{r['pages_per_second']:>9.2f}{num(r['ratio']):>6}{r['errors']:>7}{r['mixups']:>8}  {apps:<20}"
+              f"{num(cpu.get('postgres'), '.0f'):>9}{num(cpu.get('nginx'), '.0f'):>7}"
+              f"{num(cpu.get('load client'), '.0f'):>8}{num(r['busy'], '.0%'):>6}{num(r['machine_busy'], '.0%'):>8}")
+
+
+def process_counts(text: str) -> list[int]:
+    try:
+        counts = sorted({int(part) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of process counts: {text!r} (say 1,2,4)") from None
+    if not counts or counts[0] < 1:
+        raise argparse.ArgumentTypeError(f"process counts are whole numbers from 1: {text!r}")
+    return counts
+
+
+def _terminated(signum: int, _frame) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> dict:
+    # Python's default SIGTERM ends the process on the spot; raised as SystemExit instead, a
+    # `timeout` or a kill still runs the blocks that stop the servers, nginx and the cluster.
+    signal.signal(signal.SIGTERM, _terminated)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, help="store to copy (default: a fresh 18,000-household demo)")
+    parser.add_argument("--households", type=int, help="households of the built demo (default: the demo's 18,000)")
+    parser.add_argument("--engine", choices=ENGINES, default="duckdb",
+                        help="postgresql: the store on a throw-away cluster, the servers behind nginx")
+    parser.add_argument("--processes", type=int, default=1, help="app servers (more than one: postgresql only)")
+    parser.add_argument("--sweep", type=process_counts,
+                        help="process counts to measure in turn, e.g. 1,2,4, ending with a table")
     parser.add_argument("--sessions", type=int, default=25)
     parser.add_argument("--duration", type=float, default=60, help="seconds of the no-import phase")
     parser.add_argument("--shared-accounts", action="store_true",
@@ -561,52 +1058,61 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--import-timeout", type=float, default=900)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON on the last line")
     args = parser.parse_args(argv)
+    if args.sweep and args.processes != 1:
+        parser.error("--sweep names the process counts itself; leave --processes out")
+    counts = args.sweep or [args.processes]
+    if counts[0] < 1:
+        parser.error("--processes must be 1 or more")
+    if args.engine == "duckdb" and counts[-1] > 1:
+        parser.error("more than one app process needs --engine postgresql: a DuckDB file is held by one "
+                     "process at a time, so a second server could not open it")
+    if args.engine == "postgresql" and args.db is not None:
+        parser.error("--db copies a DuckDB file; with --engine postgresql the demo is built on the throw-away "
+                     "cluster (--households sets its size)")
+    if args.engine == "postgresql" and not Path(NGINX).exists():
+        parser.error("no nginx: `make nginx` installs it")
+    os.environ.setdefault("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "none")  # why: the docstring, step 2
     with tempfile.TemporaryDirectory(prefix="paicha-load-") as tmp:
         folder = Path(tmp)
-        db = prepare_store(folder, args.db)
-        towns = read_towns(db)
+        # PostgreSQL (as root: the postgres user) and nginx's worker must reach their subfolders.
+        folder.chmod(0o711)
         users = accounts(args.sessions, args.shared_accounts)
-        add_accounts(db, users)
-        roster = None
-        if args.import_rows:
-            start = time.perf_counter()
-            roster = roster_file(folder, args.import_rows)
-            print(f"roster: {args.import_rows} rows, {roster.stat().st_size / 1e6:.1f} MB, built in "
-                  f"{time.perf_counter() - start:.0f} s (not measured)", flush=True)
-        with started_app(db) as app:
-            alone = asyncio.run(reference(app.url))
-            started, server_cpu, client_cpu = time.perf_counter(), cpu_seconds(app.proc.pid), time.process_time()
-            out = asyncio.run(drive(app.url, args, towns, roster, users))
-            wall = time.perf_counter() - started
-            server_cpu = cpu_seconds(app.proc.pid) - server_cpu
-            client_cpu = time.process_time() - client_cpu
-            log = server_tracebacks(app)
-    state: State = out["state"]
-    report = {"sessions": args.sessions, "alone": {k: round(v, 3) for k, v in alone.items()},
-              "server_cpu_seconds": round(server_cpu, 1), "client_cpu_seconds": round(client_cpu, 1), "held": state.held, "peak_connected": state.peak,
-              "wall_seconds": round(wall, 1), "menus": state.menus, "failures": state.failures[:10],
-              "idle": summary([s for s in state.samples if s.phase == "idle"]),
-              "import": summary([s for s in state.samples if s.phase == "import"]) if roster else None,
-              "imported": out["imported"]}
-    print(f"load: {args.sessions} sessions as {len({s.username for s in state.samples})} users, "
-          f"think {args.think} s, {args.duration:.0f} s idle phase; wall {wall:.0f} s, {os.cpu_count()} cores; "
-          f"CPU server {server_cpu:.0f} s, load client {client_cpu:.0f} s")
-    print("reference, a lone admin (2nd visit): " + "  ".join(f"{k}={v:.3f}" for k, v in alone.items()))
-    print(f"sessions held to the end={state.held}/{args.sessions}  peak connected={state.peak}  "
-          f"session failures={len(state.failures)}")
-    for failure in state.failures[:10]:
-        print(f"   failure: {failure}")
-    print_phase("no import running", report["idle"], alone)
-    if roster is not None:
-        print(f"-- import of {args.import_rows} rows: {out['imported']}")
-        print_phase("while the admin imports", report["import"], alone)
-    if log:
-        print(f"server log: {len(log)} tracebacks; the first:")
-        print(log[0])
-    report["server_tracebacks"] = len(log)
+        with contextlib.ExitStack() as stack:
+            cluster = None
+            if args.engine == "duckdb":
+                db = prepare_store(folder, args.db, args.households)
+                towns = read_towns(db)
+                add_accounts(db, users)
+                stores = lambda _name: contextlib.nullcontext(db)  # noqa: E731
+            else:
+                cluster = stack.enter_context(cluster_in(folder / "pg"))
+                build_demo(cluster.url, args.households)
+                towns = read_towns(cluster.url)
+                add_accounts(cluster.url, users)
+                stores = functools.partial(database_copy, cluster)
+            roster = None
+            if args.import_rows:
+                start = time.perf_counter()
+                roster = roster_file(folder, args.import_rows)
+                print(f"roster: {args.import_rows} rows, {roster.stat().st_size / 1e6:.1f} MB, built in "
+                      f"{time.perf_counter() - start:.0f} s (not measured)", flush=True)
+            reports = []
+            for index, processes in enumerate(counts):
+                if len(counts) > 1:
+                    print(f"== {processes} process(es)", flush=True)
+                with stores(f"load_{index}") as store:
+                    report = measure(store, processes, args, towns, roster, users, folder, cluster)
+                reports.append(report)
+                print_report(report, args, roster)
+                sys.stdout.flush()
+    rows = table_rows(reports)
+    if args.engine == "postgresql" or args.sweep:
+        print_table(rows)
+    result = reports[0] if len(reports) == 1 else {"engine": args.engine, "sweep": counts, "runs": reports}
+    result["table"] = rows
     if args.json:
-        print(json.dumps(report, ensure_ascii=False))
-    return report
+        print(json.dumps(result, ensure_ascii=False))
+    return result
 
 
 if __name__ == "__main__":
