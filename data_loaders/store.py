@@ -183,6 +183,12 @@ CREATE TABLE IF NOT EXISTS bulletins (
     data_version BIGINT NOT NULL, figures VARCHAR NOT NULL, next_steps VARCHAR NOT NULL,
     docx BLOB NOT NULL, xlsx BLOB NOT NULL, pdf BLOB, docx_sha256 VARCHAR NOT NULL,
     PRIMARY KEY (scope, issue_number));
+-- Spot checks: per household the first day each frame flag holds (and the limits of the two flags that
+-- have one), derived (Store.refresh_derived), so a frame as of any date is one scan (spot_checks.frame).
+CREATE TABLE IF NOT EXISTS spot_check_frame (
+    household_id VARCHAR NOT NULL, town_code VARCHAR NOT NULL, village_code VARCHAR NOT NULL,
+    is_key BOOLEAN NOT NULL, first_on DATE, screener VARCHAR, first_home_on DATE, first_overload_on DATE,
+    first_far_on DATE, hazard_exposed BOOLEAN NOT NULL, overload_above INTEGER NOT NULL, far_above DOUBLE NOT NULL);
 """
 
 # Both engines' upsert: a meta key written again replaces its value.
@@ -271,7 +277,7 @@ STORE_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA
 # Columns added to existing tables later; a store that lacks any gets them on open too.
 ADDED_COLUMNS = frozenset(re.findall(r"ALTER TABLE (\w+) ADD COLUMN IF NOT EXISTS (\w+)", _SCHEMA))
 DERIVED_TABLES = frozenset({"household_status", "screening_days", "screener_days", "key_assessments", "village_days",
-                            "household_facts"})
+                            "household_facts", "spot_check_frame"})
 
 
 def _engine_module(target: Path | str):
@@ -584,6 +590,12 @@ class Store:
             FROM screenings s JOIN households h USING (household_id)
             WHERE {IS_KEY_SQL} AND s.method = '{ScreeningMethod.village_assessment.value}' GROUP BY 1, 2, 3
         """)
+        # Spot checks (抽查): the frame's first days, with the configuration's limits (see
+        # frame.derived_thresholds). Imported here: the spot-check package imports this module.
+        from data_loaders.spot_checks.frame import frame_facts_insert
+
+        cur.execute("DELETE FROM spot_check_frame")
+        cur.execute(*frame_facts_insert(self))
 
     def query(self, sql: str, params: Sequence | None = None) -> pd.DataFrame:
         return self.cursor().execute(sql, params or []).df()
@@ -626,7 +638,7 @@ class Store:
         if table not in {"households", "screenings", "milestones", "divisions", "hazard_zones",
                          "household_hazards", "audit_log", "import_log", "household_status", "screening_days",
                          "screener_days", "key_assessments", "household_facts", "village_days",
-                         "spot_check_draws", "spot_check_items", "users", "sessions"}:
+                         "spot_check_draws", "spot_check_items", "spot_check_frame", "users", "sessions"}:
             raise ValueError(table)
         return int(self.cursor().execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
