@@ -151,14 +151,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("engine", chosen, scope="session", indirect=False)
 
 
-@pytest.fixture(scope="session")
-def engine() -> str:
-    """The engine of a store fixture asked for by name during a test (request.getfixturevalue),
-    which parametrisation cannot see: the embedded default. Tests that name a store fixture in
-    their arguments run on both (pytest_generate_tests)."""
-    return "duckdb"
-
-
 def _database(cluster: pgcluster.Cluster, stem: str, template: str | None = None) -> tuple[str, str]:
     name = f"{stem}_{next(_databases)}"
     return name, cluster.create_database(name, template)
