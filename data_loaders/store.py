@@ -342,8 +342,7 @@ class Store:
         self.path = str(path) if self.server else Path(path)
         self.engine = engine
         self.Error = engine.Error
-        self._engine = engine.Engine(self.path, read_only, memory_limit) if not self.server else \
-            engine.Engine(self.path, read_only)
+        self._engine = engine.Engine(self.path, read_only, memory_limit)
         self.read_only = self._engine.read_only
         self._local = threading.local()
         try:

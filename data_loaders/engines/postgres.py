@@ -368,7 +368,9 @@ class Engine:
 
     name = NAME
 
-    def __init__(self, url: str, read_only: bool | None = None, pool_size: int = 10) -> None:
+    def __init__(self, url: str, read_only: bool | None = None, memory_limit: str | None = None,
+                 pool_size: int = 10) -> None:
+        # memory_limit is DuckDB's (store.memory_limit): a server's memory is its own configuration.
         self.url = url
         self.display = display(url)
         self.read_only = bool(read_only)
