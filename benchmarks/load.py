@@ -500,6 +500,13 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def memory_mb(pid: int) -> dict[str, int]:
+    """A server's resident memory now and its peak (VmRSS, VmHWM), in MB: issue 14's bound is on the
+    process after every page has been visited."""
+    status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    return {"rss_mb": int(status["VmRSS"].split()[0]) // 1024, "peak_mb": int(status["VmHWM"].split()[0]) // 1024}
+
+
 async def drive(url: str, args: argparse.Namespace, towns: dict[str, str], roster: Path | None,
                 users: list[tuple[str, Role, str]], mark: Callable[[str], None] = lambda _: None) -> dict:
     """Run the sessions (and the import); ``mark`` is called as each phase starts and as the last ends."""
@@ -899,6 +906,7 @@ def measure(store: Path | str, processes: int, args: argparse.Namespace, towns: 
         wall = time.perf_counter() - started
         server_cpu = sum(cpu_seconds(a.proc.pid) for a in apps) - server_cpu
         client_cpu = time.process_time() - client_cpu
+        memory = [memory_mb(a.proc.pid) for a in apps]
         meter.mark("done")
         log = [block for a in apps for block in server_tracebacks(a)]
         requests = proxy.log() if proxy else []
@@ -906,7 +914,7 @@ def measure(store: Path | str, processes: int, args: argparse.Namespace, towns: 
     report = {"engine": args.engine, "processes": processes, "sessions": args.sessions,
               "users": len({s.username for s in state.samples}), "alone": {k: round(v, 3) for k, v in alone.items()},
               "server_cpu_seconds": round(server_cpu, 1), "client_cpu_seconds": round(client_cpu, 1),
-              "held": state.held, "peak_connected": state.peak,
+              "server_memory": memory, "held": state.held, "peak_connected": state.peak,
               "wall_seconds": round(wall, 1), "menus": state.menus, "failures": state.failures[:10],
               "idle": summary([s for s in state.samples if s.phase == "idle"]),
               "import": summary([s for s in state.samples if s.phase == "import"]) if roster else None,
@@ -951,6 +959,8 @@ def print_report(report: dict, args: argparse.Namespace, roster: Path | None) ->
           f"think {args.think} s, {args.duration:.0f} s idle phase; wall {report['wall_seconds']:.0f} s, "
           f"{os.cpu_count()} cores; CPU server {report['server_cpu_seconds']:.0f} s, "
           f"load client {report['client_cpu_seconds']:.0f} s")
+    print("server memory at the end: " + "  ".join(f"RSS {m['rss_mb']} MB (peak {m['peak_mb']} MB)"
+                                                   for m in report["server_memory"]))
     print("reference, a lone admin (2nd visit): " + "  ".join(f"{k}={v:.3f}" for k, v in alone.items()))
     print(f"sessions held to the end={report['held']}/{args.sessions}  peak connected={report['peak_connected']}  "
           f"session failures={len(report['failures'])}")

@@ -149,3 +149,13 @@ def test_the_server_configuration_hides_tracebacks_and_unaudited_downloads_and_k
     assert config["client"]["disableDataExport"] is True
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"].get("enableAgentApi", False) is False
+
+
+def test_the_server_does_not_stop_every_session_for_a_full_collection_after_each_run():
+    # Streamlit's default gc.collect(2) after every script run held the GIL for a quarter of the
+    # server's CPU under load (README, 负载): the served app turns it off.
+    from streamlit import config as st_config
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["runner"]["postScriptGC"] is False
+    assert st_config.get_option("runner.postScriptGC") is False
