@@ -69,15 +69,14 @@ else:
     st.markdown("\n\n".join(tables.transition_lines(villages)))
     st.dataframe(changed, hide_index=True, width="stretch", key=keys.VILLAGES_CHANGES)
 
+timeline_chart, heatmap_chart = cache.village_figures(scope, session.as_of, session.since, session.version)
 timeline, heatmap, screeners = st.tabs([t("villages.tab_timeline"), t("villages.tab_heatmap"), t("villages.tab_screeners")])
 with timeline:
     st.caption(t("villages.timeline_caption", latest=report.latest_start, days=days, deadline=report.deadline))
-    st.plotly_chart(figures.timeline_figure(villages, cfg.campaign.start, report.latest_start, report.deadline,
-                                            report.as_of), width="stretch", key=keys.VILLAGES_TIMELINE)
+    st.plotly_chart(timeline_chart, width="stretch", key=keys.VILLAGES_TIMELINE)
 with heatmap:
     st.caption(t("villages.heatmap_caption"))
-    st.plotly_chart(figures.activity_heatmap(report.activity, villages, cfg.campaign.start, report.as_of),
-                    width="stretch", key=keys.VILLAGES_HEATMAP)
+    st.plotly_chart(heatmap_chart, width="stretch", key=keys.VILLAGES_HEATMAP)
 with screeners:
     staff = cache.screener_report(scope, session.as_of, session.version)
     names = dict(zip(villages["code"], villages["name"], strict=True))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -42,17 +43,18 @@ class VillageReport:
     deadline: dt.date
     min_workdays: int
 
-    @property
+    # Cached: the page reads each of these several times per run, and a report is never changed.
+    @cached_property
     def due_to_start(self) -> pd.DataFrame:
         """Villages not started while the latest start date is still ahead (须在…前开工)."""
         return self.villages[self.villages["start_by"].notna()]
 
-    @property
+    @cached_property
     def short_span(self) -> pd.DataFrame:
         """Villages that can no longer reach the minimum screening span (or finished short of it)."""
         return self.villages[self.villages["possible_span"] < self.min_workdays]
 
-    @property
+    @cached_property
     def behind(self) -> pd.DataFrame:
         """Villages with any reason, worst first: the ones the sentences are about."""
         return self.villages[self.villages["why"] != ""]

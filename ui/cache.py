@@ -53,6 +53,7 @@ class _Deferred:
 spot_data = _Deferred("data_loaders.spot_checks")
 map_builders = _Deferred("ui.maps.builders")
 household_exports = _Deferred("data_loaders.household_exports")
+progress_figures = _Deferred("ui.figures.progress")
 
 
 @st.cache_resource(show_spinner=False)
@@ -219,6 +220,20 @@ def risk_map(request, as_of: dt.date, link: str, version: int) -> map_builders.B
 @st.cache_data(show_spinner=False, max_entries=64)
 def village_report(scope: Scope, as_of: dt.date, since: dt.date, version: int) -> VillageReport:
     return reports.village_report(store(), settings(), scope, as_of, since)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def village_figures(scope: Scope, as_of: dt.date, since: dt.date, version: int) -> tuple:
+    """The 村级进度 timeline and village × day heatmap of one report, built once and shared.
+
+    Building them was a fifth of the page's rerun (plotly checks every property it is given).
+    A resource, not data: unpickling a figure validates it all over again. Sharing is safe
+    because ``st.plotly_chart`` only reads a figure (it sends ``to_dict()``, a copy).
+    """
+    report, start = village_report(scope, as_of, since, version), settings().campaign.start
+    return (progress_figures.timeline_figure(report.villages, start, report.latest_start, report.deadline,
+                                             report.as_of),
+            progress_figures.activity_heatmap(report.activity, report.villages, start, report.as_of))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

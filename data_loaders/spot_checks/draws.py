@@ -47,11 +47,21 @@ class Draw:
     frame_hash_version: int = sampling.FRAME_HASH_VERSION
 
 
-def _among(values: pd.Series, wanted: pd.Series) -> np.ndarray:
-    """``values.isin(wanted)`` for text, hashed in Arrow: pandas walks Arrow text one cell at a time."""
-    text = pa.array(values, type=pa.large_string(), from_pandas=True)
-    chosen = pa.array(wanted, type=pa.large_string(), from_pandas=True)
-    return pc.is_in(text, value_set=chosen).to_numpy(zero_copy_only=False).astype(bool)
+def _rows_of(frame: pd.DataFrame, sample: pd.DataFrame) -> np.ndarray:
+    """The frame's row of each sampled household, in the sample's order.
+
+    Hashed in Arrow over the sample's ids (a hundred, or a back-check's hundreds of thousands),
+    the frame's millions only probed: pandas would hash the millions, one Python string each.
+    """
+    ids = pa.array(frame["household_id"], type=pa.large_string(), from_pandas=True)
+    wanted = pa.array(sample["household_id"], type=pa.large_string(), from_pandas=True)
+    where = pc.index_in(ids, value_set=wanted)
+    rows = np.nonzero(where.is_valid().to_numpy(zero_copy_only=False))[0]
+    if len(rows) != len(sample):
+        raise RuntimeError("a sampled household is not in its frame")  # a bug, never a user's doing
+    ordered = np.empty(len(rows), dtype=np.intp)
+    ordered[pc.drop_null(where).to_numpy()] = rows
+    return ordered
 
 
 def check_scope(user: User, scope: Scope) -> None:
@@ -82,10 +92,8 @@ def create_draw(store: Store, settings: Settings, user: User, scope: Scope, as_o
     sample, stored = sampling.draw(frame, plan, seed)
     if sample.empty:
         raise SpotCheckError(t("errors.spot_checks.empty_sample"))
-    # Only the drawn rows are joined: matching a hundred ids against millions costs a hash of
-    # the hundred, not of the millions.
-    drawn = frame.loc[_among(frame["household_id"], sample["household_id"]), ["household_id", "town_code", "screener"]]
-    sample = sample.merge(drawn, on="household_id", how="left")
+    rows = _rows_of(frame, sample)
+    sample = sample.assign(town_code=frame["town_code"].array.take(rows), screener=frame["screener"].array.take(rows))
     version = sampling.FRAME_HASH_VERSION
     frame_digest = sampling.frame_hash(frame, version)
     town_code = scope.town_code or scope.district_code

@@ -8,7 +8,7 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from paicha.sampling.frame import FLAG_COLUMNS, REASON_RANDOM, Units, group_positions, prepare, take
+from paicha.sampling.frame import FLAG_COLUMNS, REASON_RANDOM, Units, group_positions, prepare
 from paicha.sampling.selection import check_count, empty_sample, sample_table, seeded_rng
 from paicha.text import joined, t
 
@@ -83,14 +83,19 @@ def systematic_pps(inclusion_probability: np.ndarray, rng: np.random.Generator) 
     return np.sort(np.concatenate([certain, order[hit]]))
 
 
-def _backcheck_units(frame: pd.DataFrame) -> Units:
+def _backcheck_units(frame: pd.DataFrame) -> tuple[Units, np.ndarray]:
+    """The prepared frame and the positions of its eligible rows (screened, with a screener).
+
+    The rows are not taken out of the frame: at millions of households the text columns are
+    only read at the drawn positions.
+    """
     units = prepare(frame, ("village_code", "screener", "screened", *FLAG_COLUMNS))
     eligible = units["screened"] & np.asarray(pd.notna(units["screener"]), dtype=bool)
-    return take(units, np.nonzero(eligible)[0])
+    return units, np.nonzero(eligible)[0]
 
 
-def _flag_matrix(units: Units) -> np.ndarray:
-    return np.column_stack([units[flag] for flag in FLAG_COLUMNS]).reshape(-1, len(FLAG_COLUMNS))
+def _flag_matrix(units: Units, rows: np.ndarray) -> np.ndarray:
+    return np.column_stack([units[flag][rows] for flag in FLAG_COLUMNS]).reshape(-1, len(FLAG_COLUMNS))
 
 
 def _check_backcheck_params(share: float, min_per_screener: int, flag_weight: float) -> None:
@@ -104,12 +109,13 @@ def _check_backcheck_params(share: float, min_per_screener: int, flag_weight: fl
 
 
 def _backcheck_pi(
-    units: Units, share: float, min_per_screener: int, flag_weight: float
+    units: Units, rows: np.ndarray, share: float, min_per_screener: int, flag_weight: float
 ) -> tuple[np.ndarray, list[tuple[str, np.ndarray]]]:
-    """Design probabilities of the eligible units and the screener strata they fall in."""
-    weights = np.where(_flag_matrix(units).any(axis=1), float(flag_weight), 1.0)
+    """Design probabilities of the eligible units (``rows``) and the screener strata they fall in
+    (positions into ``rows``)."""
+    weights = np.where(_flag_matrix(units, rows).any(axis=1), float(flag_weight), 1.0)
     pi = np.zeros(len(weights))
-    groups = group_positions(units["screener"])
+    groups = group_positions(units["screener"], rows)
     for _, positions in groups:
         count = len(positions)
         n_s = min(count, max(min_per_screener, math.ceil(share * count - _CEIL_SLACK)))
@@ -151,11 +157,11 @@ def backcheck_probabilities(
         ``inclusion_probability`` indexed by ``household_id`` (sorted), eligible rows only.
     """
     _check_backcheck_params(share, min_per_screener, flag_weight)
-    units = _backcheck_units(frame)
-    pi, _ = _backcheck_pi(units, share, min_per_screener, flag_weight)
+    units, rows = _backcheck_units(frame)
+    pi, _ = _backcheck_pi(units, rows, share, min_per_screener, flag_weight)
     return pd.Series(
         pi,
-        index=pd.Index(units["household_id"], dtype=str, name="household_id"),
+        index=pd.Index(units["household_id"][rows], dtype=str, name="household_id"),
         name="inclusion_probability",
         dtype=float,
     )
@@ -196,20 +202,21 @@ def backcheck(
     """
     _check_backcheck_params(share, min_per_screener, flag_weight)
     rng = seeded_rng(seed)
-    units = _backcheck_units(frame)
-    if len(units["household_id"]) == 0:
+    units, rows = _backcheck_units(frame)
+    if len(rows) == 0:
         return empty_sample()
-    pi, groups = _backcheck_pi(units, share, min_per_screener, flag_weight)
+    pi, groups = _backcheck_pi(units, rows, share, min_per_screener, flag_weight)
     chosen = np.concatenate(
         [positions[systematic_pps(pi[positions], rng)] for _, positions in groups]
     )
-    flags = _flag_matrix(units)[chosen]
+    picked = rows[chosen]
+    flags = _flag_matrix(units, picked)
     first_flag = np.asarray(FLAG_COLUMNS, dtype=object)[flags.argmax(axis=1)]
     reason = np.where(flags.any(axis=1), first_flag, REASON_RANDOM)
     return sample_table(
-        units["household_id"][chosen],
-        units["village_code"][chosen],
-        units["screener"][chosen],
+        units["household_id"][picked],
+        units["village_code"][picked],
+        units["screener"][picked],
         pi[chosen],
         reason,
     )

@@ -323,13 +323,39 @@ def take(units: Units, rows: np.ndarray) -> Units:
     return {column: values[rows] for column, values in units.items()}
 
 
-def group_positions(keys: np.ndarray) -> list[tuple[str, np.ndarray]]:
-    """(key, positions) for each distinct key in sorted order; positions stay in frame order."""
+def group_positions(keys: np.ndarray, rows: np.ndarray | None = None) -> list[tuple[str, np.ndarray]]:
+    """(key, positions) for each distinct key in sorted order; positions stay in frame order.
+
+    With ``rows``, the groups of ``keys[rows]`` (positions into ``rows``) without taking the keys
+    first: taking millions of Arrow strings to group them costs more than the grouping.
+    """
+    if rows is not None:
+        return _groups_of_rows(keys, rows)
     if len(keys) == 0:
         return []
     distinct, inverse = _unique(keys)
     order = np.argsort(inverse, kind="stable")
     bounds = np.cumsum(np.bincount(inverse, minlength=len(distinct)))[:-1]
+    return list(zip(distinct.tolist(), np.split(order, bounds), strict=True))
+
+
+def _groups_of_rows(keys: np.ndarray, rows: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    if len(rows) == 0:
+        return []
+    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+    codes = codes[rows]
+    if (codes < 0).any():  # a missing key among the rows: the plain way says what to do with it
+        return group_positions(keys[rows])
+    counts = np.bincount(codes, minlength=len(uniques))
+    # Only keys present among the rows form a group (as if keys[rows] had been factorised).
+    present = np.nonzero(counts)[0]
+    rank = np.argsort(np.asarray(uniques, dtype=object)[present], kind="stable")
+    group_of = np.full(len(uniques), -1, dtype=np.intp)
+    group_of[present[rank]] = np.arange(len(present))
+    inverse = group_of[codes]
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.cumsum(counts[present[rank]])[:-1]
+    distinct = np.asarray(uniques, dtype=object)[present[rank]]
     return list(zip(distinct.tolist(), np.split(order, bounds), strict=True))
 
 

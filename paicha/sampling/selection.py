@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from paicha.sampling.frame import Units
 from paicha.text import t
@@ -21,17 +23,20 @@ def sample_table(
 ) -> pd.DataFrame:
     pi = np.asarray(inclusion_probability, dtype=float)
     columns = {"household_id": household_id, "village_code": village_code, "stratum": stratum, "reason": reason}
-    text = {name: np.asarray(values, dtype=object) for name, values in columns.items()}
-    if all(pd.api.types.infer_dtype(values, skipna=False) in ("string", "empty") for values in text.values()):
-        # Text already (as every design passes it): no str() per cell, sorted by pandas.
+    text = {name: _text_column(values) for name, values in columns.items()}
+    if all(values is not None for values in text.values()):
+        # Text already (as every design passes it): no str() per cell, sorted by Arrow.
         table = pd.DataFrame({
-            "household_id": pd.Series(text["household_id"], dtype=str),
-            "village_code": pd.Series(text["village_code"], dtype=str),
-            "stratum": pd.Series(text["stratum"], dtype=str),
+            "household_id": text["household_id"],
+            "village_code": text["village_code"],
+            "stratum": text["stratum"],
             "inclusion_probability": pd.Series(pi, dtype=float),
-            "reason": pd.Series(text["reason"], dtype=str),
+            "reason": text["reason"],
         })
-        return table.sort_values(["stratum", "household_id"], kind="stable", ignore_index=True)
+        keys = pa.table({"stratum": pa.array(table["stratum"]), "household_id": pa.array(table["household_id"])})
+        # Arrow's sort is stable and orders text by UTF-8 bytes, which is Python's code point order.
+        order = pc.sort_indices(keys, sort_keys=[("stratum", "ascending"), ("household_id", "ascending")])
+        return table.take(order.to_numpy()).reset_index(drop=True)
     ids = [str(v) for v in household_id]
     villages = [str(v) for v in village_code]
     strata = [str(v) for v in stratum]
@@ -46,6 +51,23 @@ def sample_table(
             "reason": pd.Series([reasons[i] for i in order], dtype=str),
         }
     )
+
+
+def _text_column(values) -> pd.Series | None:
+    """A column of text as a ``str`` Series, or None when some cell is not text.
+
+    Arrow-backed text without missing cells (a frame from the store) is cast as a whole: a
+    back-check of hundreds of thousands of households would otherwise make a Python string of
+    every cell to learn that they are all text.
+    """
+    if isinstance(values, pd.Series):
+        values = values.array
+    if isinstance(getattr(values, "dtype", None), pd.StringDtype) and not values.isna().any():
+        return pd.Series(values, dtype=str)
+    cells = np.asarray(values, dtype=object)
+    if pd.api.types.infer_dtype(cells, skipna=False) not in ("string", "empty"):
+        return None
+    return pd.Series(cells, dtype=str)
 
 
 def empty_sample() -> pd.DataFrame:

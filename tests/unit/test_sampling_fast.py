@@ -166,9 +166,15 @@ def old_group_positions(keys):
 
 
 def old_eligible_units(frame):
+    """The eligible rows taken out of the frame first (positions then run 0, 1, 2, ...)."""
     units = old_prepare(frame, ("village_code", "screener", "screened", *FLAG_COLUMNS))
     eligible = units["screened"] & np.array([s is not None for s in units["screener"]], dtype=bool)
-    return frame_module.take(units, np.nonzero(eligible)[0])
+    taken = frame_module.take(units, np.nonzero(eligible)[0])
+    return taken, np.arange(int(eligible.sum()))
+
+
+def old_groups(keys, rows=None):
+    return old_group_positions(keys if rows is None else keys[rows])
 
 
 DRAWS = {
@@ -203,7 +209,7 @@ def straightforward(monkeypatch, run, frame, seed):
         m.setattr(backcheck_module, "sample_table", old_sample_table)
         for module in (simple_module, backcheck_module, pps_module, lqas_module):
             m.setattr(module, "prepare", old_prepare, raising=False)
-            m.setattr(module, "group_positions", old_group_positions, raising=False)
+            m.setattr(module, "group_positions", old_groups, raising=False)
         m.setattr(backcheck_module, "_backcheck_units", old_eligible_units)
         return run(frame, seed)
 
