@@ -15,16 +15,18 @@ import math
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 import python_calamine
-import xlsxwriter
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
 
 from paicha.text import t
+
+if TYPE_CHECKING:  # xlsxwriter is imported where a workbook is written: reading a file never needs it
+    import xlsxwriter
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
 
 HELP_SHEET = t("excel.help_sheet")
 
@@ -222,6 +224,8 @@ def _write_help(out: _Book, spec: HelpSheet) -> None:
 
 def write_workbook(sheets: Sequence[Sheet], help_sheet: HelpSheet | None = None) -> bytes:
     """An .xlsx file with the given sheets and, last, the help sheet."""
+    import xlsxwriter
+
     buffer = io.BytesIO()
     # in_memory: xlsxwriter would otherwise stage the sheets in temporary files.
     out = _Book(xlsxwriter.Workbook(buffer, {"in_memory": True}))
