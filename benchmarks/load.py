@@ -502,7 +502,8 @@ def cpu_seconds(pid: int) -> float:
 
 def memory_mb(pid: int) -> dict[str, int]:
     """A server's resident memory now and its peak (VmRSS, VmHWM), in MB: issue 14's bound is on the
-    process after every page has been visited."""
+    process after every page has been visited.
+    """
     status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
     return {"rss_mb": int(status["VmRSS"].split()[0]) // 1024, "peak_mb": int(status["VmHWM"].split()[0]) // 1024}
 

@@ -112,7 +112,8 @@ def _backcheck_pi(
     units: Units, rows: np.ndarray, share: float, min_per_screener: int, flag_weight: float
 ) -> tuple[np.ndarray, list[tuple[str, np.ndarray]]]:
     """Design probabilities of the eligible units (``rows``) and the screener strata they fall in
-    (positions into ``rows``)."""
+    (positions into ``rows``).
+    """
     weights = np.where(_flag_matrix(units, rows).any(axis=1), float(flag_weight), 1.0)
     pi = np.zeros(len(weights))
     groups = group_positions(units["screener"], rows)
