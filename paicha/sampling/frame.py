@@ -349,13 +349,13 @@ def _groups_of_rows(keys: np.ndarray, rows: np.ndarray) -> list[tuple[str, np.nd
     counts = np.bincount(codes, minlength=len(uniques))
     # Only keys present among the rows form a group (as if keys[rows] had been factorised).
     present = np.nonzero(counts)[0]
-    rank = np.argsort(np.asarray(uniques, dtype=object)[present], kind="stable")
+    keys_present = np.asarray(uniques, dtype=object)[present]
+    ranked = present[np.argsort(keys_present, kind="stable")]  # codes in the keys' sorted order
     group_of = np.full(len(uniques), -1, dtype=np.intp)
-    group_of[present[rank]] = np.arange(len(present))
-    inverse = group_of[codes]
-    order = np.argsort(inverse, kind="stable")
-    bounds = np.cumsum(counts[present[rank]])[:-1]
-    distinct = np.asarray(uniques, dtype=object)[present[rank]]
+    group_of[ranked] = np.arange(len(ranked))
+    order = np.argsort(group_of[codes], kind="stable")
+    bounds = np.cumsum(counts[ranked])[:-1]
+    distinct = np.asarray(uniques, dtype=object)[ranked]
     return list(zip(distinct.tolist(), np.split(order, bounds), strict=True))
 
 
