@@ -11,7 +11,6 @@ from ui.forms import risk_map as form
 from ui.maps import builders, png
 from ui.maps.measures import MEASURES
 from ui.session import page_start
-from ui.tables import risk
 from ui.text import t
 
 session = page_start("map.title")
@@ -67,7 +66,8 @@ with right:
 
 spec = MEASURES[request.measure] if request.measure is not None else None
 measure = (spec or MEASURES[MapMeasure.lag]).label
-table = risk.village_table(villages, view.zones, spec)
+table, sources = cache.risk_tables(request.scope, session.as_of, request.kinds, request.subjects, request.measure,
+                                   session.version)
 if session.user.can(Permission.export):
     one, two = st.columns(2)
     title = t("risk_map.png_title", scope=scope_name, measure=spec.label) if spec else t("risk_map.png_title_plain",
@@ -89,7 +89,6 @@ if session.user.can(Permission.export):
 st.subheader(t("risk_map.table", measure=measure))
 st.dataframe(table, hide_index=True, width="stretch", key=keys.RISK_TABLE)
 with st.expander(t("risk_map.sources")):
-    sources = risk.source_table(view.zones)
     if sources.empty:
         st.info(t("risk_map.sources_empty"))
     else:

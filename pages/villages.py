@@ -37,17 +37,16 @@ else:
 
 st.subheader(t("villages.table"))
 statuses = forms.status_filter()
-shown = villages[villages["status"].isin(statuses)] if statuses else villages
-several = None if scope.town_code else town_names  # the district: say which town each village is in
-layout.table(tables.styled_village_progress(shown, since, several), key=keys.VILLAGES_TABLE,
-             height=tables.table_height(len(shown)),
+several = None if scope.town_code else tuple(town_names.items())  # the district: say which town each village is in
+table, printed = cache.village_table(scope, session.as_of, session.since, session.version, tuple(statuses), several)
+layout.table(table.styled(), key=keys.VILLAGES_TABLE, height=tables.table_height(len(table.shown)),
              column_config={c: st.column_config.LinkColumn(display_text=t("villages.households_link_text"))
                             for c in (t("villages.col_households"), t("villages.col_key_households"))},
-             printed=tables.village_progress_table(shown, since, False, several))
+             printed=printed)
 st.caption(t("villages.table_caption", deadline=report.deadline))
 if user.can(Permission.export):
     exports.offer(session, t("villages.export"), keys.VILLAGES_EXPORT_PROGRESS,
-                  exports.csv_of(lambda: tables.village_progress_table(shown, since, False, several)),
+                  exports.csv_of(lambda: table.plain),
                   file_name=f"villages_{scope.key().replace(':', '_')}_{session.as_of}.csv", mime="text/csv",
                   action="export_village_progress", masked=True,
                   filters={"as_of": session.as_of, "since": since, "scope": scope.key(), "statuses": statuses})
@@ -69,39 +68,46 @@ else:
     st.markdown("\n\n".join(tables.transition_lines(villages)))
     st.dataframe(changed, hide_index=True, width="stretch", key=keys.VILLAGES_CHANGES)
 
-timeline_chart, heatmap_chart = cache.village_figures(scope, session.as_of, session.since, session.version)
-timeline, heatmap, screeners = st.tabs([t("villages.tab_timeline"), t("villages.tab_heatmap"), t("villages.tab_screeners")])
-with timeline:
-    st.caption(t("villages.timeline_caption", latest=report.latest_start, days=days, deadline=report.deadline))
-    st.plotly_chart(timeline_chart, width="stretch", key=keys.VILLAGES_TIMELINE)
-with heatmap:
-    st.caption(t("villages.heatmap_caption"))
-    st.plotly_chart(heatmap_chart, width="stretch", key=keys.VILLAGES_HEATMAP)
-with screeners:
-    staff = cache.screener_report(scope, session.as_of, session.version)
-    names = dict(zip(villages["code"], villages["name"], strict=True))
-    if staff.summary.empty:
-        st.info(t("villages.screeners_none"))
-    else:
-        st.caption(t("villages.screeners_caption", limit=staff.limit))
-        st.dataframe(tables.screeners_table(staff.summary, names, staff.limit), hide_index=True, width="stretch",
-                     key=keys.VILLAGES_SCREENERS, height=tables.table_height(len(staff.summary), 15))
-        share = f"{100 * cfg.reasons.single_screener_share:.0f}"
-        lines = tables.dependent_villages(staff.dependence, names)
-        st.markdown("\n".join([t("villages.depends", share=share), *lines]) if lines
-                    else t("villages.depends_none", share=share))
-        st.markdown(f"**{t('villages.matrix')}**")
-        if scope.town_code:
-            st.plotly_chart(figures.screener_matrix_figure(staff.matrix, names, tables.screener_name),
-                            width="stretch", key=keys.VILLAGES_MATRIX)
-        else:  # every screener of the district against every village is no longer readable
-            st.caption(t("villages.matrix_pick_town"))
-        if user.can(Permission.export):
-            reason = unmask_reason(session, keys.VILLAGES_UNMASK, keys.VILLAGES_UNMASK_REASON,
-                                   label=t("villages.unmask_screeners"))
-            exports.offer(session, t("villages.export_screeners"), keys.VILLAGES_EXPORT_SCREENERS,
-                          exports.csv_of(lambda: tables.screeners_table(staff.summary, names, staff.limit,
-                                                                        masked=reason is None)),
-                          file_name=f"screeners_{scope.key().replace(':', '_')}_{session.as_of}.csv", mime="text/csv",
-                          action="export_screeners", masked=reason is None,
-                          filters={"as_of": session.as_of, "scope": scope.key(), "reason": reason})
+# Only the open tab is built (a tab switch reruns): the screeners' figures and the heatmap were a
+# third of a new date's run, for tabs most visits never open.
+timeline, heatmap, screeners = st.tabs([t("villages.tab_timeline"), t("villages.tab_heatmap"), t("villages.tab_screeners")],
+                                       key=keys.VILLAGES_TABS, on_change="rerun")
+if timeline.open:
+    with timeline:
+        st.caption(t("villages.timeline_caption", latest=report.latest_start, days=days, deadline=report.deadline))
+        st.plotly_chart(cache.village_timeline(scope, session.as_of, session.since, session.version), width="stretch",
+                        key=keys.VILLAGES_TIMELINE)
+if heatmap.open:
+    with heatmap:
+        st.caption(t("villages.heatmap_caption"))
+        st.plotly_chart(cache.village_heatmap(scope, session.as_of, session.since, session.version), width="stretch",
+                        key=keys.VILLAGES_HEATMAP)
+if screeners.open:
+    with screeners:
+        staff = cache.screener_report(scope, session.as_of, session.version)
+        names = dict(zip(villages["code"], villages["name"], strict=True))
+        if staff.summary.empty:
+            st.info(t("villages.screeners_none"))
+        else:
+            st.caption(t("villages.screeners_caption", limit=staff.limit))
+            st.dataframe(tables.screeners_table(staff.summary, names, staff.limit), hide_index=True, width="stretch",
+                         key=keys.VILLAGES_SCREENERS, height=tables.table_height(len(staff.summary), 15))
+            share = f"{100 * cfg.reasons.single_screener_share:.0f}"
+            lines = tables.dependent_villages(staff.dependence, names)
+            st.markdown("\n".join([t("villages.depends", share=share), *lines]) if lines
+                        else t("villages.depends_none", share=share))
+            st.markdown(f"**{t('villages.matrix')}**")
+            if scope.town_code:
+                st.plotly_chart(figures.screener_matrix_figure(staff.matrix, names, tables.screener_name),
+                                width="stretch", key=keys.VILLAGES_MATRIX)
+            else:  # every screener of the district against every village is no longer readable
+                st.caption(t("villages.matrix_pick_town"))
+            if user.can(Permission.export):
+                reason = unmask_reason(session, keys.VILLAGES_UNMASK, keys.VILLAGES_UNMASK_REASON,
+                                       label=t("villages.unmask_screeners"))
+                exports.offer(session, t("villages.export_screeners"), keys.VILLAGES_EXPORT_SCREENERS,
+                              exports.csv_of(lambda: tables.screeners_table(staff.summary, names, staff.limit,
+                                                                            masked=reason is None)),
+                              file_name=f"screeners_{scope.key().replace(':', '_')}_{session.as_of}.csv", mime="text/csv",
+                              action="export_screeners", masked=reason is None,
+                              filters={"as_of": session.as_of, "scope": scope.key(), "reason": reason})

@@ -172,6 +172,43 @@ def _pct(part: float, whole: float) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
 
+UNIT_SUMS = ["households", "key_households", "screened", "key_home_visited", "proposed",
+             "leaflet", "confirmed_online", "key_screened"]
+
+
+def unit_sums(facts: pd.DataFrame) -> pd.DataFrame:
+    """One row per unit (``code``, ``name``, ``parent_code``), in that order: its villages' counts
+    summed, the first of their first records and the last of their last.
+
+    Villages are their own units: the rows are the answer. Towns and the district are summed in
+    NumPy in one pass over the villages: pandas' group-by took 10 ms for the five towns of the
+    district, and a page asks for five to seven such tables per date.
+    """
+    if facts["code"].is_unique:
+        return (facts[["code", "name", "parent_code", *UNIT_SUMS, "first_record_on", "last_record_on"]]
+                .rename(columns={"first_record_on": "first_screened_on", "last_record_on": "last_screened_on"})
+                .sort_values("code").reset_index(drop=True))
+    keys = list(zip(facts["code"], facts["name"], facts["parent_code"], strict=True))
+    slot: dict[tuple, int] = {}
+    inverse = np.fromiter((slot.setdefault(k, len(slot)) for k in keys), dtype=np.intp, count=len(keys))
+    sums = np.zeros((len(slot), len(UNIT_SUMS)), dtype=np.int64)
+    np.add.at(sums, inverse, facts[UNIT_SUMS].fillna(0).to_numpy(dtype=np.int64))
+    first: list[dt.date | None] = [None] * len(slot)
+    last: list[dt.date | None] = [None] * len(slot)
+    for i, day in zip(inverse, facts["first_record_on"], strict=True):
+        if (day := _as_date(day)) is not None and (first[i] is None or day < first[i]):
+            first[i] = day
+    for i, day in zip(inverse, facts["last_record_on"], strict=True):
+        if (day := _as_date(day)) is not None and (last[i] is None or day > last[i]):
+            last[i] = day
+    units = list(slot)
+    out = pd.DataFrame({
+        "code": [u[0] for u in units], "name": [u[1] for u in units], "parent_code": [u[2] for u in units],
+        **{c: sums[:, j] for j, c in enumerate(UNIT_SUMS)},
+        "first_screened_on": first, "last_screened_on": last})
+    return out.sort_values(["code", "name", "parent_code"], kind="stable").reset_index(drop=True)
+
+
 def compute_progress(
     village_facts: pd.DataFrame,
     daily: pd.DataFrame,
@@ -201,13 +238,7 @@ def compute_progress(
         facts["code"], facts["name"], facts["parent_code"] = district[0], district[1], ""
         unit_of_village = dict.fromkeys(facts["village_code"], district[0])
 
-    sums = ["households", "key_households", "screened", "key_home_visited", "proposed",
-            "leaflet", "confirmed_online", "key_screened"]
-    grouped = facts.groupby(["code", "name", "parent_code"], sort=True).agg(
-        **{c: (c, "sum") for c in sums},
-        first_screened_on=("first_record_on", "min"),
-        last_screened_on=("last_record_on", "max"),
-    ).reset_index()
+    grouped = unit_sums(facts)
 
     # The recent rate of every unit at once (what ``recent_rate`` computes for one): first
     # screenings on the window's working days, per unit, over the window.

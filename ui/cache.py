@@ -26,8 +26,13 @@ from paicha.household_lists import ListFilters, ListRequest
 from paicha.overview import Overview
 from paicha.scope import Scope
 from paicha.villages import VillageReport
+from paicha.vocab import MapMeasure
 from ui import errors
 from ui.maps import tiles as map_tiles
+from ui.maps.measures import MEASURES
+from ui.print import printout
+from ui.tables import progress as progress_tables
+from ui.tables import risk as risk_tables_ui
 from ui.text import t
 
 P = ParamSpec("P")
@@ -205,6 +210,17 @@ def risk_view(scope: Scope, as_of: dt.date, kinds: tuple[str, ...], subjects: tu
     return exposure.risk_view(store(), settings(), scope, as_of, kinds, subjects)
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def risk_tables(scope: Scope, as_of: dt.date, kinds: tuple[str, ...], subjects: tuple[str, ...],
+                measure: MapMeasure | None, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The map's village table, worst first by ``measure`` (lag without one), and the hazard
+    sources: built once per view, as the map. A resource: the page only reads them.
+    """
+    view = risk_view(scope, as_of, kinds, subjects, version)
+    spec = MEASURES[measure] if measure is not None else None
+    return risk_tables_ui.village_table(view.villages, view.zones, spec), risk_tables_ui.source_table(view.zones)
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def risk_map(request, as_of: dt.date, link: str, version: int) -> map_builders.BuiltMap:
     """The folium map of a request (``ui.forms.risk_map.MapRequest``), ready for the page."""
@@ -223,17 +239,39 @@ def village_report(scope: Scope, as_of: dt.date, since: dt.date, version: int) -
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def village_figures(scope: Scope, as_of: dt.date, since: dt.date, version: int) -> tuple:
-    """The 村级进度 timeline and village × day heatmap of one report, built once and shared.
+def village_timeline(scope: Scope, as_of: dt.date, since: dt.date, version: int):
+    """The 村级进度 timeline of one report, built once and shared.
 
-    Building them was a fifth of the page's rerun (plotly checks every property it is given).
+    Building the figures was a fifth of the page's rerun (plotly checks every property it is given).
     A resource, not data: unpickling a figure validates it all over again. Sharing is safe
     because ``st.plotly_chart`` only reads a figure (it sends ``to_dict()``, a copy).
     """
-    report, start = village_report(scope, as_of, since, version), settings().campaign.start
-    return (progress_figures.timeline_figure(report.villages, start, report.latest_start, report.deadline,
-                                             report.as_of),
-            progress_figures.activity_heatmap(report.activity, report.villages, start, report.as_of))
+    report = village_report(scope, as_of, since, version)
+    return progress_figures.timeline_figure(report.villages, settings().campaign.start, report.latest_start,
+                                            report.deadline, report.as_of)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def village_heatmap(scope: Scope, as_of: dt.date, since: dt.date, version: int):
+    """The village × day heatmap of one report, built once and shared (as the timeline)."""
+    report = village_report(scope, as_of, since, version)
+    return progress_figures.activity_heatmap(report.activity, report.villages, settings().campaign.start, report.as_of)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def village_table(scope: Scope, as_of: dt.date, since: dt.date, version: int, statuses: tuple[str, ...],
+                  town_names: tuple[tuple[str, str], ...] | None) -> tuple[progress_tables.VillageTable, str]:
+    """The village table of one report, filtered to ``statuses`` (none: every village), and its
+    printout; ``town_names`` (several towns shown) adds the town column.
+
+    Building the cells and writing the printout's HTML were a third of a warm rerun. A resource,
+    like the figures above: the page only reads the frames, and makes its own Styler of them.
+    """
+    villages = village_report(scope, as_of, since, version).villages
+    shown = villages[villages["status"].isin(statuses)] if statuses else villages
+    table = progress_tables.VillageTable.of(shown, village_report(scope, as_of, since, version).since,
+                                            dict(town_names) if town_names else None)
+    return table, printout(table.plain)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

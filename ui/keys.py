@@ -51,6 +51,7 @@ VILLAGES_STATUS = "villages.status"
 VILLAGES_TOWN = "villages.town"
 VILLAGES_TABLE = "villages.table"
 VILLAGES_CHANGES = "villages.changes"
+VILLAGES_TABS = "villages.tabs"  # which of timeline, heatmap, screeners is open (only it is built)
 VILLAGES_TIMELINE = "villages.timeline"
 VILLAGES_HEATMAP = "villages.heatmap"
 VILLAGES_SCREENERS = "villages.screeners"

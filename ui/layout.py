@@ -27,9 +27,9 @@ def tabbed_tables(tabs: dict[str, tuple[str | None, pd.DataFrame | Styler]]) -> 
 
 
 def table(frame, key: str | None = None, height: int | str = "auto", column_config: dict | None = None,
-          printed: pd.DataFrame | None = None) -> None:
+          printed: pd.DataFrame | str | None = None) -> None:
     """A table on screen, and the same table whole in the printout (see ui/print.py); ``printed``
-    replaces it on paper where the screen's cells are links.
+    (a frame, or its :func:`ui.print.printout`) replaces it on paper where the screen's cells are links.
     """
     st.dataframe(frame, hide_index=True, width="stretch", height=height, key=key, column_config=column_config)
     print_table(frame if printed is None else printed)

@@ -41,10 +41,17 @@ def print_styles() -> None:
     st.html(_CSS)
 
 
-def print_table(table: pd.DataFrame | Styler) -> None:
+def printout(table: pd.DataFrame | Styler) -> str:
     """``table`` as an HTML table that only the printout shows (every row, every column).
 
     Cells are escaped: names and values can come from imported files.
     """
     frame = table.data if isinstance(table, Styler) else table
-    st.html('<div class="paicha-print">' + frame.to_html(index=False, escape=True, border=0, na_rep="") + "</div>")
+    return '<div class="paicha-print">' + frame.to_html(index=False, escape=True, border=0, na_rep="") + "</div>"
+
+
+def print_table(table: pd.DataFrame | Styler | str) -> None:
+    """``table`` in the printout; a ``str`` is a :func:`printout` made before (and cached: writing
+    the HTML of a district's villages was a fifth of 村级进度's rerun).
+    """
+    st.html(table if isinstance(table, str) else printout(table))

@@ -202,6 +202,32 @@ def test_the_risk_maps_candidates_of_a_village_are_the_count_its_households_list
     assert len(listed(at)) == min(figure, 50)
 
 
+def test_the_risk_maps_cached_tables_are_the_ones_built_straight_from_its_view(demo_copy, app_env, settings):
+    """The map's village and source tables are made once per view and measure (``ui.cache.risk_tables``):
+    what the page shows for each measure is what the display functions make from the view itself.
+    """
+    from data_loaders import exposure
+    from paicha.vocab import HazardKind, MapMeasure
+    from ui.forms.risk_map import DEFAULT_SUBJECTS
+    from ui.maps.measures import MEASURES
+    from ui.tables import risk
+
+    app_env(demo_copy)
+    at = go_to(set_as_of(sign_in(open_app(), "leader"), AS_OF), "pages/risk_map.py")
+    view = exposure.risk_view(Store(demo_copy), settings, Scope.district(settings.district_code), AS_OF,
+                              tuple(sorted(k.value for k in HazardKind)), tuple(sorted(DEFAULT_SUBJECTS)))
+    sources = risk.source_table(view.zones)
+    assert not sources.empty
+    for measure in (MapMeasure.lag, MapMeasure.should_monitor, MapMeasure.lag):
+        at = at.selectbox(key=keys.RISK_MEASURE).set_value(measure).run()
+        assert not at.exception
+        straight = risk.village_table(view.villages, view.zones, MEASURES[measure])
+        shown = next(d.value for d in at.dataframe if t("risk_map.columns.hazards") in d.value.columns)
+        pd.testing.assert_frame_equal(shown.reset_index(drop=True), straight, check_dtype=False)
+        listed_sources = next(d.value for d in at.dataframe if t("risk_map.columns.source") in d.value.columns)
+        pd.testing.assert_frame_equal(listed_sources.reset_index(drop=True), sources, check_dtype=False)
+
+
 def test_a_first_screening_date_the_filter_cannot_show_is_dropped_not_raised(tmp_path, settings, app_env):
     known(tmp_path, settings, app_env)
     for params in ({"screened_to": "9999-12-31"}, {"screened_from": "2023-12-31"}, {"screened_to": "2027-01-01"}):

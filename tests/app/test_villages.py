@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from data_loaders import reports
 from data_loaders import store as store_module
 from data_loaders.store import Store
+from paicha.scope import Scope
 from paicha.vocab import Status
 from tests.app.walk import (
     download,
@@ -21,6 +24,9 @@ from tests.app.walk import (
 )
 from tests.conftest import TOWN_A, TOWN_B, VILLAGE_A, build_known_store
 from ui import keys
+from ui.print import printout
+from ui.session import default_since
+from ui.tables import progress as progress_tables
 from ui.text import t
 
 D = dt.date
@@ -37,6 +43,12 @@ def village_table(at: AppTest):
 
 def screener_table(at: AppTest):
     return next(d.value for d in at.dataframe if t("villages.col_screener") in d.value.columns)
+
+
+def open_tab(at: AppTest, label_key: str) -> AppTest:
+    """Click a tab of the page's timeline, heatmap and screeners: only the open one is built."""
+    at.session_state[keys.VILLAGES_TABS] = t(label_key)
+    return at.run()
 
 
 def metrics(at: AppTest) -> dict[str, tuple[str, str, str]]:
@@ -88,7 +100,10 @@ def test_a_supervisor_has_no_town_picker_and_only_their_own_villages_and_screene
     assert not [s for s in at.selectbox if s.key == keys.VILLAGES_TOWN]
     villages = set(village_table(at)[t("columns.village")])
     assert "甘泉村委会" in villages and "汤岗子村民委员会" not in villages
-    assert at.get("plotly_chart")  # the timeline, the heatmap and the screener matrix of the town
+    assert len(at.get("plotly_chart")) == 1  # the timeline: the other tabs are built when opened
+    assert not [d for d in at.dataframe if t("villages.col_screener") in d.value.columns]
+    at = open_tab(at, "villages.tab_screeners")
+    assert len(at.get("plotly_chart")) == 1  # now the screener matrix of the town
     staff = screener_table(at)
     assert staff[t("villages.col_records")].tolist() == [2]  # B00, B01 on Saturday 9-14, in this town only
     assert t("villages.col_villages") in staff.columns and set(staff[t("villages.col_villages")]) == {"甘泉村委会"}
@@ -129,7 +144,8 @@ def test_the_sentence_says_why_a_village_is_behind(tmp_path, settings, app_env):
 def test_exports_are_audited_and_screener_names_masked_unless_unmasked(tmp_path, settings, app_env):
     build_known_store(tmp_path / "k.duckdb", settings)
     app_env(tmp_path / "k.duckdb")
-    at = open_villages("leader").selectbox(key=keys.VILLAGES_TOWN).select(TOWN_A).run()
+    at = open_tab(open_villages("leader").selectbox(key=keys.VILLAGES_TOWN).select(TOWN_A).run(),
+                  "villages.tab_screeners")
     assert not [w for w in at.toggle if w.key == keys.VILLAGES_UNMASK]  # leaders may not unmask
     assert set(download_buttons(at)) >= {keys.VILLAGES_EXPORT_PROGRESS, keys.VILLAGES_EXPORT_SCREENERS}
     assert "测***" in download(at, keys.VILLAGES_EXPORT_SCREENERS).decode("utf-8-sig")
@@ -137,7 +153,8 @@ def test_exports_are_audited_and_screener_names_masked_unless_unmasked(tmp_path,
     progress_csv = download(at, keys.VILLAGES_EXPORT_PROGRESS).decode("utf-8-sig")
     assert t("villages.col_reasons") in progress_csv and "households?" not in progress_csv
 
-    admin = open_villages("admin").selectbox(key=keys.VILLAGES_TOWN).select(TOWN_A).run()
+    admin = open_tab(open_villages("admin").selectbox(key=keys.VILLAGES_TOWN).select(TOWN_A).run(),
+                     "villages.tab_screeners")
     admin.toggle(key=keys.VILLAGES_UNMASK).set_value(True).run()
     assert "测***" in download(admin, keys.VILLAGES_EXPORT_SCREENERS).decode("utf-8-sig")  # no purpose yet
     admin.selectbox(key=keys.VILLAGES_UNMASK_REASON).set_value("数据纠错").run()
@@ -161,3 +178,29 @@ def test_the_village_table_is_worst_first_and_filters_by_status(tmp_path, settin
     at = at.multiselect(key=keys.VILLAGES_STATUS).set_value(["severely_lagging"]).run()
     assert village_table(at)[t("columns.village")].tolist() == ["甘泉村委会"]
     assert at.selectbox(key=keys.VILLAGES_TOWN).value == TOWN_B  # the pick stays while filtering
+
+
+def test_the_cached_village_table_is_the_one_built_straight_from_the_report(tmp_path, settings, app_env):
+    """The page draws a table made once per report and filter (``ui.cache.village_table``): on screen,
+    in the printout and in the export it is what the display functions make from the report itself.
+    """
+    path = tmp_path / "k.duckdb"
+    build_known_store(path, settings)
+    app_env(path)
+    at = open_villages("leader", D(2024, 9, 14))
+    district = Scope.district(settings.district_code)
+    s = Store(path)
+    report = reports.village_report(s, settings, district, D(2024, 9, 14), default_since(D(2024, 9, 14)))
+    towns = reports.progress_table(s, settings, district, D(2024, 9, 14), "town")
+    names = dict(zip(towns["code"], towns["name"], strict=True))
+    for statuses in ([], ["severely_lagging", "not_started"]):
+        at = at.multiselect(key=keys.VILLAGES_STATUS).set_value(statuses).run()
+        villages = report.villages[report.villages["status"].isin(statuses)] if statuses else report.villages
+        straight = progress_tables.village_progress_table(villages, report.since, True, names)
+        pd.testing.assert_frame_equal(village_table(at).reset_index(drop=True), straight, check_dtype=False)
+        printed = next(h.proto.body for h in at.get("html") if "paicha-print" in h.proto.body
+                       and t("villages.col_reasons") in h.proto.body)
+        assert printed == printout(progress_tables.village_progress_table(villages, report.since, False, names))
+        # Run twice: the second run's table comes from the cache and is the same.
+        again = at.run()
+        pd.testing.assert_frame_equal(village_table(again).reset_index(drop=True), straight, check_dtype=False)

@@ -5,9 +5,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from paicha.calendar import CalendarRangeError, workdays_between
+from paicha.calendar import CalendarRangeError, is_workday, workdays_between
 from paicha.config import load_settings
 from paicha.progress import (
+    UNIT_SUMS,
     FinishProjection,
     Policy,
     classify,
@@ -165,3 +166,45 @@ def test_cumulative_curve_carries_rest_day_screenings_to_the_next_working_day():
     curve = cumulative_curve(d, 19, POLICY, D(2024, 9, 2))
     assert curve["screened"].tolist() == [3, 3, 3, 3, 3, 6]
     assert curve["expected"].tolist() == [1, 2, 3, 4, 5, 6]
+
+
+def grouped_unit_sums(facts: pd.DataFrame) -> pd.DataFrame:
+    """The straightforward ``unit_sums``: pandas' group-by."""
+    return facts.groupby(["code", "name", "parent_code"], sort=True).agg(
+        **{c: (c, "sum") for c in UNIT_SUMS},
+        first_screened_on=("first_record_on", "min"),
+        last_screened_on=("last_record_on", "max"),
+    ).reset_index()
+
+
+def test_units_summed_in_numpy_equal_the_group_by(demo_db_path, settings, monkeypatch):
+    """On the demo district, on days before, during and after the screening, every figure of
+    every level equals the one built on pandas' group-by.
+    """
+    from data_loaders.store import Store
+    from paicha import progress
+    from paicha.scope import Scope
+
+    store, district = Store(demo_db_path), Scope.district(settings.district_code)
+    policy, named = Policy(settings.campaign, settings.thresholds), (settings.district_code, settings.district_name)
+    for day in (D(2024, 8, 20), D(2024, 8, 26), D(2024, 9, 14), D(2024, 9, 16), D(2024, 10, 8)):
+        village_facts = store.village_facts(district, day)
+        first = store.daily_first_screenings(district, day)
+        for level in ("village", "town", "district"):
+            fast = compute_progress(village_facts, first, policy, day, level, named)
+            with monkeypatch.context() as patched:
+                patched.setattr(progress, "unit_sums", grouped_unit_sums)
+                straight = compute_progress(village_facts, first, policy, day, level, named)
+            assert len(fast) > 0
+            pd.testing.assert_frame_equal(fast, straight)
+    # Hand-made: a town of two villages, one never screened.
+    f = facts([{"village_code": "v1", "village_name": "甲村", "households": 10, "screened": 0},
+               {"village_code": "v2", "village_name": "乙村", "households": 5, "screened": 5,
+                "first_record_on": D(2024, 8, 27), "last_record_on": D(2024, 9, 2)}])
+    f["code"], f["name"], f["parent_code"] = f["town_code"], f["town_name"], "210311"
+    pd.testing.assert_frame_equal(progress.unit_sums(f), grouped_unit_sums(f), check_dtype=False)
+    # The cached working-day count is the count of the calendar's working days.
+    start = D(2024, 8, 26)
+    for end in (D(2024, 8, 25), D(2024, 9, 14), D(2024, 9, 17), D(2024, 10, 8)):
+        assert workdays_between(start, end) == sum(
+            is_workday(start + dt.timedelta(days=i)) for i in range((end - start).days + 1))

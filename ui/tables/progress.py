@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -196,12 +197,33 @@ def village_progress_table(villages: pd.DataFrame, since: dt.date, with_links: b
 
 def styled_village_progress(villages: pd.DataFrame, since: dt.date, town_names: dict[str, str] | None = None) -> Styler:
     """The village table with its status cell coloured like the town lights."""
-    shown = village_progress_table(villages, since, town_names=town_names)
-    colours = status_colours(villages)
-    status_col = t("columns.status")
-    return shown.style.apply(
-        lambda col: [f"background-color: {c}" for c in colours] if col.name == status_col else [""] * len(col)
-    ).format(precision=1)
+    return VillageTable.of(villages, since, town_names).styled()
+
+
+@dataclass(frozen=True)
+class VillageTable:
+    """村级进度's village table, made once per report and filter and then only read: the screen's
+    cells (with the list links), the status colours and the same rows without links (what is
+    printed and exported).
+    """
+
+    shown: pd.DataFrame
+    colours: tuple[str, ...]
+    plain: pd.DataFrame
+
+    @classmethod
+    def of(cls, villages: pd.DataFrame, since: dt.date, town_names: dict[str, str] | None = None) -> VillageTable:
+        shown = village_progress_table(villages, since, town_names=town_names)
+        links = [t("villages.col_households"), t("villages.col_key_households")]
+        plain = shown.drop(columns=links)
+        return cls(shown, tuple(status_colours(villages)), plain)
+
+    def styled(self) -> Styler:
+        """A new Styler on every call: rendering one computes into it, so it is never shared."""
+        status_col = t("columns.status")
+        return self.shown.style.apply(
+            lambda col: [f"background-color: {c}" for c in self.colours] if col.name == status_col else [""] * len(col)
+        ).format(precision=1)
 
 
 def why_lines(behind: pd.DataFrame) -> list[str]:
