@@ -109,15 +109,13 @@ def rule_sql(rule: MonitoringRule, p: _Params, cut: Cutoffs) -> str:
     return f"(NOT monitored AND coalesce({fires}, FALSE))"
 
 
-def _base(p: _Params, scope: Scope, filters: ListFilters, cut: Cutoffs, ids: Sequence[str] = ()) -> str:
+def _base(p: _Params, scope: Scope, filters: ListFilters, cut: Cutoffs) -> str:
     """CTEs ``b`` (one row per household of the scope and place, its state as of the date, from
     the derived ``household_facts``: no join), ``c`` (the rules fired) and ``m`` (``matches``:
-    the other filters). ``ids`` confines it to those households (a constant IN list).
+    the other filters).
     """
     as_of = p(cut.as_of)
     place = [p.scope(scope, "h")]
-    if ids:
-        place.append(f"h.household_id IN ({', '.join(p(i) for i in ids)})")
     if filters.town_code:
         place.append(f"h.town_code = {p(filters.town_code)}")
     if filters.village_code:
@@ -232,6 +230,8 @@ def counts(store: Store, settings: Settings, scope: Scope, as_of: dt.date, filte
 
 ORDER = ("(is_key AND NOT home_visited) DESC, exposed DESC, rules_fired DESC, per_capita_income ASC NULLS LAST, "
          "days_left ASC NULLS LAST, household_id")
+# The order's columns, to be qualified where ``m`` is joined (household_id is in both sides' names).
+_QUALIFIED = re.compile(r"\b(is_key|home_visited|exposed|rules_fired|per_capita_income|days_left|household_id)\b")
 
 
 def _days_left_cte(p: _Params, days_left: pd.DataFrame | None) -> str:
@@ -252,33 +252,18 @@ def ordered_households(store: Store, settings: Settings, scope: Scope, as_of: dt
     if which not in LIST_CONDITIONS:
         raise ValueError(which)
     cut = cutoffs_of(settings, as_of)
-    # Two steps: the order over every candidate carries only the sort keys; the 50 rows' facts
-    # (lists of records and zones among them) are read afterwards for those rows alone.
+    # One statement: DuckDB sorts the candidates by the order's keys alone and reads the other
+    # columns (the lists of records and zones among them) for the page's rows only. Ordering first
+    # and reading the rows by id in a second statement scanned the table twice: 1.3× as long.
     p = _Params()
     base = _base(p, scope, request.filters, cut)
-    order = store.query(f"""
-        WITH {base}, {_days_left_cte(p, days_left)},
-        ranked AS (
-            SELECT m.household_id, m.is_key, m.home_visited, m.exposed, m.rules_fired, m.per_capita_income,
-                   dl.days_left
-            FROM m LEFT JOIN dl USING (village_code)
-            WHERE matches AND {LIST_CONDITIONS[which]})
-        SELECT household_id FROM ranked ORDER BY {ORDER} LIMIT {p(limit)} OFFSET {p(offset)}
-    """, p.values)["household_id"].tolist()
-    parts = [pd.DataFrame()]
-    for chunk in _chunks(order):
-        p = _Params()
-        base = _base(p, scope, request.filters, cut, chunk)
-        parts.append(store.query(f"""
-            WITH {base}, {_days_left_cte(p, days_left)}
-            SELECT m.*, dl.days_left FROM m LEFT JOIN dl USING (village_code)
-        """, p.values))
-    rows = pd.concat(parts, ignore_index=True)
-    if rows.empty:  # no rows: the same columns, from the empty scope
-        p = _Params()
-        rows = store.query(f"WITH {_base(p, Scope.empty(), ListFilters(), cut)} SELECT *, "
-                           "CAST(NULL AS INTEGER) AS days_left FROM m", p.values)
-    frame = rows.set_index("household_id").loc[order].reset_index() if order else rows
+    order = _QUALIFIED.sub(r"m.\1", ORDER).replace("m.days_left", "dl.days_left")
+    frame = store.query(f"""
+        WITH {base}, {_days_left_cte(p, days_left)}
+        SELECT m.*, dl.days_left FROM m LEFT JOIN dl USING (village_code)
+        WHERE matches AND {LIST_CONDITIONS[which]}
+        ORDER BY {order} LIMIT {p(limit)} OFFSET {p(offset)}
+    """, p.values)
     frame["priority"] = range(offset + 1, offset + 1 + len(frame))
     # Methods up to the date and the last one, from the rows' own records (page rows only).
     frame["methods"] = [_methods_until(h, as_of) for h in frame["history"]]
@@ -346,9 +331,14 @@ def page_details(store: Store, scope: Scope, ids: list[str]) -> pd.DataFrame:
     for chunk in _chunks(ids):
         p = _Params()
         marks = ", ".join(p(i) for i in chunk)
+        # The ids first, the scope on those rows: given both at once, DuckDB let the town's
+        # predicate lead and read the whole town (a town's page: 37 ms instead of 6).
         parts.append(store.query(f"""
+            WITH h AS MATERIALIZED (
+                SELECT h.household_id, h.town_code, h.village_code, h.head_name, h.head_id_number, h.phone, h.address
+                FROM households h WHERE h.household_id IN ({marks}))
             SELECT h.household_id, h.village_code, h.head_name, h.head_id_number, h.phone, h.address
-            FROM households h WHERE {p.scope(scope, "h")} AND h.household_id IN ({marks})
+            FROM h WHERE {p.scope(scope, "h")}
         """, p.values))
     people = pd.concat(parts, ignore_index=True)
     p = _Params()
