@@ -197,6 +197,8 @@ def heat_points(store: Store, scope: Scope, as_of: dt.date, subjects: Sequence[s
     scope's households, both in the engine; pandas sees at most ``cap`` rows. The 应纳未纳
     subject needs ``settings`` (the rules' cut-offs).
     """
+    if not subjects:  # no heat asked for: nothing to look for
+        return PointSet.empty()
     where_h, p_h = store.scope_sql(scope, "h")
     candidates = (households.candidates_subquery(settings, scope, as_of)
                   if settings is not None and HeatSubject.should_monitor.value in subjects else None)

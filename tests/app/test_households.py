@@ -228,6 +228,30 @@ def test_the_risk_maps_cached_tables_are_the_ones_built_straight_from_its_view(d
         pd.testing.assert_frame_equal(listed_sources.reset_index(drop=True), sources, check_dtype=False)
 
 
+def test_the_heat_is_looked_for_when_the_user_turns_it_on(demo_copy, app_env, settings):
+    """The map opens with the heat off and does not look for its households; turned on, it counts
+    the same households the heat layer of the view states.
+    """
+    from data_loaders import exposure
+    from paicha.vocab import HazardKind
+    from ui.forms.risk_map import DEFAULT_SUBJECTS
+
+    app_env(demo_copy)
+    at = go_to(set_as_of(sign_in(open_app(), "leader"), AS_OF), "pages/risk_map.py")
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert any(t("risk_map.drawn_heat_off") in c for c in captions)
+    at = at.toggle(key=keys.RISK_HEAT).set_value(True).run()
+    assert not at.exception
+    heat = exposure.heat_points(Store(demo_copy), Scope.district(settings.district_code), AS_OF,
+                                tuple(sorted(DEFAULT_SUBJECTS)), tuple(sorted(k.value for k in HazardKind)),
+                                settings.map_options.heat_cap, settings)
+    assert heat.households > 0
+    drawn = t("risk_map.heat_points", n=f"{heat.households:,}") if not heat.aggregated else \
+        t("risk_map.heat_grid", n=f"{heat.households:,}", metres=f"{heat.cell_metres:,.0f}")
+    assert any(drawn in c.value for c in at.caption), [c.value for c in at.caption]
+
+
 def test_a_first_screening_date_the_filter_cannot_show_is_dropped_not_raised(tmp_path, settings, app_env):
     known(tmp_path, settings, app_env)
     for params in ({"screened_to": "9999-12-31"}, {"screened_from": "2023-12-31"}, {"screened_to": "2027-01-01"}):

@@ -57,7 +57,9 @@ def map_request(scope: Scope, settings: Settings, town_names: dict[str, str]) ->
         tile = seventh.selectbox(t("risk_map.tiles"), choices, key=keys.RISK_TILES,
                                  format_func=lambda n: t("risk_map.tiles_none") if n == tiles.NONE
                                  else t(f"risk_map.tiles_{n}"))
-    return MapRequest(scope, measure, tuple(sorted(kinds)), tuple(sorted(subjects)), heat, show_keys, tile)
+    # With the heat off its households are not looked for (two scans, a third of a new date at 5 M).
+    return MapRequest(scope, measure, tuple(sorted(kinds)), tuple(sorted(subjects)) if heat else (), heat, show_keys,
+                      tile)
 
 
 def village_clicked() -> None:
