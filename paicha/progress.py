@@ -195,12 +195,11 @@ def unit_sums(facts: pd.DataFrame) -> pd.DataFrame:
     np.add.at(sums, inverse, facts[UNIT_SUMS].fillna(0).to_numpy(dtype=np.int64))
     first: list[dt.date | None] = [None] * len(slot)
     last: list[dt.date | None] = [None] * len(slot)
-    for i, day in zip(inverse, facts["first_record_on"], strict=True):
-        if (day := _as_date(day)) is not None and (first[i] is None or day < first[i]):
-            first[i] = day
-    for i, day in zip(inverse, facts["last_record_on"], strict=True):
-        if (day := _as_date(day)) is not None and (last[i] is None or day > last[i]):
-            last[i] = day
+    for i, begun, ended in zip(inverse, facts["first_record_on"], facts["last_record_on"], strict=True):
+        if (begun := _as_date(begun)) is not None and (first[i] is None or begun < first[i]):
+            first[i] = begun
+        if (ended := _as_date(ended)) is not None and (last[i] is None or ended > last[i]):
+            last[i] = ended
     units = list(slot)
     out = pd.DataFrame({
         "code": [u[0] for u in units], "name": [u[1] for u in units], "parent_code": [u[2] for u in units],

@@ -267,10 +267,9 @@ def village_table(scope: Scope, as_of: dt.date, since: dt.date, version: int, st
     Building the cells and writing the printout's HTML were a third of a warm rerun. A resource,
     like the figures above: the page only reads the frames, and makes its own Styler of them.
     """
-    villages = village_report(scope, as_of, since, version).villages
-    shown = villages[villages["status"].isin(statuses)] if statuses else villages
-    table = progress_tables.VillageTable.of(shown, village_report(scope, as_of, since, version).since,
-                                            dict(town_names) if town_names else None)
+    report = village_report(scope, as_of, since, version)
+    shown = report.villages[report.villages["status"].isin(statuses)] if statuses else report.villages
+    table = progress_tables.VillageTable.of(shown, report.since, dict(town_names) if town_names else None)
     return table, printout(table.plain)
 
 

@@ -106,13 +106,16 @@ def status_colours(progress: pd.DataFrame) -> list[str]:
     return [theme.LIGHT_COLOURS[theme.STATUS_LIGHTS[s]] for s in progress["status"]]
 
 
-def styled_villages(progress: pd.DataFrame, town_names: dict[str, str] | None = None) -> Styler:
-    shown = villages_table(progress, town_names)
-    colours = status_colours(progress)
+def status_coloured(shown: pd.DataFrame, colours: list[str] | tuple[str, ...]) -> Styler:
+    """``shown`` with its status cells coloured (one colour per row), numbers to one decimal."""
     status_col = t("columns.status")
     return shown.style.apply(
         lambda col: [f"background-color: {c}" for c in colours] if col.name == status_col else [""] * len(col)
     ).format(precision=1)
+
+
+def styled_villages(progress: pd.DataFrame, town_names: dict[str, str] | None = None) -> Styler:
+    return status_coloured(villages_table(progress, town_names), status_colours(progress))
 
 
 # -- 村级进度: the villages of a scope with reasons and changes, screeners, changes since a date
@@ -195,11 +198,6 @@ def village_progress_table(villages: pd.DataFrame, since: dt.date, with_links: b
     return out
 
 
-def styled_village_progress(villages: pd.DataFrame, since: dt.date, town_names: dict[str, str] | None = None) -> Styler:
-    """The village table with its status cell coloured like the town lights."""
-    return VillageTable.of(villages, since, town_names).styled()
-
-
 @dataclass(frozen=True)
 class VillageTable:
     """村级进度's village table, made once per report and filter and then only read: the screen's
@@ -219,11 +217,10 @@ class VillageTable:
         return cls(shown, tuple(status_colours(villages)), plain)
 
     def styled(self) -> Styler:
-        """A new Styler on every call: rendering one computes into it, so it is never shared."""
-        status_col = t("columns.status")
-        return self.shown.style.apply(
-            lambda col: [f"background-color: {c}" for c in self.colours] if col.name == status_col else [""] * len(col)
-        ).format(precision=1)
+        """The screen's cells, status coloured like the town lights. A new Styler on every call:
+        rendering one computes into it, so it is never shared.
+        """
+        return status_coloured(self.shown, self.colours)
 
 
 def why_lines(behind: pd.DataFrame) -> list[str]:
