@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import resource
 import shutil
 import sys
@@ -122,6 +123,10 @@ def main() -> None:
             for source in args.db:
                 copy = folder / source.name
                 shutil.copyfile(source, copy)
+                # Written to disk before any step: otherwise the first draw's commit (an fsync of
+                # the file) waits for the whole copy to reach the disk, which a store in use never does.
+                with open(copy, "rb+") as handle:
+                    os.fsync(handle.fileno())
                 stores.append(copy)
         else:
             from data_loaders import store as store_module

@@ -35,8 +35,9 @@ from paicha.vocab import (
 
 # 1: the first schema. 2: hazard levels stored as HazardLevel codes (high/medium/low), not as the
 # Chinese a file had. 3: a spot-check draw stores the version of its frame hash and the store's
-# data version it was drawn at. An older store is brought up to date when it is opened (Store._upgrade).
-SCHEMA_VERSION = 3
+# data version it was drawn at. 4: spot-check items without a primary key (see ITEMS_TABLE).
+# An older store is brought up to date when it is opened (Store._upgrade).
+SCHEMA_VERSION = 4
 
 KEY_COLUMNS = [g.column for g in KeyGroup]
 GUARANTEE_COLUMNS = [g.column for g in Guarantee]
@@ -64,6 +65,14 @@ MILESTONE_COLUMNS = [
 DIVISION_COLUMNS = ["town_code", "town_name", "village_code", "village_name", "kind", "geometry"]
 HAZARD_COLUMNS = ["zone_id", "kind", "level", "name", "village_code", "source", "crs", "geometry",
                   "indicator", "indicator_name", "observed_on"]
+
+ITEMS_TABLE = """CREATE TABLE IF NOT EXISTS spot_check_items (
+    draw_id BIGINT NOT NULL, household_id VARCHAR NOT NULL, town_code VARCHAR NOT NULL,
+    village_code VARCHAR NOT NULL, screener VARCHAR, stratum VARCHAR NOT NULL,
+    inclusion_probability DOUBLE NOT NULL, reason VARCHAR NOT NULL,
+    visited BOOLEAN, method VARCHAR, result VARCHAR, leaflet_given BOOLEAN, income_band VARCHAR,
+    consistent BOOLEAN, differing VARCHAR, note VARCHAR, checked_by VARCHAR, checked_at TIMESTAMP)"""
+ITEMS_COLUMNS = re.findall(r"(\w+) (?:BIGINT|VARCHAR|DOUBLE|BOOLEAN|TIMESTAMP)", ITEMS_TABLE)
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -131,13 +140,11 @@ CREATE TABLE IF NOT EXISTS spot_check_draws (
 -- thresholds its flags use): while it is unchanged the frame is too (draws.frame_unchanged).
 ALTER TABLE spot_check_draws ADD COLUMN IF NOT EXISTS frame_hash_version INTEGER;
 ALTER TABLE spot_check_draws ADD COLUMN IF NOT EXISTS frame_key VARCHAR;
-CREATE TABLE IF NOT EXISTS spot_check_items (
-    draw_id BIGINT NOT NULL, household_id VARCHAR NOT NULL, town_code VARCHAR NOT NULL,
-    village_code VARCHAR NOT NULL, screener VARCHAR, stratum VARCHAR NOT NULL,
-    inclusion_probability DOUBLE NOT NULL, reason VARCHAR NOT NULL,
-    visited BOOLEAN, method VARCHAR, result VARCHAR, leaflet_given BOOLEAN, income_band VARCHAR,
-    consistent BOOLEAN, differing VARCHAR, note VARCHAR, checked_by VARCHAR, checked_at TIMESTAMP,
-    PRIMARY KEY (draw_id, household_id));
+-- Schema 4: no primary key. A draw's households are distinct by construction (a sample never
+-- takes a household twice); DuckDB's key index made storing a back-check of 650,000 households
+-- cost a second, and its column zone maps find one draw's rows without it. PostgreSQL, a row
+-- store, has a unique index on (draw_id, household_id) instead, for its result updates.
+{ITEMS_TABLE};
 -- Household lists (the households page): address, monitoring pipeline dates, disaster flag (HOUSEHOLD_MONITORING_COLUMNS),
 -- and household_facts, derived: one row per household with what the lists filter and sort by
 -- (see Store.refresh_derived), so that a list is one scan of one table, never a join of millions.
@@ -267,9 +274,29 @@ def _draws_record_their_hash_version(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("UPDATE spot_check_draws SET frame_hash_version = 1 WHERE frame_hash_version IS NULL")
 
 
+def _items_without_key(cur: duckdb.DuckDBPyConnection) -> None:
+    """Schema 4: spot-check items lose their primary key (see ITEMS_TABLE).
+
+    DuckDB cannot drop a key, so the table is made again and its rows copied, by name. A
+    PostgreSQL store drops the key: its unique index (engines.postgres.INDEXES) does the key's job.
+    """
+    if not isinstance(cur, duckdb.DuckDBPyConnection):
+        cur.execute("ALTER TABLE spot_check_items DROP CONSTRAINT IF EXISTS spot_check_items_pkey")
+        return
+    keyed = cur.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'spot_check_items' "
+                        "AND constraint_type = 'PRIMARY KEY'").fetchone()[0]
+    if not keyed:
+        return
+    names = ", ".join(ITEMS_COLUMNS)
+    cur.execute("ALTER TABLE spot_check_items RENAME TO spot_check_items_keyed")
+    cur.execute(ITEMS_TABLE)
+    cur.execute(f"INSERT INTO spot_check_items ({names}) SELECT {names} FROM spot_check_items_keyed")
+    cur.execute("DROP TABLE spot_check_items_keyed")
+
+
 # Schema version → the step that brings a store of the version before it there.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
-    2: _hazard_levels_as_codes, 3: _draws_record_their_hash_version}
+    2: _hazard_levels_as_codes, 3: _draws_record_their_hash_version, 4: _items_without_key}
 
 
 # Tables every paicha store holds; a store missing some (an older version) gets them on open.

@@ -80,6 +80,7 @@ INDEXES = (
     "CREATE INDEX IF NOT EXISTS household_facts_town ON household_facts (town_code)",
     "CREATE INDEX IF NOT EXISTS screenings_household ON screenings (household_id)",
     "CREATE INDEX IF NOT EXISTS key_assessments_household ON key_assessments (household_id)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS spot_check_items_key ON spot_check_items (draw_id, household_id)",
 )
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from data_loaders.spot_checks.frame import FIRST_RECORD_ORDER, build_frame
 from data_loaders.store import KEY_COLUMNS, Store
@@ -47,23 +45,6 @@ class Draw:
     frame_hash_version: int = sampling.FRAME_HASH_VERSION
 
 
-def _rows_of(frame: pd.DataFrame, sample: pd.DataFrame) -> np.ndarray:
-    """The frame's row of each sampled household, in the sample's order.
-
-    Hashed in Arrow over the sample's ids (a hundred, or a back-check's hundreds of thousands),
-    the frame's millions only probed: pandas would hash the millions, one Python string each.
-    """
-    ids = pa.array(frame["household_id"], type=pa.large_string(), from_pandas=True)
-    wanted = pa.array(sample["household_id"], type=pa.large_string(), from_pandas=True)
-    where = pc.index_in(ids, value_set=wanted)
-    rows = np.nonzero(where.is_valid().to_numpy(zero_copy_only=False))[0]
-    if len(rows) != len(sample):
-        raise RuntimeError("a sampled household is not in its frame")  # a bug, never a user's doing
-    ordered = np.empty(len(rows), dtype=np.intp)
-    ordered[pc.drop_null(where).to_numpy()] = rows
-    return ordered
-
-
 def check_scope(user: User, scope: Scope) -> None:
     if scope.is_empty:
         raise PermissionError(t("errors.spot_checks.signed_out"))
@@ -89,13 +70,18 @@ def create_draw(store: Store, settings: Settings, user: User, scope: Scope, as_o
     frame = build_frame(store, settings, scope, as_of, include_unscreened)
     if frame.empty:
         raise SpotCheckError(t("errors.spot_checks.empty_frame", as_of=as_of))
-    sample, stored = sampling.draw(frame, plan, seed)
-    if sample.empty:
-        raise SpotCheckError(t("errors.spot_checks.empty_sample"))
-    rows = _rows_of(frame, sample)
-    sample = sample.assign(town_code=frame["town_code"].array.take(rows), screener=frame["screener"].array.take(rows))
     version = sampling.FRAME_HASH_VERSION
-    frame_digest = sampling.frame_hash(frame, version)
+    # The hash and the draw both only read the frame, and both spend their time in NumPy, Arrow
+    # and hashlib, which let go of the GIL: side by side they take the longer one's time.
+    with ThreadPoolExecutor(max_workers=1) as hashing:
+        digest = hashing.submit(sampling.frame_hash, frame, version)
+        sample, stored = sampling.draw(frame, plan, seed)
+        if sample.empty:
+            raise SpotCheckError(t("errors.spot_checks.empty_sample"))
+        rows = sample.index.to_numpy()
+        sample = sample.reset_index(drop=True).assign(
+            town_code=frame["town_code"].array.take(rows), screener=frame["screener"].array.take(rows))
+        frame_digest = digest.result()
     town_code = scope.town_code or scope.district_code
     with store.transaction(refresh=False) as cur:
         draw_id = int(cur.execute("SELECT nextval('spot_check_draw_seq')").fetchone()[0])

@@ -100,6 +100,8 @@ def make_plan(method: str, given: Mapping[str, object] | None = None) -> DrawPla
 def draw(frame: pd.DataFrame, plan: DrawPlan, seed: int) -> tuple[pd.DataFrame, dict[str, object]]:
     """Draw a sample from a frame by the plan; returns the sample and the parameters to store.
 
+    The sample (as every design's) is indexed by each household's position in ``frame``.
+
     The stored parameters are the plan's plus, for LQAS, each village's plan (population, n,
     d): the verdict is later judged against exactly the rule the sample was drawn for.
     """

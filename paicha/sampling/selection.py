@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from paicha.sampling.frame import Units
+from paicha.sampling.frame import ROW, Units
 from paicha.text import t
 
 
@@ -20,8 +20,13 @@ def sample_table(
     stratum: Sequence[str] | pd.Series,
     inclusion_probability: Sequence[float] | np.ndarray,
     reason: Sequence[str] | pd.Series,
+    rows: np.ndarray | None = None,
 ) -> pd.DataFrame:
+    """The sample, sorted by stratum and household; indexed by ``rows`` (each household's
+    position in its frame) when given, by 0, 1, ... otherwise.
+    """
     pi = np.asarray(inclusion_probability, dtype=float)
+    index = None if rows is None else pd.Index(np.asarray(rows, dtype=np.intp))
     columns = {"household_id": household_id, "village_code": village_code, "stratum": stratum, "reason": reason}
     text = {name: _text_column(values) for name, values in columns.items()}
     if all(values is not None for values in text.values()):
@@ -33,16 +38,19 @@ def sample_table(
             "inclusion_probability": pd.Series(pi, dtype=float),
             "reason": text["reason"],
         })
+        if index is not None:
+            table.index = index
         keys = pa.table({"stratum": pa.array(table["stratum"]), "household_id": pa.array(table["household_id"])})
         # Arrow's sort is stable and orders text by UTF-8 bytes, which is Python's code point order.
         order = pc.sort_indices(keys, sort_keys=[("stratum", "ascending"), ("household_id", "ascending")])
-        return table.take(order.to_numpy()).reset_index(drop=True)
+        table = table.take(order.to_numpy())
+        return table if index is not None else table.reset_index(drop=True)
     ids = [str(v) for v in household_id]
     villages = [str(v) for v in village_code]
     strata = [str(v) for v in stratum]
     reasons = [str(v) for v in reason]
     order = sorted(range(len(ids)), key=lambda i: (strata[i], ids[i]))
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "household_id": pd.Series([ids[i] for i in order], dtype=str),
             "village_code": pd.Series([villages[i] for i in order], dtype=str),
@@ -51,6 +59,9 @@ def sample_table(
             "reason": pd.Series([reasons[i] for i in order], dtype=str),
         }
     )
+    if index is not None:
+        table.index = index[order]
+    return table
 
 
 def _text_column(values) -> pd.Series | None:
@@ -92,6 +103,7 @@ def assemble(
         np.repeat(np.asarray(strata, dtype=object), counts),
         np.repeat(np.asarray(probabilities, dtype=float), counts),
         np.repeat(np.asarray(reasons, dtype=object), counts),
+        rows=units[ROW][rows],
     )
 
 

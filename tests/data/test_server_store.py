@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import psycopg
+import pytest
 
 from cli.main import main
 from data_loaders import store as store_module
@@ -106,3 +107,30 @@ def test_the_same_demo_draws_the_same_households_with_the_same_hash_on_both_engi
         assert a.frame_hash == b.frame_hash and a.frame_size == b.frame_size
         assert a.sample["household_id"].tolist() == b.sample["household_id"].tolist()
         assert a.sample["inclusion_probability"].tolist() == b.sample["inclusion_probability"].tolist()
+
+
+def test_a_schema_3_server_store_trades_the_items_key_for_a_unique_index(pg_url, settings):
+    build_known_store(pg_url, settings)
+    store_module.close_all()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("DROP INDEX spot_check_items_key")
+        conn.execute("ALTER TABLE spot_check_items ADD PRIMARY KEY (draw_id, household_id)")
+        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    store = Store(pg_url)
+    assert store.schema_version() == SCHEMA_VERSION == 4
+    with psycopg.connect(pg_url) as conn:
+        constraints = conn.execute("SELECT conname FROM pg_constraint WHERE conrelid = 'spot_check_items'::regclass "
+                                   "AND contype = 'p'").fetchall()
+        indexes = conn.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'spot_check_items'").fetchall()
+    assert constraints == []
+    assert [row[0] for row in indexes] == [
+        "CREATE UNIQUE INDEX spot_check_items_key ON public.spot_check_items USING btree (draw_id, household_id)"]
+    # The index still refuses a household twice in one draw.
+    row = ("1", "H1", "T", "V", None, "s", 1.0, "random")
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("SELECT set_config('paicha.town_prefix', '*', false)")
+        insert = ("INSERT INTO spot_check_items (draw_id, household_id, town_code, village_code, screener, stratum, "
+                  "inclusion_probability, reason) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)")
+        conn.execute(insert, row)
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            conn.execute(insert, row)

@@ -107,7 +107,7 @@ def schema_2_store_with_a_draw(tmp_path, settings):
 def test_a_schema_2_store_opens_upgraded_and_its_old_draw_is_verified_as_version_1(tmp_path, settings):
     path, draw_id = schema_2_store_with_a_draw(tmp_path, settings)
     store = Store(path)
-    assert store.schema_version() == SCHEMA_VERSION == 3
+    assert store.schema_version() == SCHEMA_VERSION == 4
     record = spot_checks.draw_record(store, district(settings), draw_id)
     assert record["frame_hash_version"] == 1 and pd.isna(record["frame_key"])
     assert spot_checks.frame_unchanged(store, settings, district(settings), draw_id) is True
@@ -130,3 +130,57 @@ def test_a_changed_threshold_rebuilds_the_frame_even_on_an_unchanged_store(known
     monkeypatch.setattr(draws_module, "build_frame", no_rebuild)
     with pytest.raises(AssertionError, match="rebuilt"):  # the overload flags depend on it
         spot_checks.frame_unchanged(known_store, stricter, district(settings), draw.draw_id)
+
+
+KEYED_ITEMS = store_module.ITEMS_TABLE.replace("checked_at TIMESTAMP)", "checked_at TIMESTAMP, PRIMARY KEY (draw_id, household_id))")
+
+
+def schema_3_store_with_a_checked_draw(tmp_path, settings):
+    """A store as schema 3 wrote it: spot-check items under a primary key, one of them checked."""
+    path = tmp_path / "schema3.duckdb"
+    store = build_known_store(path, settings)
+    draw = spot_checks.create_draw(store, settings, CHECKER, district(settings), D(2024, 9, 14), "srs",
+                                   {"n": 5}, seed=1)
+    first = draw.sample["household_id"].iloc[0]
+    store_module.close_all()
+    con = duckdb.connect(str(path))
+    con.execute("ALTER TABLE spot_check_items RENAME TO unkeyed")
+    con.execute(KEYED_ITEMS)
+    con.execute("INSERT INTO spot_check_items SELECT * FROM unkeyed")
+    con.execute("DROP TABLE unkeyed")
+    con.execute("UPDATE spot_check_items SET visited = true, note = '已核' WHERE household_id = ?", [first])
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    con.close()
+    return path, draw.draw_id, first
+
+
+def item_keys(path) -> list[str]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return [row[0] for row in con.execute(
+            "SELECT constraint_type FROM duckdb_constraints() WHERE table_name = 'spot_check_items'").fetchall()]
+    finally:
+        con.close()
+
+
+def test_a_schema_3_store_keeps_its_items_and_loses_their_key(tmp_path, settings):
+    path, draw_id, checked = schema_3_store_with_a_checked_draw(tmp_path, settings)
+    assert "PRIMARY KEY" in item_keys(path)
+    con = duckdb.connect(str(path), read_only=True)
+    before = con.execute("SELECT * FROM spot_check_items ORDER BY household_id").fetchall()
+    con.close()
+    store = Store(path)
+    assert store.schema_version() == SCHEMA_VERSION == 4
+    after = store.cursor().execute("SELECT * FROM spot_check_items ORDER BY household_id").fetchall()
+    assert after == before and len(after) == 5
+    store_module.close_all()
+    assert "PRIMARY KEY" not in item_keys(path) and "NOT NULL" in item_keys(path)
+    store = Store(path)
+    items = spot_checks.draw_items(store, settings, district(settings), draw_id).set_index("household_id")
+    assert items.loc[checked, "visited"] is True and items.loc[checked, "note"] == "已核"
+    # A new draw lands in the rebuilt table beside the old one.
+    again = spot_checks.create_draw(store, settings, CHECKER, district(settings), D(2024, 9, 14), "srs",
+                                    {"n": 5}, seed=1)
+    assert store.count("spot_check_items") == 10
+    assert list(draws_module.plain_items(store, district(settings), again.draw_id)["household_id"]) == \
+        list(draws_module.plain_items(store, district(settings), draw_id)["household_id"])

@@ -56,7 +56,7 @@ def meta(path, key: str) -> str | None:
 def test_opening_an_older_store_stores_hazard_levels_as_codes(tmp_path, settings):
     path = old_store(tmp_path, settings)
     store = Store(path)
-    assert store.schema_version() == SCHEMA_VERSION == 3
+    assert store.schema_version() == SCHEMA_VERSION == 4
     store_module.close_all()
     assert levels(path) == {"z-high": "high", "z-medium": "medium", "z-medium-spelled": "medium",
                             "z-letter": "high", "z-none": None, "z-unknown": None}

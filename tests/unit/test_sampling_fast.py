@@ -152,6 +152,7 @@ def old_prepare(frame, required):
                                                                             strict=True)], dtype=object)
         else:
             units[column] = np.array([str(v) for v in series.to_numpy(dtype=object)], dtype=object)
+    units[frame_module.ROW] = np.array(list(range(len(frame))), dtype=np.intp)
     order = np.argsort(units["household_id"], kind="stable")
     return {column: values[order] for column, values in units.items()}
 
@@ -187,20 +188,24 @@ DRAWS = {
 }
 
 
-def old_sample_table(household_id, village_code, stratum, inclusion_probability, reason):
+def old_sample_table(household_id, village_code, stratum, inclusion_probability, reason, rows=None):
     ids = [str(v) for v in household_id]
     villages = [str(v) for v in village_code]
     strata = [str(v) for v in stratum]
     pi = np.asarray(inclusion_probability, dtype=float)
     reasons = [str(v) for v in reason]
     order = sorted(range(len(ids)), key=lambda i: (strata[i], ids[i]))
-    return pd.DataFrame({
+    index = None if rows is None else pd.Index([int(rows[i]) for i in order], dtype=np.intp)
+    table = pd.DataFrame({
         "household_id": pd.Series([ids[i] for i in order], dtype=str),
         "village_code": pd.Series([villages[i] for i in order], dtype=str),
         "stratum": pd.Series([strata[i] for i in order], dtype=str),
         "inclusion_probability": pd.Series(pi[order], dtype=float),
         "reason": pd.Series([reasons[i] for i in order], dtype=str),
     })
+    if index is not None:
+        table.index = index
+    return table
 
 
 def straightforward(monkeypatch, run, frame, seed):
@@ -221,6 +226,18 @@ def test_the_fast_draw_equals_the_straightforward_one(monkeypatch, name, seed) -
     for candidate in (frame, frame.sort_values("household_id", ignore_index=True)):
         fast = DRAWS[name](candidate, seed)
         pd.testing.assert_frame_equal(fast, straightforward(monkeypatch, DRAWS[name], candidate, seed))
+
+
+@pytest.mark.parametrize("name", list(DRAWS))
+def test_a_sample_is_indexed_by_where_its_households_are_in_the_frame(name) -> None:
+    # Shuffled, so that the draw sorts the frame first and the positions must survive the sort.
+    frame = make_frame(400, seed=5, villages=11).sample(frac=1.0, random_state=2)
+    frame.index = pd.Index(range(1000, 1000 + len(frame)))  # labels that are not positions
+    sample = DRAWS[name](frame, 5)
+    assert len(sample) and sample.index.is_unique
+    found = frame.iloc[sample.index.to_numpy()]
+    assert list(found["household_id"]) == list(sample["household_id"])
+    assert list(found["village_code"]) == list(sample["village_code"])
 
 
 @pytest.mark.parametrize("name", ["stratified_village", "backcheck"])
