@@ -24,6 +24,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from data_loaders import accounts
 from data_loaders.store import Store, StoreError
 from paicha.config import load_settings
+from ui import preload
 from ui.maps import assets as map_assets
 from ui.maps import tiles as map_tiles
 
@@ -102,7 +103,8 @@ async def map_asset(request: Request) -> Response:
 
 class SecurityHeaders(BaseHTTPMiddleware):
     """Headers for an intranet deployment: no sniffing, no framing by others, no referrer, a CSP
-    that keeps the browser from fetching anything (images included) from another host.
+    that keeps the browser from fetching anything (images included) from another host; and on the
+    page itself, the scripts the overview will need (ui.preload).
     """
 
     async def dispatch(self, request: Request, call_next):
@@ -111,6 +113,9 @@ class SecurityHeaders(BaseHTTPMiddleware):
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("Content-Security-Policy", CSP)
+        links = preload.link_header(st.get_option("server.baseUrlPath") or "")
+        if links and response.headers.get("content-type", "").startswith("text/html"):
+            response.headers["Link"] = links
         return response
 
 

@@ -101,6 +101,26 @@ def test_a_visitor_without_a_session_sees_the_sign_in_form_and_nothing_else(brow
     page.close()
 
 
+def test_the_overviews_chart_scripts_arrive_with_the_sign_in_form(browser, app_url):
+    """Fetched while the visitor types, not after the click (ui.preload); a deep link too."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    for path in ("", "/villages"):
+        answer = page.goto(f"{app_url}{path}")
+        links = re.findall(r"<([^>]+)>; rel=modulepreload", answer.headers.get("link", ""))
+        assert {re.sub(r"\..*", "", link.rsplit("/", 1)[1]) for link in links} == {"PlotlyChart", "DataFrame",
+                                                                                "arrowFormatUtils"}, path
+        page.get_by_label(t("signin.username")).wait_for(timeout=60_000)
+        fetched = page.evaluate("performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)")
+        assert set(links) <= set(fetched), path  # before anyone pressed 登录
+        for link in links:
+            script = page.request.get(f"{app_url}{link}")
+            assert script.ok and "javascript" in script.headers["content-type"], link
+    sign_in(page, "leader")
+    wait_rendered(page, '[data-testid="stMetric"]')
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 1  # the preloaded script draws the chart
+    page.close()
+
+
 def test_a_town_supervisor_keeps_identity_date_and_scope_through_menu_back_reload_and_deep_link(
         browser, app_url, divisions):
     context = browser.new_context(viewport={"width": 1500, "height": 1100})
