@@ -56,7 +56,7 @@ def _progress(message: str) -> None:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from data_loaders.importing import ImportKind, import_files
+    from data_loaders.workbook import read_in_background
 
     files = []
     for name in args.files:
@@ -64,11 +64,19 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         if not path.is_file():
             raise UsageError(t("cli.file_missing", path=path))
         files.append((path.name, path.read_bytes()))
+    # The workbooks are parsed while the import's libraries (pandas, pandera: a second or more)
+    # load, instead of after them.
+    # Not a file the import refuses for its size: that one is never parsed.
+    limit = settings.max_upload_mb * 1024 * 1024
+    pending = [read_in_background(content) if len(content) <= limit else None for _, content in files]
+    from data_loaders.importing import ImportKind, import_files
+    from data_loaders.importing.service import prepare
+
     store = open_store(args, settings)
     kind = ImportKind(args.kind) if args.kind else None
     report = import_files(store, files, settings=settings, user=args.user, kind=kind, dry_run=args.dry_run,
                           confirm_moves=args.confirm_moves, confirm_id_changes=args.confirm_id_changes,
-                          progress=_progress)
+                          progress=_progress, prepared=prepare(files, settings, kind, pending))
     if args.json:
         emit(report.as_dict())
     else:

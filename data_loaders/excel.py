@@ -1,10 +1,9 @@
-"""Every spreadsheet paicha writes or reads: one Excel writer, one CSV writer, one Excel reader.
+"""Every spreadsheet paicha writes: one Excel writer, one CSV writer (data_loaders.workbook reads them).
 
 The writer owns what every workbook shares: header and cell styles, print setup (A4, header
 rows repeated on each page, one page wide), the help sheet (填表说明), column widths and
 dropdowns. Both writers neutralise text that a spreadsheet would run as a formula (OWASP "CSV
 injection"): values that came from files are data, never formulas, wherever they are exported.
-The reader is the only caller of python-calamine.
 """
 
 from __future__ import annotations
@@ -15,12 +14,12 @@ import math
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-import python_calamine
 
+from data_loaders.workbook import HELP_SHEET
 from paicha.text import t
 
 if TYPE_CHECKING:  # xlsxwriter is imported where a workbook is written: reading a file never needs it
@@ -28,7 +27,6 @@ if TYPE_CHECKING:  # xlsxwriter is imported where a workbook is written: reading
     from xlsxwriter.format import Format
     from xlsxwriter.worksheet import Worksheet
 
-HELP_SHEET = t("excel.help_sheet")
 
 # A text cell starting with one of these is a formula (or the start of one) to Excel, LibreOffice
 # and WPS once the cell is edited or the CSV is opened; tab and CR hide a formula after them.
@@ -257,37 +255,3 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     # end the row early for every reader.
     return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
-
-# --------------------------------------------------------------------------- reading
-
-
-class UnreadableWorkbook(Exception):
-    """The bytes are not a workbook calamine can open; ``args[0]`` is calamine's reason."""
-
-
-class SheetGrid(NamedTuple):
-    """One worksheet as rows of cells (list index + 1 is Excel's row number) and its merges."""
-
-    name: str
-    rows: list[list[object]]
-    merges: list[tuple[tuple[int, int], tuple[int, int]]]
-
-
-def read_workbook(content: bytes) -> list[SheetGrid]:
-    """Every visible worksheet of an .xlsx or .xls file except the help sheet, in file order."""
-    try:
-        book = python_calamine.load_workbook(io.BytesIO(content))
-    except Exception as exc:  # calamine raises several unrelated types for a broken file
-        raise UnreadableWorkbook(str(exc)) from None
-    grids = []
-    with book:
-        for meta in book.sheets_metadata:
-            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
-                continue
-            if meta.visible != python_calamine.SheetVisibleEnum.Visible or meta.name == HELP_SHEET:
-                continue
-            sheet = book.get_sheet_by_name(meta.name)
-            # skip_empty_area=False keeps leading empty rows, so list index + 1 is Excel's row.
-            grids.append(SheetGrid(meta.name, sheet.to_python(skip_empty_area=False),
-                                   list(sheet.merged_cell_ranges or [])))
-    return grids

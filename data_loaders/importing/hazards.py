@@ -18,11 +18,12 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
-from data_loaders.importing.reading import ReadError, Table, sniff_format
+from data_loaders.importing.reading import ReadError, Table
 from data_loaders.importing.report import ImportIssue
 from data_loaders.importing.spec import LAT_RANGE, LON_RANGE, ImportKind, match_header
 from data_loaders.importing.validate import Context, Validated, validate_tables
 from data_loaders.store import HAZARD_COLUMNS
+from data_loaders.workbook import sniff_format
 from paicha.text import t
 
 WGS84 = "EPSG:4326"

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from data_loaders.excel import UnreadableWorkbook, read_workbook
 from data_loaders.importing.cells import display, is_blank
 from data_loaders.importing.report import ImportIssue
 from data_loaders.importing.spec import (
@@ -29,6 +28,7 @@ from data_loaders.importing.spec import (
     match_header,
     normalise_value,
 )
+from data_loaders.workbook import UnreadableWorkbook, read_workbook
 from paicha.text import t
 
 HEADER_SCAN_ROWS = 30  # title blocks above the header are rarely longer than a few rows
@@ -68,29 +68,15 @@ class _Header:
         return len({f for f, _ in self.columns.values()})
 
 
-def sniff_format(content: bytes) -> str:
-    """xlsx, xls, zip (a zipped Shapefile), geojson or csv, from the bytes rather than the name."""
-    if content[:4] == b"PK\x03\x04":
-        try:
-            names = zipfile.ZipFile(io.BytesIO(content)).namelist()
-        except zipfile.BadZipFile:
-            return "xlsx"
-        return "xlsx" if "[Content_Types].xml" in names else "zip"
-    if content[:4] == b"\xd0\xcf\x11\xe0":
-        return "xls"
-    if content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
-        return "geojson"
-    return "csv"
-
-
-def read_grids(content: bytes, fmt: str) -> list[tuple[str, Grid, Merges]]:
+def read_grids(content: bytes, fmt: str, pending: Future | None = None) -> list[tuple[str, Grid, Merges]]:
     """Every visible worksheet but the help sheet as (name, rows of cells, merged ranges); a CSV is
-    one sheet ''.
+    one sheet ''. ``pending`` is a read of the same workbook already under way
+    (:func:`data_loaders.workbook.read_in_background`).
     """
     if fmt == "csv":
         return [("", _csv_grid(content), [])]
     try:
-        return read_workbook(content)
+        return pending.result() if pending is not None else read_workbook(content)
     except UnreadableWorkbook as exc:
         raise ReadError(t("import.error.unreadable_excel", reason=exc)) from None
 
@@ -269,7 +255,8 @@ def _table(name: str, sheet: str, grid: Grid, header: _Header) -> Table:
 
 
 def read_tables(name: str, content: bytes, fmt: str,
-                kind: ImportKind | None) -> tuple[ImportKind | None, list[Table], list[ImportIssue]]:
+                kind: ImportKind | None, pending: Future | None = None
+                ) -> tuple[ImportKind | None, list[Table], list[ImportIssue]]:
     """All tables of one kind in a spreadsheet file, with header-level issues.
 
     Without ``kind`` the kind is detected from the first sheet with a recognisable header; other
@@ -277,7 +264,7 @@ def read_tables(name: str, content: bytes, fmt: str,
     """
     issues: list[ImportIssue] = []
     try:
-        grids = read_grids(content, fmt)
+        grids = read_grids(content, fmt, pending)
     except ReadError as exc:
         return kind, [], [ImportIssue(name, "", None, "", "", str(exc))]
     tabular = [k for k in ImportKind if k.is_tabular]

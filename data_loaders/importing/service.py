@@ -6,18 +6,20 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from contextlib import suppress
 from dataclasses import dataclass
 
 from data_loaders.engines import Cursor
 from data_loaders.importing.apply import apply_batch, count_changes, household_changes
-from data_loaders.importing.reading import Table, read_tables, sniff_format
+from data_loaders.importing.reading import Table, read_tables
 from data_loaders.importing.report import HouseholdChange, ImportIssue, ImportReport
 from data_loaders.importing.resolve import Divisions
 from data_loaders.importing.spec import APPLY_ORDER, MODE_CODES, MODES, ImportKind
 from data_loaders.importing.validate import Context, Validated, validate_tables
 from data_loaders.store import Store, StoreError
+from data_loaders.workbook import sniff_format
 from paicha.config import Settings
 from paicha.privacy import mask_id
 from paicha.scope import Scope
@@ -43,12 +45,13 @@ def _too_large(name: str, content: bytes, settings: Settings) -> ImportIssue | N
     return None
 
 
-def _read(files: list[tuple[str, bytes]], settings: Settings, kind: ImportKind | None
+def _read(files: list[tuple[str, bytes]], settings: Settings, kind: ImportKind | None,
+          pending: Sequence[Future | None] | None = None
           ) -> tuple[list[_File], dict[ImportKind, list], list[ImportIssue]]:
     """Check sizes and read every file; group what was readable by kind."""
     infos, issues = [], []
     groups: dict[ImportKind, list] = {}
-    for name, content in files:
+    for position, (name, content) in enumerate(files):
         info = _File(name, hashlib.sha256(content).hexdigest(), kind)
         infos.append(info)
         problem = _too_large(name, content, settings)
@@ -68,7 +71,8 @@ def _read(files: list[tuple[str, bytes]], settings: Settings, kind: ImportKind |
             issues.append(ImportIssue(name, "", None, "", "", t(
                 "import.error.mixed_kinds_not_allowed", kind=kind.label, detected=t("import.term.a_spreadsheet"))))
             continue
-        info.kind, tables, read_issues = read_tables(name, content, fmt, kind)
+        info.kind, tables, read_issues = read_tables(name, content, fmt, kind,
+                                                     pending[position] if pending else None)
         issues += read_issues
         if info.kind is not None and tables:
             groups.setdefault(info.kind, []).extend(tables)
@@ -86,9 +90,14 @@ class Prepared:
     issues: list[ImportIssue]
 
 
-def prepare(files: list[tuple[str, bytes]], settings: Settings, kind: ImportKind | None = None) -> Prepared:
-    """Check the sizes of ``files`` and read them, without the store."""
-    return Prepared(*_read(files, settings, kind))
+def prepare(files: list[tuple[str, bytes]], settings: Settings, kind: ImportKind | None = None,
+            pending: Sequence[Future | None] | None = None) -> Prepared:
+    """Check the sizes of ``files`` and read them, without the store.
+
+    ``pending`` holds, file by file, a read of the workbook already under way (or None), as
+    :func:`data_loaders.workbook.read_in_background` starts it.
+    """
+    return Prepared(*_read(files, settings, kind, pending))
 
 
 def _validate(store: Store, settings: Settings, groups: dict[ImportKind, list]) -> tuple[list[Validated], Divisions]:

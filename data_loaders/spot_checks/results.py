@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
-from data_loaders.excel import UnreadableWorkbook, read_workbook
 from data_loaders.importing import cells
 from data_loaders.spot_checks.draws import check_scope, draw_record, nullable, plain_items
 from data_loaders.spot_checks.field_lists import (
@@ -18,6 +17,7 @@ from data_loaders.spot_checks.field_lists import (
     HOUSEHOLD_HEADER,
 )
 from data_loaders.store import Store
+from data_loaders.workbook import UnreadableWorkbook, read_workbook
 from paicha import verdicts
 from paicha.access import User
 from paicha.scope import Scope

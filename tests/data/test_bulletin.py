@@ -15,8 +15,8 @@ from pypdf import PdfReader
 
 from data_loaders import bulletins, reports
 from data_loaders import store as store_module
-from data_loaders.excel import read_workbook
 from data_loaders.store import SCREENING_COLUMNS, Store
+from data_loaders.workbook import read_workbook
 from paicha.scope import Scope
 from paicha.text import t
 from paicha.vocab import Status

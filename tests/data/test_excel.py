@@ -13,13 +13,13 @@ from data_loaders.excel import (
     Column,
     HelpSheet,
     Sheet,
-    read_workbook,
     to_csv_bytes,
     write_workbook,
 )
 from data_loaders.importing import ImportKind, export_to_template
 from data_loaders.spot_checks import create_draw, field_lists
 from data_loaders.store import Store
+from data_loaders.workbook import read_workbook
 from paicha.access import User
 from paicha.scope import Scope
 
