@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.request import urlopen
 
+from ui.text import t
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("PAICHA_CHROMIUM", "/usr/bin/chromium")
 # Without these flags Chromium keeps trying to reach Google's hosts on a closed network.
@@ -108,6 +110,16 @@ def sign_in(page, username: str, password: str = "paicha-demo") -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_selector('[data-testid="stSidebar"] >> text=退出登录', timeout=60_000)
+    wait_rendered(page)
+
+
+def wait_checked(page, timeout_ms: int = 120_000) -> None:
+    """Wait for the import page's dry run to pass, then for the page to settle.
+
+    The page's caption and the uploader's help also say 校验通过, so only the passed message's
+    own opening (up to its first figure) tells that the check is over.
+    """
+    page.wait_for_selector(f"text={t('imports.passed').split('{')[0]}", timeout=timeout_ms)
     wait_rendered(page)
 
 

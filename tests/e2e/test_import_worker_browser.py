@@ -7,7 +7,8 @@ import pytest
 from data_loaders.importing import ImportKind, export_to_template
 from data_loaders.store import Store, close_all
 from paicha.scope import Scope
-from tests.e2e.browser import ROOT, running_app, sign_in, wait_rendered
+from tests.e2e.browser import ROOT, running_app, sign_in, wait_checked, wait_rendered
+from ui.text import t
 
 pytestmark = pytest.mark.e2e
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -41,12 +42,9 @@ def test_a_district_roster_is_checked_off_the_server_then_imported_and_logged(br
     sign_in(page, "admin")
     wait_rendered(page)
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(roster_file))
-    # The page's caption says 校验通过 too, so waiting for that text returns before the check
-    # has begun; the bar's last step is only ever drawn once the check is over.
-    page.wait_for_selector("text=校验完成", timeout=120_000)
-    wait_rendered(page)
+    wait_checked(page)
     assert page.locator('[data-testid="stProgress"]').count() == 1
-    assert "校验通过：" in page.inner_text("body")
+    assert t("imports.progress_done") in page.inner_text("body")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "imports_worker.png"), full_page=True)
     page.get_by_role("button", name="确认导入").click()

@@ -16,7 +16,7 @@ import subprocess
 import pytest
 
 from tests.conftest import build_known_store
-from tests.e2e.browser import sign_in, started_app, wait_rendered
+from tests.e2e.browser import sign_in, started_app, wait_checked, wait_rendered
 from tests.faults.test_killed_cli_import import ATTEMPTS, import_command, store_state
 from tests.processes import ROOT
 from ui.text import t
@@ -32,8 +32,7 @@ def import_through_the_page_and_kill_the_server(browser, db, files) -> None:
             wait_rendered(page)
             sign_in(page, "admin")
             page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([str(f) for f in files])
-            page.wait_for_selector("text=校验通过", timeout=240_000)
-            wait_rendered(page)
+            wait_checked(page, timeout_ms=240_000)
             page.get_by_role("button", name=t("imports.confirm")).click()
             app.wait_for_line("正在写入农户花名册（20000 行）", timeout=240)
             app.wait_for_line("正在写入排查记录", timeout=240)
