@@ -68,7 +68,7 @@ IMPORT_CONFIRM = "imports.confirm"
 IMPORT_CONFIRM_MOVES = "imports.confirm_moves"
 IMPORT_CONFIRM_ID_CHANGES = "imports.confirm_id_changes"
 IMPORT_BACKUP = "imports.backup"
-IMPORT_DRY_RUN = "imports.dry_run"  # session-state slot: (token, report) of the last check
+IMPORT_DRY_RUN = "imports.dry_run"  # session-state slot: (token, report, what was read) of the last check
 
 SPOT_UNMASK = "spot.unmask"
 SPOT_UNMASK_REASON = "spot.unmask.reason"

@@ -41,7 +41,7 @@ def test_a_broken_file_shows_every_error_with_its_row_and_changes_nothing(tmp_pa
     assert_bad_check_digit_refused(at, tmp_path / "k.duckdb")
 
 
-def assert_bad_check_digit_refused(at: AppTest, db: Path) -> None:
+def assert_bad_check_digit_refused(at: AppTest, db: Path, households: int = 14) -> None:
     """id_bad_check_digit.xlsx on the page: its one error located, no confirm button, nothing written."""
     assert not at.exception
     assert at.error and "校验未通过" in at.error[0].value
@@ -50,7 +50,7 @@ def assert_bad_check_digit_refused(at: AppTest, db: Path) -> None:
     assert errors[t("imports.error_column")].tolist() == ["户主证件号码"]
     assert not [b for b in at.button if b.key == keys.IMPORT_CONFIRM]
     store_module.close_all()
-    assert Store(db).count("households") == 14
+    assert Store(db).count("households") == households
 
 
 def test_a_clean_file_is_checked_then_imported_on_confirm_and_logged(tmp_path, settings, app_env):
@@ -66,6 +66,37 @@ def test_a_clean_file_is_checked_then_imported_on_confirm_and_logged(tmp_path, s
     assert "messy_roster_export.xlsx" in log[t("imports.log_file")].tolist()
     store_module.close_all()
     assert Store(tmp_path / "k.duckdb").count("households") == 24
+
+
+def test_the_confirm_validates_again_but_takes_what_the_check_read(tmp_path, settings, app_env, monkeypatch):
+    """Reading depends on the file alone, validation on the store as it is at the confirm."""
+    from data_loaders.importing import service
+
+    calls = {"read": 0, "validate": 0}
+    read, validate = service.read_tables, service._validate
+
+    def counted_read(*args, **kwargs):
+        calls["read"] += 1
+        return read(*args, **kwargs)
+
+    def counted_validate(*args, **kwargs):
+        calls["validate"] += 1
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(service, "read_tables", counted_read)
+    monkeypatch.setattr(service, "_validate", counted_validate)
+    build_known_store(tmp_path / "k.duckdb", settings)
+    app_env(tmp_path / "k.duckdb")
+    at = upload(open_imports(), "messy_roster_export.xlsx")
+    assert "新增 10" in at.success[0].value
+    assert calls == {"read": 1, "validate": 1}
+    at.button(key=keys.IMPORT_CONFIRM).click().run()
+    assert not at.exception and any("已导入 10 行" in s.value for s in at.success)
+    assert calls == {"read": 1, "validate": 2}
+    # Another file after the import is read afresh: nothing of the first one is taken for it.
+    at = upload(at, "id_bad_check_digit.xlsx")
+    assert calls["read"] == 2
+    assert_bad_check_digit_refused(at, tmp_path / "k.duckdb", households=24)
 
 
 MOVE_CSV = ("户编号,户主姓名,户主证件号码,乡镇,村,家庭人口数,是否脱贫户\n"
