@@ -149,3 +149,35 @@ def test_an_upload_into_a_store_moved_away_is_an_error_page(tmp_path, settings, 
     at = upload(at, "messy_roster_export.xlsx")
     assert not at.exception and "数据库文件不存在" in shown(at.error[0].value)
     assert not (tmp_path / "k.duckdb").exists()
+
+
+HOSTILE_HEAD = "<img src=x onerror=alert(1)>"
+FORMULA_HEAD = '=HYPERLINK("http://x","点我")'
+HOSTILE_CSV = ("户编号,户主姓名,户主证件号码,乡镇,村,家庭人口数,是否脱贫户\n"
+               f"H90,{HOSTILE_HEAD},11010519491231002X,甘泉镇,210311104210,3,否\n"
+               f'H91,"{FORMULA_HEAD.replace(chr(34), chr(34) * 2)}",11010519491231002X,甘泉镇,210311104210,3,否\n')
+
+
+def test_a_hostile_file_is_refused_at_its_huge_number_then_imported_as_text_on_confirm(tmp_path, settings, app_env):
+    """HTML and a formula are names like any other; a member count of 10^20 is refused where it is."""
+    build_known_store(tmp_path / "k.duckdb", settings)
+    app_env(tmp_path / "k.duckdb")
+    huge = HOSTILE_CSV + "H92,测试户主,11010519491231002X,甘泉镇,210311104210,100000000000000000000,否\n"
+    at = open_imports()
+    at.file_uploader(key=keys.IMPORT_FILES).set_value(("hostile.csv", huge.encode(), "text/csv"))
+    at.run()
+    assert not at.exception
+    assert at.error and "校验未通过" in at.error[0].value
+    errors = next(d.value for d in at.dataframe if t("imports.error_row") in d.value.columns)
+    assert errors[t("imports.error_row")].tolist() == [4]
+    assert errors[t("imports.error_column")].tolist() == ["家庭人口数"]
+    assert not [b for b in at.button if b.key == keys.IMPORT_CONFIRM]
+    at.file_uploader(key=keys.IMPORT_FILES).set_value(("hostile.csv", HOSTILE_CSV.encode(), "text/csv"))
+    at.run()
+    assert "新增 2" in at.success[0].value
+    at.button(key=keys.IMPORT_CONFIRM).click().run()
+    assert not at.exception and any("已导入 2 行" in s.value for s in at.success)
+    store_module.close_all()
+    names = Store(tmp_path / "k.duckdb").query(
+        "SELECT head_name FROM households WHERE household_id IN ('H90', 'H91') ORDER BY household_id")
+    assert names["head_name"].tolist() == [HOSTILE_HEAD, FORMULA_HEAD]
