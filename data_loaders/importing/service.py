@@ -10,14 +10,15 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import partial
 
 from data_loaders.engines import Cursor
 from data_loaders.importing.apply import apply_batch, count_changes, household_changes
-from data_loaders.importing.reading import Table, read_tables
+from data_loaders.importing.reading import read_tables
 from data_loaders.importing.report import HouseholdChange, ImportIssue, ImportReport
 from data_loaders.importing.resolve import Divisions
 from data_loaders.importing.spec import APPLY_ORDER, MODE_CODES, MODES, ImportKind
-from data_loaders.importing.validate import Context, Validated, validate_tables
+from data_loaders.importing.validate import Context, Typed, Validated, type_tables, validate_typed
 from data_loaders.store import Store, StoreError
 from data_loaders.workbook import sniff_format
 from paicha.config import Settings
@@ -83,11 +84,28 @@ def _read(files: list[tuple[str, bytes]], settings: Settings, kind: ImportKind |
 class Prepared:
     """What reading a batch found, before any store look-up: picklable, so a worker process can
     make it (``worker``) and the server validate it (``import_files(..., prepared=...)``).
+
+    ``groups`` holds each spreadsheet kind's tables read and typed, and the hazard files as they
+    came (a layer is read with geopandas when validated).
     """
 
     infos: list[_File]
-    groups: dict[ImportKind, list]
+    groups: dict[ImportKind, Typed | list[tuple[str, bytes]]]
     issues: list[ImportIssue]
+    # Set by import_files in the server: the last validation of these groups, and the store's
+    # content version it was made against.
+    validation: _Validation | None = None
+
+
+@dataclass
+class _Validation:
+    content_version: int
+    batches: list[Validated]
+    divisions: Divisions
+
+
+class _StoreChanged(Exception):
+    """The store's content moved between the validation and the write's transaction."""
 
 
 def prepare(files: list[tuple[str, bytes]], settings: Settings, kind: ImportKind | None = None,
@@ -97,10 +115,15 @@ def prepare(files: list[tuple[str, bytes]], settings: Settings, kind: ImportKind
     ``pending`` holds, file by file, a read of the workbook already under way (or None), as
     :func:`data_loaders.workbook.read_in_background` starts it.
     """
-    return Prepared(*_read(files, settings, kind, pending))
+    infos, groups, issues = _read(files, settings, kind, pending)
+    # Typing every cell needs no store and is most of the validation: done here, it runs in the
+    # worker process with the reading instead of in the server.
+    return Prepared(infos, {k: found if k is ImportKind.hazards else type_tables(k, found)
+                            for k, found in groups.items()}, issues)
 
 
-def _validate(store: Store, settings: Settings, groups: dict[ImportKind, list]) -> tuple[list[Validated], Divisions]:
+def _validate(store: Store, settings: Settings, groups: dict[ImportKind, Typed | list[tuple[str, bytes]]]
+              ) -> tuple[list[Validated], Divisions]:
     divisions = Divisions(store.divisions(Scope.district(settings.district_code)))
     ctx = Context(store, settings, divisions)
     done = []
@@ -113,8 +136,7 @@ def _validate(store: Store, settings: Settings, groups: dict[ImportKind, list]) 
 
             batch = validate_hazard_files(groups[kind], ctx)
         else:
-            tables: list[Table] = groups[kind]
-            batch = validate_tables(kind, tables, ctx)
+            batch = validate_typed(groups[kind], ctx)
         if kind is ImportKind.households:
             ctx.batch_households = batch.frame.loc[
                 batch.frame["household_id"].notna(),
@@ -187,17 +209,42 @@ def import_files(store: Store, files: list[tuple[str, bytes]], *, settings: Sett
     equals the number of such households listed in the report. ``progress`` hears, inside the
     transaction, when each kind starts being written, and when the write is committed.
     ``prepared`` is what :func:`prepare` made of the same ``files`` (in a worker process): the
-    files are then not read again.
+    files are then not read again, and while the store's content is as it was at the last call
+    with it (a check, then its confirm), not validated again either.
 
     A store that cannot be written (read-only, moved, full) raises its StoreError: the attempt
     cannot even be logged. Any other database error is reported as an issue, nothing written.
     """
     store.require_writable(Permission.import_data.label)
-    say = progress or (lambda _message: None)
     if prepared is None:
         prepared = prepare(files, settings, kind)
+    attempt = partial(_import, store, files, prepared, settings=settings, user=user, kind=kind, dry_run=dry_run,
+                      confirm_moves=confirm_moves, confirm_id_changes=confirm_id_changes, progress=progress)
+    try:
+        return attempt()
+    except _StoreChanged:
+        # Another write landed after the check this confirm relied on: validate again, once.
+        prepared.validation = None
+        return attempt()
+
+
+def _import(store: Store, files: list[tuple[str, bytes]], prepared: Prepared, *, settings: Settings, user: str,
+            kind: ImportKind | None, dry_run: bool, confirm_moves: int, confirm_id_changes: int,
+            progress: Callable[[str], None] | None) -> ImportReport:
+    say = progress or (lambda _message: None)
     infos, groups, issues = prepared.infos, prepared.groups, list(prepared.issues)
-    batches, divisions = _validate(store, settings, groups) if groups else ([], None)
+    # Validation reads the store's divisions and households alone, and every write to households
+    # moves the content version (divisions are loaded once, into an empty store, before any roster
+    # can pass). So at an unchanged version the last validation stands: a confirm right after its
+    # check does not do it again. The write's transaction makes sure the version is still that one.
+    version = store.content_version()
+    last = prepared.validation
+    reused = last is not None and last.content_version == version
+    if reused:
+        batches, divisions = last.batches, last.divisions
+    else:
+        batches, divisions = _validate(store, settings, groups) if groups else ([], None)
+        prepared.validation = _Validation(version, batches, divisions)
     for batch in batches:
         issues += batch.issues
         for info in infos:
@@ -229,6 +276,8 @@ def import_files(store: Store, files: list[tuple[str, bytes]], *, settings: Sett
     if ok and not dry_run:
         try:
             with store.transaction() as cur:
+                if store.content_version(cur) != version:
+                    raise _StoreChanged
                 for batch in batches:
                     say(t("import.progress.applying", kind=batch.kind.label, rows=batch.rows))
                     apply_batch(cur, batch)
@@ -240,11 +289,16 @@ def import_files(store: Store, files: list[tuple[str, bytes]], *, settings: Sett
                             {"files": [i.name for i in infos], "kinds": [k.value for k in parts]} | extra,
                             sum(p.rows for p in parts.values()))
             say(t("import.progress.committed"))
-        except (StoreError, store.Error) as exc:
+        except (StoreError, store.Error, _StoreChanged) as exc:
+            if isinstance(exc, _StoreChanged) and reused:
+                raise
             for part in parts.values():
                 part.applied = False
             if isinstance(exc, store.Error):
                 issues.append(_database_issue(files, exc))
+            elif isinstance(exc, _StoreChanged):
+                issues.append(ImportIssue(joined(name for name, _ in files), "", None, "", "",
+                                          t("import.error.store_changed")))
             ok = False
             # The attempt is logged when the store still takes a line (a full disk may not).
             with suppress(StoreError, store.Error), store.writing() as cur:

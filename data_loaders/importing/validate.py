@@ -2,7 +2,9 @@
 
 Three passes, each reporting all it finds: cells are typed (``cells``), names resolved against
 the store's divisions and roster, and the typed frame checked against a pandera schema with
-``lazy=True``. A cell that failed an earlier pass is not reported again by a later one.
+``lazy=True``. A cell that failed an earlier pass is not reported again by a later one. The first
+pass needs no store and takes most of the time (:func:`type_tables`): the import's worker
+process runs it beside the reading, the server the two others (:func:`validate_typed`).
 
 Date rule: a screening date and an online-confirmation date must lie within the campaign, from
 ``campaign.start`` to ``campaign.report_deadline`` inclusive (records after the report is due
@@ -16,6 +18,8 @@ nor after the campaign's year.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
 import re
 from collections import defaultdict
@@ -484,12 +488,43 @@ def _check_indicators(typed: pd.DataFrame, out: _Collector) -> None:
             out.add(idx, "indicator_name", t("import.error.indicator_name_required"))
 
 
+@dataclass
+class Typed:
+    """One kind's tables after the first pass: their cells gathered (``raw``) and typed, with the
+    issues found so far. Picklable, so that the worker process can make it.
+    """
+
+    kind: ImportKind
+    tables: list[Table]  # file, sheet, headers and rows; the cells are in ``raw``
+    raw: pd.DataFrame
+    typed: pd.DataFrame
+    out: _Collector
+
+
+def type_tables(kind: ImportKind, tables: list[Table]) -> Typed:
+    """The pass that needs no store: required columns present, every cell typed."""
+    raw = _raw_frame(kind, tables)
+    # The cells now live in ``raw``; keeping them twice would double what the worker sends back.
+    bare = [dataclasses.replace(table, cells=table.cells.iloc[:0]) for table in tables]
+    out = _Collector(kind, bare, raw)
+    _check_columns(kind, bare, out)
+    return Typed(kind, bare, raw, _parse(kind, raw, out), out)
+
+
 def validate_tables(kind: ImportKind, tables: list[Table], ctx: Context) -> Validated:
     """Every table of one kind, validated together (duplicates are looked for across files)."""
-    raw = _raw_frame(kind, tables)
-    out = _Collector(kind, tables, raw)
-    _check_columns(kind, tables, out)
-    typed = _parse(kind, raw, out)
+    return validate_typed(type_tables(kind, tables), ctx)
+
+
+def validate_typed(first: Typed, ctx: Context) -> Validated:
+    """The passes after :func:`type_tables`: names resolved, rules checked, store columns made.
+
+    ``first`` is left as it was, so one typing serves the check and, later, the confirm.
+    """
+    kind, tables, raw = first.kind, first.tables, first.raw
+    typed = first.typed.copy()
+    out = copy.copy(first.out)
+    out.issues, out.flagged = list(first.out.issues), set(first.out.flagged)
     if kind is ImportKind.households:
         _resolve_places(typed, ctx.divisions, out, with_village=True)
         _apply_schema(kind, typed, ctx.settings, out)

@@ -4,9 +4,10 @@ Why a process and not a thread: reading is calamine (which holds the GIL while i
 cells) and cell-by-cell Python, so a thread would stall every other session as much as running
 inline. Why only reading here: the store is a DuckDB file the server holds read-write, and DuckDB
 lets no other process open it meanwhile, not even read-only. So the worker does the part that
-needs no store (sizes, formats, headers, every cell of every sheet: the bulk of the time) and
-returns the tables, pickled; the server then validates against its own connection and counts in
-SQL, and only the apply writes, in one transaction (``import_files(..., prepared=...)``).
+needs no store (sizes, formats, headers, every cell of every sheet read and typed: the bulk of
+the time) and returns the typed tables, pickled; the server then resolves names and checks the
+rules against its own connection and counts in SQL, and only the apply writes, in one
+transaction (``import_files(..., prepared=...)``).
 """
 
 from __future__ import annotations

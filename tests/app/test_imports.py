@@ -68,8 +68,8 @@ def test_a_clean_file_is_checked_then_imported_on_confirm_and_logged(tmp_path, s
     assert Store(tmp_path / "k.duckdb").count("households") == 24
 
 
-def test_the_confirm_validates_again_but_takes_what_the_check_read(tmp_path, settings, app_env, monkeypatch):
-    """Reading depends on the file alone, validation on the store as it is at the confirm."""
+def _counted(monkeypatch) -> dict[str, int]:
+    """How often the import reads a file and validates a batch, from here on."""
     from data_loaders.importing import service
 
     calls = {"read": 0, "validate": 0}
@@ -85,6 +85,12 @@ def test_the_confirm_validates_again_but_takes_what_the_check_read(tmp_path, set
 
     monkeypatch.setattr(service, "read_tables", counted_read)
     monkeypatch.setattr(service, "_validate", counted_validate)
+    return calls
+
+
+def test_the_confirm_takes_what_the_check_read_and_validated(tmp_path, settings, app_env, monkeypatch):
+    """Reading depends on the file alone, validation on the store, unchanged since the check."""
+    calls = _counted(monkeypatch)
     build_known_store(tmp_path / "k.duckdb", settings)
     app_env(tmp_path / "k.duckdb")
     at = upload(open_imports(), "messy_roster_export.xlsx")
@@ -92,11 +98,37 @@ def test_the_confirm_validates_again_but_takes_what_the_check_read(tmp_path, set
     assert calls == {"read": 1, "validate": 1}
     at.button(key=keys.IMPORT_CONFIRM).click().run()
     assert not at.exception and any("已导入 10 行" in s.value for s in at.success)
-    assert calls == {"read": 1, "validate": 2}
+    assert calls == {"read": 1, "validate": 1}
     # Another file after the import is read afresh: nothing of the first one is taken for it.
     at = upload(at, "id_bad_check_digit.xlsx")
     assert calls["read"] == 2
     assert_bad_check_digit_refused(at, tmp_path / "k.duckdb", households=24)
+
+
+def test_an_import_by_another_admin_between_check_and_confirm_makes_the_confirm_validate_again(
+        tmp_path, settings, app_env, monkeypatch):
+    from data_loaders.importing import import_file
+
+    calls = _counted(monkeypatch)
+    build_known_store(tmp_path / "k.duckdb", settings)
+    app_env(tmp_path / "k.duckdb")
+    at = upload(open_imports(), "messy_roster_export.xlsx")
+    assert "新增 10" in at.success[0].value
+    # Meanwhile a colleague imports the same roster from the command line.
+    name = "messy_roster_export.xlsx"
+    other = import_file(Store(tmp_path / "k.duckdb"), name, (FILES / name).read_bytes(), settings=settings,
+                        user="colleague")
+    assert other.applied and other.new == 10
+    at.button(key=keys.IMPORT_CONFIRM).click().run()
+    assert not at.exception and any("已导入 10 行" in s.value for s in at.success)
+    assert calls == {"read": 2, "validate": 3}  # the page's check and confirm, the colleague's import
+    log = Store(tmp_path / "k.duckdb").query(
+        "SELECT user_name, detail FROM import_log WHERE NOT json_extract(detail, '$.dry_run')::BOOLEAN "
+        "ORDER BY id")
+    assert log["user_name"].tolist() == ["colleague", "admin"]
+    assert '"unchanged": 10' in log["detail"].iloc[1]
+    store_module.close_all()
+    assert Store(tmp_path / "k.duckdb").count("households") == 24
 
 
 MOVE_CSV = ("户编号,户主姓名,户主证件号码,乡镇,村,家庭人口数,是否脱贫户\n"

@@ -10,6 +10,7 @@ import pytest
 
 from cli.main import main
 from data_loaders.importing.service import prepare
+from data_loaders.importing.validate import Typed
 from data_loaders.workbook import UnreadableWorkbook, read_in_background, read_workbook
 from tests.importing.conftest import FILES
 
@@ -41,14 +42,15 @@ def test_a_batch_read_ahead_is_prepared_as_one_read_in_turn(settings):
     assert ahead.issues == in_turn.issues and any(i.file == "broken.xlsx" for i in in_turn.issues)
     assert [(i.name, i.kind, i.sha256) for i in ahead.infos] == [(i.name, i.kind, i.sha256) for i in in_turn.infos]
     assert ahead.groups.keys() == in_turn.groups.keys()
-    for kind, tables in in_turn.groups.items():
-        for mine, theirs in zip(ahead.groups[kind], tables, strict=True):
-            if hasattr(theirs, "cells"):
-                assert (mine.file, mine.sheet, mine.rows, mine.headers) == (theirs.file, theirs.sheet, theirs.rows,
-                                                                          theirs.headers)
-                assert mine.cells.equals(theirs.cells)
-            else:
-                assert mine == theirs
+    for kind, theirs in in_turn.groups.items():
+        mine = ahead.groups[kind]
+        if isinstance(theirs, Typed):
+            assert [(t.file, t.sheet, t.rows, t.headers) for t in mine.tables] == [
+                (t.file, t.sheet, t.rows, t.headers) for t in theirs.tables]
+            assert mine.raw.equals(theirs.raw) and mine.typed.equals(theirs.typed)
+            assert mine.out.issues == theirs.out.issues
+        else:
+            assert mine == theirs
 
 
 def test_the_command_reports_a_broken_workbook_as_the_import_page_does(tmp_path, settings, capsys):
