@@ -39,9 +39,11 @@ st.subheader(t("villages.table"))
 statuses = forms.status_filter()
 several = None if scope.town_code else tuple(town_names.items())  # the district: say which town each village is in
 table, printed = cache.village_table(scope, session.as_of, session.since, session.version, tuple(statuses), several)
-layout.table(table.styled(), key=keys.VILLAGES_TABLE, height=tables.table_height(len(table.shown)),
-             column_config={c: st.column_config.LinkColumn(display_text=t("villages.households_link_text"))
-                            for c in (t("villages.col_households"), t("villages.col_key_households"))},
+layout.table(table.shown, key=keys.VILLAGES_TABLE, height=tables.table_height(len(table.shown)),
+             column_config={**{c: st.column_config.LinkColumn(display_text=t("villages.households_link_text"))
+                               for c in (t("villages.col_households"), t("villages.col_key_households"))},
+                            t("columns.status"): layout.status_column(),
+                            t("columns.screened_pct"): st.column_config.NumberColumn(format="%.1f")},
              printed=printed)
 st.caption(t("villages.table_caption", deadline=report.deadline))
 if user.can(Permission.export):

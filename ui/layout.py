@@ -9,6 +9,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from ui.print import print_table
+from ui.tables.progress import status_options
 from ui.text import t
 
 
@@ -33,6 +34,16 @@ def table(frame, key: str | None = None, height: int | str = "auto", column_conf
     """
     st.dataframe(frame, hide_index=True, width="stretch", height=height, key=key, column_config=column_config)
     print_table(frame if printed is None else printed)
+
+
+def status_column() -> st.column_config.Column:
+    """A column of one-word lists (a unit's status) shown as labels in the town lights' colours.
+
+    Column settings instead of a pandas Styler: Streamlit renders a Styler's every cell in the
+    server on every run (60 ms for a district's 64 villages, against 2 ms for the frame itself).
+    """
+    labels, colours = status_options()
+    return st.column_config.MultiselectColumn(options=labels, color=colours)
 
 
 def pager(total: int, size: int, key: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
@@ -23,7 +24,7 @@ from tests.app.walk import (
     sign_in,
 )
 from tests.conftest import TOWN_A, TOWN_B, VILLAGE_A, build_known_store
-from ui import keys
+from ui import keys, theme
 from ui.print import printout
 from ui.session import default_since
 from ui.tables import progress as progress_tables
@@ -38,7 +39,12 @@ def open_villages(user: str = "leader", as_of: dt.date = KNOWN_DAY) -> AppTest:
 
 
 def village_table(at: AppTest):
-    return next(d.value for d in at.dataframe if t("villages.col_reasons") in d.value.columns)
+    """The village table as shown, each status cell (a one-word list, drawn as a coloured label) as its word."""
+    frame = next(d.value for d in at.dataframe if t("villages.col_reasons") in d.value.columns).copy()
+    status = t("columns.status")
+    assert all(len(cell) == 1 for cell in frame[status])
+    frame[status] = [cell[0] for cell in frame[status]]
+    return frame
 
 
 def screener_table(at: AppTest):
@@ -178,6 +184,22 @@ def test_the_village_table_is_worst_first_and_filters_by_status(tmp_path, settin
     at = at.multiselect(key=keys.VILLAGES_STATUS).set_value(["severely_lagging"]).run()
     assert village_table(at)[t("columns.village")].tolist() == ["甘泉村委会"]
     assert at.selectbox(key=keys.VILLAGES_TOWN).value == TOWN_B  # the pick stays while filtering
+
+
+def test_each_status_is_a_label_in_its_town_light_colour(tmp_path, settings, app_env):
+    """Column settings colour the status, not a Styler (which the server renders cell by cell)."""
+    build_known_store(tmp_path / "k.duckdb", settings)
+    app_env(tmp_path / "k.duckdb")
+    at = open_villages("leader", D(2024, 9, 14))
+    shown = next(d for d in at.dataframe if t("villages.col_reasons") in d.value.columns)
+    config = json.loads(shown.proto.columns)
+    options = config[t("columns.status")]["type_config"]
+    assert options["type"] == "multiselect"
+    colours = {o["value"]: o["color"] for o in options["options"]}
+    assert colours == {s.label: theme.LIGHT_COLOURS[theme.STATUS_LIGHTS[s.value]] for s in Status}
+    assert set(village_table(at)[t("columns.status")]) <= colours.keys()
+    assert config[t("columns.screened_pct")]["type_config"] == {"type": "number", "format": "%.1f"}
+    assert not shown.proto.arrow_data.HasField("styler")  # no Styler was sent
 
 
 def test_the_cached_village_table_is_the_one_built_straight_from_the_report(tmp_path, settings, app_env):

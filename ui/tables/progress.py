@@ -52,23 +52,6 @@ def town_lights_table(lights: pd.DataFrame) -> Styler:
     return shown.style.apply(lambda _: colours, axis=None)
 
 
-def villages_table(progress: pd.DataFrame, town_names: dict[str, str] | None = None) -> pd.DataFrame:
-    """Village progress rows with Chinese headers (the unit's town first when known)."""
-    out = pd.DataFrame()
-    if town_names is not None:
-        out[t("columns.town")] = progress["parent_code"].map(town_names)
-    out[t("columns.village")] = progress["name"].to_numpy()
-    out[t("columns.households")] = progress["households"].to_numpy()
-    out[t("columns.screened")] = progress["screened"].to_numpy()
-    out[t("columns.screened_pct")] = progress["screened_pct"].to_numpy()
-    out[t("columns.expected")] = progress["expected"].round(0).astype(int).to_numpy()
-    out[t("columns.lag")] = progress["lag"].round(0).astype(int).to_numpy()
-    out[t("columns.recent_rate")] = progress["recent_rate"].to_numpy()
-    out[t("columns.projected_finish")] = finish_texts(progress)
-    out[t("columns.status")] = progress["status"].map(status_label).to_numpy()
-    return out
-
-
 def behind_table(progress: pd.DataFrame, town_names: dict[str, str]) -> pd.DataFrame:
     """The few columns a meeting needs about a lagging village."""
     return pd.DataFrame({
@@ -99,23 +82,6 @@ def deadline_text(state: DeadlineState) -> tuple[str, str, str]:
 
 def weekday(day: dt.date) -> str:
     return t(f"weekday.{day.weekday()}")
-
-
-def status_colours(progress: pd.DataFrame) -> list[str]:
-    """Row colours of a village table by status, same palette as the town lights."""
-    return [theme.LIGHT_COLOURS[theme.STATUS_LIGHTS[s]] for s in progress["status"]]
-
-
-def status_coloured(shown: pd.DataFrame, colours: list[str] | tuple[str, ...]) -> Styler:
-    """``shown`` with its status cells coloured (one colour per row), numbers to one decimal."""
-    status_col = t("columns.status")
-    return shown.style.apply(
-        lambda col: [f"background-color: {c}" for c in colours] if col.name == status_col else [""] * len(col)
-    ).format(precision=1)
-
-
-def styled_villages(progress: pd.DataFrame, town_names: dict[str, str] | None = None) -> Styler:
-    return status_coloured(villages_table(progress, town_names), status_colours(progress))
 
 
 # -- 村级进度: the villages of a scope with reasons and changes, screeners, changes since a date
@@ -198,29 +164,29 @@ def village_progress_table(villages: pd.DataFrame, since: dt.date, with_links: b
     return out
 
 
+def status_options() -> tuple[list[str], list[str]]:
+    """Every status word and its cell colour (the town lights' palette), in the same order."""
+    return ([s.label for s in Status], [theme.LIGHT_COLOURS[theme.STATUS_LIGHTS[s.value]] for s in Status])
+
+
 @dataclass(frozen=True)
 class VillageTable:
     """村级进度's village table, made once per report and filter and then only read: the screen's
-    cells (with the list links), the status colours and the same rows without links (what is
-    printed and exported).
+    cells (with the list links, and each status as a one-word list that the page's column shows
+    as a coloured label) and the same rows without links, status as plain text (what is printed
+    and exported).
     """
 
     shown: pd.DataFrame
-    colours: tuple[str, ...]
     plain: pd.DataFrame
 
     @classmethod
     def of(cls, villages: pd.DataFrame, since: dt.date, town_names: dict[str, str] | None = None) -> VillageTable:
-        shown = village_progress_table(villages, since, town_names=town_names)
+        plain = village_progress_table(villages, since, town_names=town_names)
         links = [t("villages.col_households"), t("villages.col_key_households")]
-        plain = shown.drop(columns=links)
-        return cls(shown, tuple(status_colours(villages)), plain)
-
-    def styled(self) -> Styler:
-        """The screen's cells, status coloured like the town lights. A new Styler on every call:
-        rendering one computes into it, so it is never shared.
-        """
-        return status_coloured(self.shown, self.colours)
+        status = t("columns.status")
+        shown = plain.assign(**{status: [[label] for label in plain[status]]})
+        return cls(shown, plain.drop(columns=links))
 
 
 def why_lines(behind: pd.DataFrame) -> list[str]:
