@@ -3,7 +3,6 @@
 import streamlit as st
 
 from ui import cache, keys, layout
-from ui.figures import progress as figures
 from ui.session import page_start
 from ui.tables import progress as tables
 from ui.text import t
@@ -42,7 +41,7 @@ else:
 left, right = st.columns([5, 4])
 with left:
     st.subheader(t("overview.curve"))
-    st.plotly_chart(figures.cumulative_figure(ov.curve, cfg.campaign.start, cfg.campaign.screening_deadline),
+    st.plotly_chart(cache.overview_curve(session.scope, session.as_of, session.since, session.version),
                     width="stretch", key=keys.OVERVIEW_CURVE)
 with right:
     st.subheader(t("overview.behind"))
