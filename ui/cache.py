@@ -55,6 +55,13 @@ class _Deferred:
         return getattr(importlib.import_module(self._name), attribute)
 
 
+# Results the pages read on nearly every run are resources, one object shared by the sessions
+# asking for the same key (scope included), not data: a data cache unpickles its value on every
+# read, which under 25 sessions cycling pages was 7-8 % of the server's time (py-spy). The pages
+# and the functions they hand these to only read them (tests/app/test_shared_caches.py walks the
+# pages and compares each with one built afresh).
+SHARED = ("overview", "village_report", "risk_view", "household_pipeline")
+
 spot_data = _Deferred("data_loaders.spot_checks")
 map_builders = _Deferred("ui.maps.builders")
 household_exports = _Deferred("data_loaders.household_exports")
@@ -120,8 +127,9 @@ def data_version() -> int:
         errors.stop_with(exc)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def overview(scope: Scope, as_of: dt.date, since: dt.date, version: int) -> Overview:
+    """One overview, shared by the sessions that ask for it (see :data:`SHARED`)."""
     return reports.overview(store(), settings(), scope, as_of, since)
 
 
@@ -214,9 +222,10 @@ def spot_import(user: User, scope: Scope, draw_id: int, content: bytes, file_nam
 # -- risk map (风险地图): the view by scope, date, layers and data version; the map built from it
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def risk_view(scope: Scope, as_of: dt.date, kinds: tuple[str, ...], subjects: tuple[str, ...],
               version: int) -> exposure.RiskView:
+    """One map view, shared (see :data:`SHARED`)."""
     return exposure.risk_view(store(), settings(), scope, as_of, kinds, subjects)
 
 
@@ -243,8 +252,11 @@ def risk_map(request, as_of: dt.date, link: str, version: int) -> map_builders.B
 # -- progress (村级进度): keyed by the query's scope (the picked town), both dates and data version
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def village_report(scope: Scope, as_of: dt.date, since: dt.date, version: int) -> VillageReport:
+    """One village report, shared (see :data:`SHARED`); its derived lists (behind, short span)
+    are then worked out once, not on every run.
+    """
     return reports.village_report(store(), settings(), scope, as_of, since)
 
 
@@ -344,8 +356,9 @@ def household_detail(scope: Scope, as_of: dt.date, household_id: str, unmasked: 
     return households.household_detail(store(), settings(), scope, as_of, household_id, unmasked)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def household_pipeline(scope: Scope, as_of: dt.date, filters: ListFilters, version: int) -> pd.DataFrame:
+    """The pipeline's rows, shared (see :data:`SHARED`)."""
     return households.pipeline(store(), settings(), scope, as_of, filters)
 
 
