@@ -5,8 +5,9 @@
     uv run python benchmarks/import_roster.py --apply [households]    # default 100,000
 
 With ``--apply`` the confirmed import of an n-row roster (default 100,000) is timed two ways, turn
-about, each into a fresh copy of the same store: from the reading its check made (what the import
-page does) against reading the file again; wall and server CPU, and the ratio.
+about, each into a fresh copy of the same store: right after its check, from what the check read
+and validated (what the import page does: the store has not changed since), against reading and
+validating the file again; wall and server CPU, and the ratio. The check itself is not timed.
 
 With ``--worker`` the dry run is timed with its files read in the worker process (as the import
 page does) against read in-process: the wall time, and the CPU time the server process spends,
@@ -86,7 +87,7 @@ def worker_vs_inline(n: int = 100_000) -> None:
 
 
 def apply_reusing_the_check(n: int = 100_000) -> None:
-    """The confirmed import from the check's reading against reading the file again, twice each."""
+    """The confirmed import right after its check against reading the file again, twice each."""
     import shutil
 
     from data_loaders.importing.service import prepare
@@ -96,14 +97,18 @@ def apply_reusing_the_check(n: int = 100_000) -> None:
         folder = Path(tmp)
         content, target = roster(folder, settings, n)
         files = [("roster.xlsx", content)]
-        prepared = prepare(files, settings)  # the check's reading, made before the confirm
         close_all()
-        figures: dict[str, list[tuple[float, float]]] = {"check's reading": [], "read again": []}
+        figures: dict[str, list[tuple[float, float]]] = {"after its check": [], "read again": []}
         for turn in range(2):
-            for label, reuse in (("check's reading", prepared), ("read again", None)):
+            for label in figures:
                 copy = folder / f"apply-{turn}-{len(figures[label])}.duckdb"
                 shutil.copy(target.path, copy)
                 store = Store(copy)
+                reuse = None
+                if label == "after its check":
+                    reuse = prepare(files, settings)
+                    check = import_files(store, files, settings=settings, user="bench", dry_run=True, prepared=reuse)
+                    assert check.ok, check.errors[:3]
                 wall, cpu = time.perf_counter(), time.process_time()
                 report = import_files(store, files, settings=settings, user="bench", prepared=reuse)
                 figures[label].append((time.perf_counter() - wall, time.process_time() - cpu))
@@ -112,7 +117,7 @@ def apply_reusing_the_check(n: int = 100_000) -> None:
         for label, runs in figures.items():
             wall, cpu = min(runs)
             print(f"confirmed import, {label:<16}{wall:7.2f} s wall, {cpu:6.2f} s server CPU (best of 2, {n} rows)")
-        ratio = min(figures["check's reading"])[1] / min(figures["read again"])[1]
+        ratio = min(figures["after its check"])[1] / min(figures["read again"])[1]
         print(f"{'server CPU, reused / read again':<34}{ratio:7.2f} x")
 
 

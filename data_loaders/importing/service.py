@@ -92,13 +92,14 @@ class Prepared:
     infos: list[_File]
     groups: dict[ImportKind, Typed | list[tuple[str, bytes]]]
     issues: list[ImportIssue]
-    # Set by import_files in the server: the last validation of these groups, and the store's
+    # Set by import_files in the server: the last validation of these groups, the store and its
     # content version it was made against.
     validation: _Validation | None = None
 
 
 @dataclass
 class _Validation:
+    store: Store  # the very store object: a reopened or restored file is another one
     content_version: int
     batches: list[Validated]
     divisions: Divisions
@@ -239,12 +240,12 @@ def _import(store: Store, files: list[tuple[str, bytes]], prepared: Prepared, *,
     # check does not do it again. The write's transaction makes sure the version is still that one.
     version = store.content_version()
     last = prepared.validation
-    reused = last is not None and last.content_version == version
+    reused = last is not None and last.store is store and last.content_version == version
     if reused:
         batches, divisions = last.batches, last.divisions
     else:
         batches, divisions = _validate(store, settings, groups) if groups else ([], None)
-        prepared.validation = _Validation(version, batches, divisions)
+        prepared.validation = _Validation(store, version, batches, divisions)
     for batch in batches:
         issues += batch.issues
         for info in infos:

@@ -109,3 +109,25 @@ def test_a_write_landing_during_a_fresh_validation_stops_the_import_with_a_messa
     assert [e.message for e in report.errors] == [t("import.error.store_changed")]
     line = roster_store.query("SELECT ok, detail FROM import_log ORDER BY id DESC LIMIT 1").iloc[0]
     assert not line["ok"] and json.loads(line["detail"])["failed"] == "_StoreChanged"
+
+
+def test_a_validation_is_not_taken_for_another_store_at_the_same_content_version(
+        tmp_path, roster_store, settings, files, validations):
+    """Two files can stand at the same version with other contents (a copy, a restored backup)."""
+    import shutil
+
+    from data_loaders.store import Store, close_all
+
+    prepared, _ = _check(roster_store, settings, files)
+    gone = _first_household(prepared)
+    copy = tmp_path / "copy.duckdb"
+    version = roster_store.content_version()
+    close_all()
+    shutil.copy(roster_store.path, copy)
+    other = Store(copy)
+    with other.writing() as cur:  # the same version, one household fewer
+        cur.execute("DELETE FROM households WHERE household_id = ?", [gone])
+    assert other.content_version() == version
+    report = import_files(other, files, settings=settings, user="test", prepared=prepared)
+    assert len(validations) == 2
+    assert not report.applied and [e.value for e in report.errors] == [gone]
