@@ -522,7 +522,7 @@ def validate_typed(first: Typed, ctx: Context) -> Validated:
     ``first`` is left as it was, so one typing serves the check and, later, the confirm.
     """
     kind, tables, raw = first.kind, first.tables, first.raw
-    typed = first.typed.copy()
+    typed = first.typed.copy(deep=False)  # copy-on-write: the columns are shared until written
     out = copy.copy(first.out)
     out.issues, out.flagged = list(first.out.issues), set(first.out.flagged)
     if kind is ImportKind.households:
