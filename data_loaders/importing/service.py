@@ -221,17 +221,24 @@ def import_files(store: Store, files: list[tuple[str, bytes]], *, settings: Sett
         prepared = prepare(files, settings, kind)
     attempt = partial(_import, store, files, prepared, settings=settings, user=user, kind=kind, dry_run=dry_run,
                       confirm_moves=confirm_moves, confirm_id_changes=confirm_id_changes, progress=progress)
-    try:
-        return attempt()
-    except _StoreChanged:
-        # Another write landed after the check this confirm relied on: validate again, once.
-        prepared.validation = None
-        return attempt()
+    for _ in range(WRITE_ATTEMPTS - 1):
+        try:
+            return attempt(final=False)
+        except _StoreChanged:
+            # Another write (another import, another server process) landed after this batch
+            # was validated: validate and count again against the store as it now is.
+            prepared.validation = None
+    return attempt(final=True)
+
+
+# A write that lands between an attempt's validation and its transaction sends the batch back to
+# validation; after this many attempts in a row the import gives up and says so.
+WRITE_ATTEMPTS = 3
 
 
 def _import(store: Store, files: list[tuple[str, bytes]], prepared: Prepared, *, settings: Settings, user: str,
             kind: ImportKind | None, dry_run: bool, confirm_moves: int, confirm_id_changes: int,
-            progress: Callable[[str], None] | None) -> ImportReport:
+            progress: Callable[[str], None] | None, final: bool) -> ImportReport:
     say = progress or (lambda _message: None)
     infos, groups, issues = prepared.infos, prepared.groups, list(prepared.issues)
     # Validation reads the store's divisions and households alone, and every write to households
@@ -239,10 +246,10 @@ def _import(store: Store, files: list[tuple[str, bytes]], prepared: Prepared, *,
     # can pass). So at an unchanged version the last validation stands: a confirm right after its
     # check does not do it again. The write's transaction makes sure the version is still that one.
     version = store.content_version()
-    last = prepared.validation
-    reused = last is not None and last.store is store and last.content_version == version
+    previous = prepared.validation
+    reused = previous is not None and previous.store is store and previous.content_version == version
     if reused:
-        batches, divisions = last.batches, last.divisions
+        batches, divisions = previous.batches, previous.divisions
     else:
         batches, divisions = _validate(store, settings, groups) if groups else ([], None)
         prepared.validation = _Validation(store, version, batches, divisions)
@@ -291,7 +298,7 @@ def _import(store: Store, files: list[tuple[str, bytes]], prepared: Prepared, *,
                             sum(p.rows for p in parts.values()))
             say(t("import.progress.committed"))
         except (StoreError, store.Error, _StoreChanged) as exc:
-            if isinstance(exc, _StoreChanged) and reused:
+            if isinstance(exc, _StoreChanged) and not final:
                 raise
             for part in parts.values():
                 part.applied = False

@@ -92,8 +92,9 @@ def test_a_write_landing_while_the_confirm_counts_sends_it_back_to_validation(
     assert [e.value for e in report.errors] == [gone]
 
 
-def test_a_write_landing_during_a_fresh_validation_stops_the_import_with_a_message(
-        roster_store, settings, files, monkeypatch):
+def test_a_write_landing_during_a_fresh_validation_sends_it_back_to_validation_too(
+        roster_store, settings, files, validations, monkeypatch):
+    """As two server processes importing at once: the second validates again after the first landed."""
     gone = []
     count = service.count_changes
 
@@ -105,6 +106,24 @@ def test_a_write_landing_during_a_fresh_validation_stops_the_import_with_a_messa
 
     monkeypatch.setattr(service, "count_changes", count_then_another_write)
     report = import_files(roster_store, files, settings=settings, user="test")
+    assert len(validations) == 2
+    assert not report.applied and roster_store.count("screenings") == 0
+    assert [e.value for e in report.errors] == gone
+
+
+def test_writes_landing_at_every_attempt_stop_the_import_with_a_message(
+        roster_store, settings, files, validations, monkeypatch):
+    count = service.count_changes
+
+    def count_then_another_write(cur, batch):
+        with roster_store.transaction() as other:  # another process's import, each time
+            other.execute("UPDATE households SET members = members WHERE household_id = ?",
+                          [str(batch.frame["household_id"].iloc[0])])
+        return count(cur, batch)
+
+    monkeypatch.setattr(service, "count_changes", count_then_another_write)
+    report = import_files(roster_store, files, settings=settings, user="test")
+    assert len(validations) == service.WRITE_ATTEMPTS
     assert not report.ok and not report.applied and roster_store.count("screenings") == 0
     assert [e.message for e in report.errors] == [t("import.error.store_changed")]
     line = roster_store.query("SELECT ok, detail FROM import_log ORDER BY id DESC LIMIT 1").iloc[0]
