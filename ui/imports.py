@@ -69,9 +69,9 @@ def _read_in_worker(files: list[tuple[str, bytes]], kind: ImportKind | None):
 def checked(files: list[tuple[str, bytes]], kind: str | None, user: str) -> ImportReport:
     """Dry-run the upload once; reruns of the page reuse the result instead of re-validating.
 
-    A large upload is read in the worker process (data_loaders.importing.worker says why only
-    reading), then validated and counted here against the store. What was read is kept with the
-    report, for :func:`apply`.
+    A large upload is read and its cells typed in the worker process (data_loaders.importing.worker
+    says why not the rest), then validated and counted here against the store. What was read, and
+    its validation, are kept with the report, for :func:`apply`.
     """
     token = files_token(files, kind)
     slot = st.session_state.get(keys.IMPORT_DRY_RUN)
@@ -97,11 +97,11 @@ def checked(files: list[tuple[str, bytes]], kind: str | None, user: str) -> Impo
 
 def apply(files: list[tuple[str, bytes]], kind: str | None, user: str, confirm_moves: int = 0,
           confirm_id_changes: int = 0) -> ImportReport:
-    """Validate against the store as it is now and write, from the files the check read.
+    """Write the files the check read, after counting them against the store as it is now.
 
     Reading depends on the files alone (the token says they are the same), so the check's reading
     is taken again: read inline, a 100,000-row roster held the server for 5.7 s of its 14.6 s here.
-    The validation is not: the store may have changed since the check.
+    So is its validation while the store has not changed since (``import_files`` tells).
     """
     slot = st.session_state.pop(keys.IMPORT_DRY_RUN, None)
     prepared = slot[2] if slot is not None and slot[0] == files_token(files, kind) else None

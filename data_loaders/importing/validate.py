@@ -495,10 +495,14 @@ class Typed:
     """
 
     kind: ImportKind
-    tables: list[Table]  # file, sheet, headers and rows; the cells are in ``raw``
     raw: pd.DataFrame
     typed: pd.DataFrame
     out: _Collector
+
+    @property
+    def tables(self) -> list[Table]:
+        """File, sheet, headers and rows of each table; the cells are in ``raw``."""
+        return self.out.tables
 
 
 def type_tables(kind: ImportKind, tables: list[Table]) -> Typed:
@@ -508,7 +512,7 @@ def type_tables(kind: ImportKind, tables: list[Table]) -> Typed:
     bare = [dataclasses.replace(table, cells=table.cells.iloc[:0]) for table in tables]
     out = _Collector(kind, bare, raw)
     _check_columns(kind, bare, out)
-    return Typed(kind, bare, raw, _parse(kind, raw, out), out)
+    return Typed(kind, raw, _parse(kind, raw, out), out)
 
 
 def validate_tables(kind: ImportKind, tables: list[Table], ctx: Context) -> Validated:

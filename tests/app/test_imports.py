@@ -41,14 +41,19 @@ def test_a_broken_file_shows_every_error_with_its_row_and_changes_nothing(tmp_pa
     assert_bad_check_digit_refused(at, tmp_path / "k.duckdb")
 
 
-def assert_bad_check_digit_refused(at: AppTest, db: Path, households: int = 14) -> None:
-    """id_bad_check_digit.xlsx on the page: its one error located, no confirm button, nothing written."""
+def assert_refused_at(at: AppTest, row: int, column: str) -> None:
+    """The check failed with one error, located at ``row`` and ``column``; no confirm button."""
     assert not at.exception
     assert at.error and "校验未通过" in at.error[0].value
     errors = next(d.value for d in at.dataframe if t("imports.error_row") in d.value.columns)
-    assert errors[t("imports.error_row")].tolist() == [6]
-    assert errors[t("imports.error_column")].tolist() == ["户主证件号码"]
+    assert errors[t("imports.error_row")].tolist() == [row]
+    assert errors[t("imports.error_column")].tolist() == [column]
     assert not [b for b in at.button if b.key == keys.IMPORT_CONFIRM]
+
+
+def assert_bad_check_digit_refused(at: AppTest, db: Path, households: int = 14) -> None:
+    """id_bad_check_digit.xlsx on the page: its one error located, no confirm button, nothing written."""
+    assert_refused_at(at, 6, "户主证件号码")
     store_module.close_all()
     assert Store(db).count("households") == households
 
@@ -198,12 +203,7 @@ def test_a_hostile_file_is_refused_at_its_huge_number_then_imported_as_text_on_c
     at = open_imports()
     at.file_uploader(key=keys.IMPORT_FILES).set_value(("hostile.csv", huge.encode(), "text/csv"))
     at.run()
-    assert not at.exception
-    assert at.error and "校验未通过" in at.error[0].value
-    errors = next(d.value for d in at.dataframe if t("imports.error_row") in d.value.columns)
-    assert errors[t("imports.error_row")].tolist() == [4]
-    assert errors[t("imports.error_column")].tolist() == ["家庭人口数"]
-    assert not [b for b in at.button if b.key == keys.IMPORT_CONFIRM]
+    assert_refused_at(at, 4, "家庭人口数")
     at.file_uploader(key=keys.IMPORT_FILES).set_value(("hostile.csv", HOSTILE_CSV.encode(), "text/csv"))
     at.run()
     assert "新增 2" in at.success[0].value
